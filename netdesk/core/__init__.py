@@ -1,0 +1,1 @@
+"""The domain in plain Python: playbook rules, contact files, matching, templates. No Qt, no database."""
