@@ -1,0 +1,93 @@
+"""References (playbook rule 9): not asking the same person too often, and heads-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def _day(when: dt.date) -> str:
+    # Spelled out here rather than with strftime, which follows the process locale.
+    return f"{_WEEKDAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+
+
+def asks_in_window(
+    asks: Iterable[dt.datetime], now: dt.datetime, *, window_days: int = 90
+) -> list[dt.datetime]:
+    """The asks inside the window that ends at `now`, oldest first.
+
+    An ask dated after `now` (a clock set wrong, a typo) still counts: better to warn once
+    too often than to wear out an advocate.
+    """
+    start = now - dt.timedelta(days=window_days)
+    return sorted(at for at in asks if at > start)
+
+
+def reference_warning(
+    asks: list[dt.datetime],
+    now: dt.datetime,
+    *,
+    max_per_window: int = 2,
+    window_days: int = 90,
+    name: str = "",
+) -> str | None:
+    """A sentence when asking this person for a reference again would be too often, else None.
+
+    `asks` are the times the user asked them for a reference; at `max_per_window` asks within
+    the last `window_days` days, one more is too many.
+    """
+    recent = asks_in_window(asks, now, window_days=window_days)
+    if max_per_window < 1 or len(recent) < max_per_window:
+        return None
+    who = name.strip() or "this person"
+    first = (
+        f"You asked {who} for a reference {_times(len(recent))} "
+        f"in the last {window_days} days."
+    )
+    # The day the oldest ask that keeps the count at the limit leaves the window.
+    free_at = recent[len(recent) - max_per_window] + dt.timedelta(days=window_days)
+    if free_at <= now:
+        return f"{first} Maybe ask another advocate this time."
+    return f"{first} Maybe ask another advocate, or wait until {_day(free_at.date())}."
+
+
+def heads_up_due(check_at: dt.datetime, now: dt.datetime, lead_days: int = 2) -> bool:
+    """Whether it is time to warn a reference that a check is coming (and it hasn't passed)."""
+    return check_at - dt.timedelta(days=lead_days) <= now < check_at
+
+
+def heads_up_sentence(
+    name: str, check_at: dt.datetime, now: dt.datetime, *, company: str = ""
+) -> str:
+    """What the heads-up follow-up says, e.g. 'Dana may get a reference call from Acme
+    tomorrow. A short heads-up helps them be ready.'"""
+    who = name.strip() or "Your reference"
+    source = f" from {company.strip()}" if company.strip() else ""
+    days = (check_at.date() - now.date()).days
+    if days < 0:
+        return (
+            f"{who} may have had a reference call{source} on {_day(check_at.date())}. "
+            "A quick thank-you would be kind."
+        )
+    when = {0: "today", 1: "tomorrow"}.get(days, f"on {_day(check_at.date())}")
+    return f"{who} may get a reference call{source} {when}. A short heads-up helps them be ready."
