@@ -129,7 +129,7 @@ def _read_sample(path: Path) -> bytes:
 
 
 def sniff_contact_file(path: Path) -> str | None:
-    """"vcard", "csv", or None when the file is not a contact file (or cannot be read)."""
+    """ "vcard", "csv", or None when the file is not a contact file (or cannot be read)."""
     try:
         return _sniff(_read_sample(Path(path))).kind
     except (OSError, ValueError):
@@ -176,13 +176,20 @@ def read_contact_file(
         with open(path, encoding=sniffed.encoding, errors=errors, newline=newline) as f:
             if sniffed.kind == "vcard":
                 items = read_vcards(
-                    f, source, max_photo_bytes=max_photo_bytes,
-                    raw_bytes=sniffed.raw_bytes, fallback_charset=sniffed.fallback,
+                    f,
+                    source,
+                    max_photo_bytes=max_photo_bytes,
+                    raw_bytes=sniffed.raw_bytes,
+                    fallback_charset=sniffed.fallback,
                 )
             else:
                 items = read_csv(
-                    f, source, header_line=sniffed.header_line, delimiter=sniffed.delimiter,
-                    raw_bytes=sniffed.raw_bytes, fallback_charset=sniffed.fallback,
+                    f,
+                    source,
+                    header_line=sniffed.header_line,
+                    delimiter=sniffed.delimiter,
+                    raw_bytes=sniffed.raw_bytes,
+                    fallback_charset=sniffed.fallback,
                 )
             yield from items
     except Exception as exc:

@@ -10,9 +10,23 @@ from netdesk.core.records import ContactRecord
 
 # Header names our own reader (csv_import) maps back to the same fields.
 HEADER = (
-    "Display Name", "First Name", "Middle Name", "Last Name", "Name Prefix", "Name Suffix",
-    "Nickname", "E-mail Address", "Phone", "Organization", "Job Title", "Notes",
-    "LinkedIn URL", "Website", "Birthday", "Labels", "Connected On",
+    "Display Name",
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Name Prefix",
+    "Name Suffix",
+    "Nickname",
+    "E-mail Address",
+    "Phone",
+    "Organization",
+    "Job Title",
+    "Notes",
+    "LinkedIn URL",
+    "Website",
+    "Birthday",
+    "Labels",
+    "Connected On",
 )
 # Several values in one cell, as Google Contacts writes them.
 MULTI_SEPARATOR = " ::: "
@@ -31,10 +45,22 @@ def write_csv(records: Iterable[ContactRecord], out: TextIO) -> None:
     writer.writerow(HEADER)
     for r in records:
         row = (
-            r.display_name, r.given_name, r.middle_name, r.family_name, r.prefix, r.suffix,
-            r.nickname, MULTI_SEPARATOR.join(r.emails), MULTI_SEPARATOR.join(r.phones),
-            r.organization, r.title, r.notes, r.linkedin_url, MULTI_SEPARATOR.join(r.urls),
-            r.birthday, MULTI_SEPARATOR.join(r.tags),
+            r.display_name,
+            r.given_name,
+            r.middle_name,
+            r.family_name,
+            r.prefix,
+            r.suffix,
+            r.nickname,
+            MULTI_SEPARATOR.join(r.emails),
+            MULTI_SEPARATOR.join(r.phones),
+            r.organization,
+            r.title,
+            r.notes,
+            r.linkedin_url,
+            MULTI_SEPARATOR.join(r.urls),
+            r.birthday,
+            MULTI_SEPARATOR.join(r.tags),
             r.connected_on.isoformat() if r.connected_on else "",
         )
         writer.writerow([neutralize(c) for c in row])

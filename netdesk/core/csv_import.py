@@ -21,32 +21,117 @@ def _alias(field: str, *names: str) -> None:
         _ALIASES[n] = field
 
 
-_alias("display_name", "name", "displayname", "fullname", "formattedname", "nomcomplet",
-       "anzeigename", "nombremostrado")
+_alias(
+    "display_name",
+    "name",
+    "displayname",
+    "fullname",
+    "formattedname",
+    "nomcomplet",
+    "anzeigename",
+    "nombremostrado",
+)
 _alias("given_name", "firstname", "givenname", "first", "vorname", "prenom", "nombre")
-_alias("family_name", "lastname", "familyname", "surname", "last", "nachname", "nom",
-       "apellidos", "apellido")
+_alias(
+    "family_name",
+    "lastname",
+    "familyname",
+    "surname",
+    "last",
+    "nachname",
+    "nom",
+    "apellidos",
+    "apellido",
+)
 _alias("middle_name", "middlename", "additionalname")
 _alias("prefix", "nameprefix", "prefix")
 _alias("suffix", "namesuffix", "suffix")
 _alias("nickname", "nickname", "spitzname", "surnom")
-_alias("emails", "email", "emailaddress", "emailaddresses", "mail", "primaryemail",
-       "secondaryemail", "email2address", "email3address", "emailaddress2", "emailaddress3",
-       "primäremail", "emailadresse", "courriel", "correoelectronico", "eメール")
+_alias(
+    "emails",
+    "email",
+    "emailaddress",
+    "emailaddresses",
+    "mail",
+    "primaryemail",
+    "secondaryemail",
+    "email2address",
+    "email3address",
+    "emailaddress2",
+    "emailaddress3",
+    "primäremail",
+    "emailadresse",
+    "courriel",
+    "correoelectronico",
+    "eメール",
+)
 for _i in range(1, 10):
     _alias("emails", f"email{_i}value", f"email{_i}")
     _alias("phones", f"phone{_i}value", f"phone{_i}")
     _alias("urls", f"website{_i}value", f"webpage{_i}", f"website{_i}")
-_alias("phones", "phone", "phones", "phonenumber", "telephone", "tel", "mobile", "mobilephone",
-       "mobilenumber", "cellphone", "workphone", "homephone", "businessphone", "businessphone2",
-       "homephone2", "primaryphone", "companymainphone", "otherphone", "telefon", "handy")
-_alias("organization", "company", "organization", "organisation", "organizationname",
-       "organization1name", "org", "firma", "societe", "empresa", "companyname")
-_alias("title", "jobtitle", "position", "organizationtitle", "organization1title", "role",
-       "occupation", "beruf", "poste", "cargo")
+_alias(
+    "phones",
+    "phone",
+    "phones",
+    "phonenumber",
+    "telephone",
+    "tel",
+    "mobile",
+    "mobilephone",
+    "mobilenumber",
+    "cellphone",
+    "workphone",
+    "homephone",
+    "businessphone",
+    "businessphone2",
+    "homephone2",
+    "primaryphone",
+    "companymainphone",
+    "otherphone",
+    "telefon",
+    "handy",
+)
+_alias(
+    "organization",
+    "company",
+    "organization",
+    "organisation",
+    "organizationname",
+    "organization1name",
+    "org",
+    "firma",
+    "societe",
+    "empresa",
+    "companyname",
+)
+_alias(
+    "title",
+    "jobtitle",
+    "position",
+    "organizationtitle",
+    "organization1title",
+    "role",
+    "occupation",
+    "beruf",
+    "poste",
+    "cargo",
+)
 _alias("notes", "notes", "note", "notizen", "remarques")
-_alias("urls", "url", "urls", "website", "webpage", "homepage", "webaddress", "personalwebpage",
-       "businesswebpage", "profileurl", "linkedin", "linkedinurl", "linkedinprofile")
+_alias(
+    "urls",
+    "url",
+    "urls",
+    "website",
+    "webpage",
+    "homepage",
+    "webaddress",
+    "personalwebpage",
+    "businesswebpage",
+    "profileurl",
+    "linkedin",
+    "linkedinurl",
+    "linkedinprofile",
+)
 _alias("birthday", "birthday", "birthdate", "dateofbirth", "geburtstag", "anniversaire")
 _alias("tags", "labels", "groupmembership", "categories", "groups", "tags")
 _alias("connected_on", "connectedon")
@@ -54,9 +139,14 @@ _alias("uid", "uid", "id")
 _alias("birth_year", "birthyear")
 _alias("birth_month", "birthmonth")
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _NON_WORD = re.compile(r"[\W_]+")
+_NEUTRALIZED = frozenset("=+-@\t\r")
 _IDENTIFYING = frozenset({"display_name", "given_name", "family_name", "emails"})
 
 
@@ -172,8 +262,9 @@ def read_csv(
         last = lines_before + reader.line_num
         if not any(c.strip() for c in row):
             continue
-        yield _row_record(row, columns, has_split_birthday, source, row_start, raw_bytes,
-                          fallback_charset)
+        yield _row_record(
+            row, columns, has_split_birthday, source, row_start, raw_bytes, fallback_charset
+        )
 
 
 def _row_record(
@@ -190,7 +281,10 @@ def _row_record(
     for i, cell in enumerate(row):
         if i >= len(columns) or not columns[i]:
             continue
-        value = _fix(cell, raw_bytes, fallback).strip()
+        value = _fix(cell, raw_bytes, fallback)
+        if value[:1] == "'" and value[1:2] in _NEUTRALIZED:
+            value = value[1:]  # undo the formula guard of our own export (csv_export)
+        value = value.strip()
         if not value:
             continue
         fld = columns[i]

@@ -16,8 +16,30 @@ from netdesk.core.records import RECORD_FIELDS, ContactRecord, ImportProblem
 _PHONE_EXTENSION = re.compile(r"(?:;ext=|\s*(?:ext\.?|x|#)\s*\d+\s*$)", re.IGNORECASE)
 _NOT_DIGIT = re.compile(r"\D+")
 _COMPANY_SUFFIXES = frozenset(
-    {"inc", "llc", "gmbh", "ltd", "corp", "co", "corporation", "incorporated", "limited",
-     "plc", "ag", "sa", "sarl", "bv", "nv", "srl", "oy", "ab", "kg", "pty", "llp", "lp"}
+    {
+        "inc",
+        "llc",
+        "gmbh",
+        "ltd",
+        "corp",
+        "co",
+        "corporation",
+        "incorporated",
+        "limited",
+        "plc",
+        "ag",
+        "sa",
+        "sarl",
+        "bv",
+        "nv",
+        "srl",
+        "oy",
+        "ab",
+        "kg",
+        "pty",
+        "llp",
+        "lp",
+    }
 )
 _BIRTHDAY = re.compile(r"(\d{4}|--)-?(\d\d)-?(\d\d)(?![\d])")
 
@@ -59,7 +81,7 @@ def is_linkedin_url(url: str) -> bool:
     u = url.strip().lower()
     for scheme in ("https://", "http://"):
         if u.startswith(scheme):
-            u = u[len(scheme):]
+            u = u[len(scheme) :]
             break
     host = u.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
     return host == "linkedin.com" or host.endswith(".linkedin.com")
@@ -121,7 +143,11 @@ _LIST_KEYS: dict[str, Any] = {
 }
 _SCALARS = (
     *(f for f in RECORD_FIELDS if f not in _LIST_KEYS),
-    "middle_name", "prefix", "suffix", "nickname", "uid",
+    "middle_name",
+    "prefix",
+    "suffix",
+    "nickname",
+    "uid",
 )
 
 
@@ -134,8 +160,12 @@ def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord
     Returns the merged record and the changes as field -> (old value, merged value).
     """
     merged = dataclasses.replace(
-        old, emails=list(old.emails), phones=list(old.phones), urls=list(old.urls),
-        tags=list(old.tags), remarks=list(old.remarks),
+        old,
+        emails=list(old.emails),
+        phones=list(old.phones),
+        urls=list(old.urls),
+        tags=list(old.tags),
+        remarks=list(old.remarks),
     )
     changes: Changes = {}
     for name in _SCALARS:
@@ -262,8 +292,12 @@ class ImportPlan:
                 item["candidates"] = list(e.candidates)
             out.append(item)
         return {
-            "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-            "duplicates": self.duplicates, "errors": self.errors, "entries": out,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+            "entries": out,
         }
 
 
@@ -347,7 +381,9 @@ def plan_import(items: Iterable[ContactRecord | ImportProblem], known: KnownCont
                 merged.remarks = list(item.remarks)
                 entry = PlanEntry(
                     action="update" if changes else "unchanged",
-                    record=merged, contact_id=contact_id, changes=changes,
+                    record=merged,
+                    contact_id=contact_id,
+                    changes=changes,
                 )
             plan.entries.append(entry)
             idx = len(plan.entries) - 1

@@ -16,8 +16,25 @@ DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 # Properties the reader turns into fields; every other property is skipped without parsing.
 _WANTED = frozenset(
-    {"FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "URL", "NOTE", "BDAY", "PHOTO", "CATEGORIES",
-     "UID", "NICKNAME", "X-SOCIALPROFILE", "X-LINKEDIN", "BEGIN", "END"}
+    {
+        "FN",
+        "N",
+        "ORG",
+        "TITLE",
+        "EMAIL",
+        "TEL",
+        "URL",
+        "NOTE",
+        "BDAY",
+        "PHOTO",
+        "CATEGORIES",
+        "UID",
+        "NICKNAME",
+        "X-SOCIALPROFILE",
+        "X-LINKEDIN",
+        "BEGIN",
+        "END",
+    }
 )
 _DATA = frozenset({"data:", "DATA:", "Data:"})
 _B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t")
@@ -77,13 +94,13 @@ def _split_head(line: str) -> tuple[str, str] | None:
         return None
     quote = line.find('"', 0, colon)
     if quote < 0:
-        return line[:colon], line[colon + 1:]
+        return line[:colon], line[colon + 1 :]
     inside = False
     for i, c in enumerate(line):
         if c == '"':
             inside = not inside
         elif c == ":" and not inside:
-            return line[:i], line[i + 1:]
+            return line[:i], line[i + 1 :]
     return None
 
 
@@ -215,7 +232,7 @@ def read_vcards(
         name = (head if semi < 0 else head[:semi]).strip()
         dot = name.rfind(".")
         if dot >= 0:
-            name = name[dot + 1:]
+            name = name[dot + 1 :]
         name = name.upper()
         if name not in _WANTED:
             return
@@ -241,8 +258,9 @@ def read_vcards(
             params = {}
         else:
             _, params = _parse_params(head)
-        _apply(card, name, params, value, mode, oversize, max_photo_bytes, raw_bytes,
-               fallback_charset)
+        _apply(
+            card, name, params, value, mode, oversize, max_photo_bytes, raw_bytes, fallback_charset
+        )
 
     lineno = 0
     for raw in lines:
@@ -289,7 +307,7 @@ def read_vcards(
             oversize = size > b64_cap
             if oversize:
                 chunks = [line[: colon + 1]]
-        elif not mode and head_upper.startswith("PHOTO") and line[colon + 1:colon + 6] in _DATA:
+        elif not mode and head_upper.startswith("PHOTO") and line[colon + 1 : colon + 6] in _DATA:
             mode = "b64"
             size = len(line) - colon
             oversize = size > b64_cap
@@ -390,6 +408,9 @@ def _apply_photo(
 ) -> None:
     if rec.photo is not None or any("too large" in r or "was left out" in r for r in rec.remarks):
         return
+    if oversize:
+        rec.remarks.append(f"photo over {_megabytes(limit)} was left out")
+        return
     value = value.strip()
     encoding = [e.upper() for e in params.get("ENCODING", [])]
     if value[:5].lower() == "data:":
@@ -399,9 +420,6 @@ def _apply_photo(
         value = payload
     elif not any(e in ("B", "BASE64") for e in encoding):
         return  # a URL (never fetched) or an unencoded value we cannot trust
-    if oversize:
-        rec.remarks.append(f"photo over {_megabytes(limit)} was left out")
-        return
     text = "".join(value.split()).rstrip("=")
     if len(text) % 4 == 1:
         text = text[:-1]  # a stray character from a cut line; the rest still decodes
@@ -436,15 +454,19 @@ def _finish(
     if org:
         rec.organization = next((p for p in org if p), "")
     if not rec.display_name:
-        built = " ".join(p for p in (rec.prefix, rec.given_name, rec.middle_name,
-                                     rec.family_name, rec.suffix) if p)
+        built = " ".join(
+            p
+            for p in (rec.prefix, rec.given_name, rec.middle_name, rec.family_name, rec.suffix)
+            if p
+        )
         rec.display_name = built or rec.organization or (rec.emails[0] if rec.emails else "")
     if unfinished:
         yield ImportProblem(source, rec.line, f"card has no END:VCARD ({unfinished})")
         rec.remarks.append("the card was not closed with END:VCARD; what was read is kept")
     if card.bad_line:
-        yield ImportProblem(source, card.bad_line, "a line in this card is not a vCard property; "
-                            "it was skipped")
+        yield ImportProblem(
+            source, card.bad_line, "a line in this card is not a vCard property; it was skipped"
+        )
     if not rec.display_name and not rec.emails:
         if not unfinished:
             yield ImportProblem(source, rec.line, "card has no name and no email")
@@ -457,8 +479,12 @@ def _finish(
 
 def _escape(value: str) -> str:
     return (
-        value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
 
 
@@ -468,7 +494,7 @@ def _fold(line: str) -> str:
         return line + "\r\n"
     if line.isascii():
         parts = [line[:75]]
-        parts.extend(line[i:i + 74] for i in range(75, len(line), 74))
+        parts.extend(line[i : i + 74] for i in range(75, len(line), 74))
         return "\r\n ".join(parts) + "\r\n"
     parts = []
     buf: list[str] = []
@@ -494,8 +520,13 @@ def write_vcards(records: Iterable[ContactRecord], out: TextIO, version: str = "
         lines = ["BEGIN:VCARD", f"VERSION:{version}"]
         name = rec.display_name or " ".join(p for p in (rec.given_name, rec.family_name) if p)
         lines.append("FN:" + _escape(name))
-        lines.append("N:" + ";".join(_escape(p) for p in (
-            rec.family_name, rec.given_name, rec.middle_name, rec.prefix, rec.suffix)))
+        lines.append(
+            "N:"
+            + ";".join(
+                _escape(p)
+                for p in (rec.family_name, rec.given_name, rec.middle_name, rec.prefix, rec.suffix)
+            )
+        )
         if rec.nickname:
             lines.append("NICKNAME:" + _escape(rec.nickname))
         if rec.organization:

@@ -35,7 +35,8 @@ def make_file(path: Path) -> None:
 
 
 def ours(path: Path) -> int:
-    return sum(1 for r in read_contact_file(path) if isinstance(r, ContactRecord) and r.display_name)
+    items = read_contact_file(path)
+    return sum(1 for r in items if isinstance(r, ContactRecord) and r.display_name)
 
 
 def theirs(path: Path) -> int:
