@@ -60,10 +60,7 @@ def reference_warning(
     if max_per_window < 1 or len(recent) < max_per_window:
         return None
     who = name.strip() or "this person"
-    first = (
-        f"You asked {who} for a reference {_times(len(recent))} "
-        f"in the last {window_days} days."
-    )
+    first = f"You asked {who} for a reference {_times(len(recent))} in the last {window_days} days."
     # The day the oldest ask that keeps the count at the limit leaves the window.
     free_at = recent[len(recent) - max_per_window] + dt.timedelta(days=window_days)
     if free_at <= now:

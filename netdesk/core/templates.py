@@ -62,17 +62,14 @@ PLACEHOLDERS: dict[str, str] = {
     "company": "The contact's company.",
     "status_with_company": (
         "Where you stand with the contact's company, as a sentence "
-        "(\"I applied to Acme recently.\"), or nothing when you have no status there."
+        '("I applied to Acme recently."), or nothing when you have no status there.'
     ),
     "helped": (
-        "What the contact did for you, e.g. \"the introduction to Sam and your interview "
-        "advice\"."
+        'What the contact did for you, e.g. "the introduction to Sam and your interview advice".'
     ),
     "my_name": "Your name, to sign the message.",
     "offer_company": "The company whose offer you received or accepted.",
-    "offer_news": (
-        "Your offer news as a sentence, e.g. \"I've accepted an offer at Acme.\""
-    ),
+    "offer_news": ('Your offer news as a sentence, e.g. "I\'ve accepted an offer at Acme."'),
 }
 
 # Used for {helped} when nothing is recorded, so the thanks still reads warmly.
@@ -254,7 +251,7 @@ def mailto_url(address: str, subject: str, body: str) -> str:
     )
 
 
-_FORBIDDEN_IN_EMAIL = set(" ?,;<>\"()[]\\")
+_FORBIDDEN_IN_EMAIL = set(' ?,;<>"()[]\\')
 
 
 def is_valid_email(s: str) -> bool:

@@ -69,9 +69,7 @@ def _gifts(contact: WrapUpContact) -> tuple[str, ...]:
     if not contact.above_and_beyond:
         return ()
     return tuple(
-        gift
-        for gift in GIFT_SUGGESTIONS
-        if gift != RECENT_GRADUATE_GIFT or contact.recent_graduate
+        gift for gift in GIFT_SUGGESTIONS if gift != RECENT_GRADUATE_GIFT or contact.recent_graduate
     )
 
 

@@ -263,9 +263,7 @@ def test_any_seed_gives_a_sound_network(seed: int, count: int) -> None:
 def test_fifty_thousand_contacts_with_ten_interactions_each_is_quick() -> None:
     start = time.perf_counter()
     total = 0
-    for contact in generate_network(
-        50_000, seed=1, now=NOW, interactions_per_contact=10
-    ).contacts:
+    for contact in generate_network(50_000, seed=1, now=NOW, interactions_per_contact=10).contacts:
         total += len(contact.interactions)
     assert total == 500_000
     assert time.perf_counter() - start < 20
