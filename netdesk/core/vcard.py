@@ -370,7 +370,9 @@ def _apply(
     elif name == "TEL":
         tel = _unescape(value).strip()
         if tel.lower().startswith("tel:"):
-            tel = tel[4:]
+            # A tel: URI keeps its extension as a parameter: show it the way people write it.
+            number, _, ext = tel[4:].partition(";ext=")
+            tel = f"{number} ext. {ext.split(';')[0]}" if ext else number.split(";")[0]
         if tel and tel not in rec.phones:
             rec.phones.append(tel)
     elif name in ("URL", "X-SOCIALPROFILE", "X-LINKEDIN"):

@@ -87,6 +87,7 @@ EXPECTED: dict[str, Expect] = {
     "ezvcard__rfc6350-example.vcf": Expect(
         "vcard", 1, names=("Simon Perreault",),
         extra={"birthday": "--02-03", "organization": "Viagenie",
+               "phones": ["+1-418-656-9254 ext. 102", "+1-418-262-6501"],
                "emails": ["simon.perreault@viagenie.ca"]},
     ),
     "ezvcard__thunderbird-MoreFunctionsForAddressBook-extension.vcf": Expect(
