@@ -1,0 +1,151 @@
+"""The command line: the app by default, or a headless subcommand for scripts and tests."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from netdesk import __version__
+
+SUBCOMMANDS = ("import", "export", "due", "backup", "restore", "demo")
+
+DESCRIPTION = """\
+NetDesk keeps your job-search network on your own machine and tells you who to
+write to, and why.
+
+  netdesk [FILE ...]        open the app (and the import preview for FILEs)
+  netdesk COMMAND ...       run a command without the window (see below)
+"""
+
+EPILOG = """\
+commands:
+  import [--dry-run] [--json] FILE...    read vCard or CSV files into the store
+  export --format vcard|csv|json [-o F]  write the network out
+  due [--json] [--at DATE]               list the follow-ups that are due
+  backup [-o FILE]                       copy the store to a backup file
+  restore FILE                           replace the store with a backup
+  demo --contacts N [--seed S]           fill the store with a demo network
+
+Every command takes --data-dir DIR (or the NETDESK_DATA_DIR variable) to choose
+the store. `netdesk COMMAND --help` tells more.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 2 (argparse's habit); the message names the problem in one line."""
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="the folder that holds the store (default: NETDESK_DATA_DIR, else the user data "
+        "folder)",
+    )
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="netdesk",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"NetDesk {__version__}")
+    _add_data_dir(parser)
+    parser.add_argument(
+        "--demo", action="store_true", help="open on a fresh demo network in a throwaway folder"
+    )
+    parser.add_argument(
+        "--background", action="store_true", help="start in the tray, without the window"
+    )
+    parser.add_argument(
+        "--exit-after-launch",
+        action="store_true",
+        help="start, wait for the main window's first paint, and exit 0 (a smoke test)",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="contact files to import")
+    return parser
+
+
+def command_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="netdesk", description="NetDesk's headless commands.")
+    _add_data_dir(parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("import", help="read vCard or CSV files into the store")
+    _add_data_dir(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument(
+        "--duplicates",
+        choices=("merge", "keep", "skip"),
+        default="merge",
+        help="what to do with a likely duplicate (same name, same company): merge it into "
+        "the contact it resembles (the default; nothing is overwritten), keep both, or skip",
+    )
+
+    p = sub.add_parser("export", help="write the network out")
+    _add_data_dir(p)
+    p.add_argument("--format", choices=("vcard", "csv", "json"), default="json")
+    p.add_argument("--vcard-version", choices=("4.0", "3.0"), default="4.0")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+
+    p = sub.add_parser("due", help="list the follow-ups that are due")
+    _add_data_dir(p)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--at", metavar="ISO-DATE", help="as if it were this date (YYYY-MM-DD[THH:MM])")
+    p.add_argument(
+        "--upcoming", type=int, default=0, metavar="DAYS", help="also those due within DAYS"
+    )
+
+    p = sub.add_parser("backup", help="copy the store to a backup file")
+    _add_data_dir(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="default: the store's backups folder")
+
+    p = sub.add_parser("restore", help="replace the store with a backup (taking one first)")
+    _add_data_dir(p)
+    p.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("demo", help="fill the store with a generated demo network")
+    _add_data_dir(p)
+    p.add_argument("--contacts", type=int, default=300, metavar="N")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument(
+        "--interactions", type=int, default=None, metavar="K", help="exactly K per contact"
+    )
+    return parser
+
+
+def _first_positional(argv: Sequence[str]) -> str | None:
+    skip_next = False
+    for arg in argv:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg == "--data-dir":
+            skip_next = True
+            continue
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if _first_positional(args_list) in SUBCOMMANDS:
+        from netdesk import commands
+
+        return commands.run(command_parser().parse_args(args_list))
+    args = gui_parser().parse_args(args_list)
+    from netdesk import app
+
+    return app.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

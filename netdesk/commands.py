@@ -1,0 +1,367 @@
+"""The headless subcommands: import, export, due, backup, restore, demo. No Qt."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import peewee as pw
+
+from netdesk import paths as paths_mod
+from netdesk.logs import setup_logging
+from netdesk.store import backup, db, importer, queries
+from netdesk.store.models import Company, Contact, FollowUp, Interaction
+
+log = logging.getLogger("netdesk.commands")
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr, exit status 1."""
+
+
+def run(args: argparse.Namespace) -> int:
+    where = paths_mod.resolve(args.data_dir)
+    try:
+        setup_logging(where.log_dir)
+        handler = _COMMANDS[args.command]
+        return handler(args, where)
+    except CommandError as exc:
+        print(f"netdesk {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except db.StoreError as exc:
+        log.error("store could not be opened: %s", exc)
+        print(f"netdesk {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # `netdesk export | head`: the reader left; not an error of ours.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout must stay writable
+        return 0
+    except OSError as exc:
+        name = exc.filename or ""
+        print(
+            f"netdesk {args.command}: {name}{': ' if name else ''}{exc.strerror}", file=sys.stderr
+        )
+        return 1
+
+
+def now() -> dt.datetime:
+    return db.local_now()
+
+
+@contextlib.contextmanager
+def _store(where: paths_mod.Paths) -> Iterator[pw.SqliteDatabase]:
+    database = db.open_store(where.database, backup_dir=where.backups)
+    try:
+        yield database
+    finally:
+        db.close_store(database)
+
+
+@contextlib.contextmanager
+def _output(target: str | None, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file written whole or not at all (via a temporary beside it), or stdout."""
+    if not target or target == "-":
+        yield sys.stdout
+        return
+    path = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    files = [Path(f) for f in args.files]
+    for f in files:
+        if not f.exists():
+            raise CommandError(f"{f}: no such file")
+        if f.is_dir():
+            raise CommandError(f"{f}: is a folder, not a contact file")
+    with _store(where) as database:
+        plan = importer.plan_files(files)
+        decisions = importer.Decisions()
+        for index, entry in enumerate(plan.entries):
+            if entry.action != "duplicate":
+                continue
+            if args.duplicates == "keep":
+                decisions.keep_both.add(index)
+            elif args.duplicates == "skip":
+                decisions.skip.add(index)
+        result = None
+        if not args.dry_run and (plan.new or plan.updated or plan.duplicates):
+            backup.backup_database(database, where.backups, reason="before-import")
+            result = importer.apply_plan(plan, [f.name for f in files], now(), decisions)
+            log.info(
+                "import batch %s: %s added, %s updated",
+                result.batch_id,
+                result.added,
+                result.updated,
+            )
+    if args.json:
+        out = plan.to_json()
+        out["dry_run"] = bool(args.dry_run)
+        out["batch_id"] = result.batch_id if result else None
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for entry in plan.entries:
+            if entry.problem is not None:
+                print(f"error: {entry.problem}")
+            elif entry.action == "duplicate" and entry.record is not None:
+                print(
+                    f"likely duplicate: {entry.record.display_name} "
+                    f"({entry.record.source}, line {entry.record.line})"
+                )
+        verb = "would be" if args.dry_run else "were"
+        print(
+            f"{plan.new} new, {plan.updated} updated, {plan.unchanged} unchanged, "
+            f"{plan.duplicates} likely duplicates, {plan.errors} not readable: "
+            f"{'nothing was written (dry run)' if args.dry_run else 'import done'}."
+            if plan.entries
+            else f"No contacts {verb} found."
+        )
+    readable = plan.new + plan.updated + plan.unchanged + plan.duplicates
+    return 1 if plan.errors and not readable else 0
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    with _store(where), _output(args.output) as out:
+        if args.format == "json":
+            write_json(out)
+        else:
+            records = (
+                queries.contact_record(c)
+                for c in Contact.select()
+                .where(Contact.archived == False)  # noqa: E712
+                .order_by(Contact.display_name)
+                .iterator()
+            )
+            if args.format == "vcard":
+                from netdesk.core.vcard import write_vcards
+
+                write_vcards(records, out, version=args.vcard_version)
+            else:
+                from netdesk.core.csv_export import write_csv
+
+                write_csv(records, out)
+    return 0
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def write_json(out: IO[str]) -> None:
+    """Everything in the store as one JSON document, streamed row by row."""
+    search = queries.job_search()
+
+    def rows(query: Any) -> Iterator[str]:
+        for row in query.dicts().iterator():
+            yield json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False)
+
+    def section(name: str, items: Iterator[str], last: bool = False) -> None:
+        out.write(f'  "{name}": [')
+        first = True
+        for item in items:
+            out.write("\n    " if first else ",\n    ")
+            out.write(item)
+            first = False
+        out.write("\n  ]" if not first else "]")
+        out.write("\n" if last else ",\n")
+
+    def contacts() -> Iterator[str]:
+        emails: dict[int, list[str]] = {}
+        for cid, email in queries.db.execute_sql(
+            "SELECT contact_id, email FROM contact_email ORDER BY contact_id, position"
+        ):
+            emails.setdefault(cid, []).append(email)
+        phones: dict[int, list[str]] = {}
+        for cid, phone in queries.db.execute_sql(
+            "SELECT contact_id, phone FROM contact_phone ORDER BY contact_id, position"
+        ):
+            phones.setdefault(cid, []).append(phone)
+        for row in Contact.select().order_by(Contact.id).dicts().iterator():
+            item = {k: _json_value(v) for k, v in row.items()}
+            item["emails"] = emails.get(row["id"], [])
+            item["phones"] = phones.get(row["id"], [])
+            yield json.dumps(item, ensure_ascii=False)
+
+    out.write("{\n")
+    out.write(
+        f'  "format": "netdesk-export", "version": 1, "exported_at": "{now().isoformat()}",\n'
+    )
+    out.write(
+        '  "search": '
+        + json.dumps(
+            {
+                "state": search.state,
+                "started_on": _json_value(search.started_on),
+                "offer_company_id": search.offer_company_id,
+                "joining_offer_company": bool(search.joining_offer_company),
+            }
+        )
+        + ",\n"
+    )
+    section("companies", rows(Company.select().order_by(Company.id)))
+    section("contacts", contacts())
+    section("interactions", rows(Interaction.select().order_by(Interaction.id)))
+    section("follow_ups", rows(FollowUp.select().order_by(FollowUp.id)), last=True)
+    out.write("}\n")
+
+
+# --- due --------------------------------------------------------------------------------
+
+
+def parse_when(text: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(
+            f"--at {text!r} is not a date like 2026-03-01 or 2026-03-01T09:00"
+        ) from exc
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    if len(text) <= 10:  # a bare date means the end of that day: everything due that day
+        when = when.replace(hour=23, minute=59, second=59)
+    return when
+
+
+def _due(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    at = parse_when(args.at) if args.at else now()
+    horizon = dt.timedelta(days=max(0, args.upcoming))
+    if not where.database.exists():
+        items: list[queries.DueFollowUp] = []
+    else:
+        with _store(where):
+            items = queries.follow_ups(at, horizon=horizon)
+    if args.json:
+        json.dump(
+            {
+                "at": at.isoformat(),
+                "count": len(items),
+                "follow_ups": [
+                    {
+                        "id": f.follow_up_id,
+                        "contact_id": f.contact_id,
+                        "contact": f.contact_name,
+                        "reason": f.reason.value,
+                        "reason_label": f.reason.label,
+                        "due": f.effective_at.isoformat(),
+                        "overdue": f.effective_at < at,
+                        "state": f.state.value,
+                        "sentence": f.sentence,
+                    }
+                    for f in items
+                ],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
+    if not items:
+        print("Nothing is due. Enjoy your day.")
+        return 0
+    for f in items:
+        print(f"{f.effective_at:%Y-%m-%d}  {f.contact_name}: {f.sentence}")
+    print(f"{len(items)} follow-up{'s' if len(items) != 1 else ''} due.")
+    return 0
+
+
+# --- backup and restore -----------------------------------------------------------------
+
+
+def _backup(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    if not where.database.exists():
+        raise CommandError(f"there is no store at {where.database} to back up")
+    with _store(where) as database:
+        if args.output:
+            path = backup.backup_to_file(database, Path(args.output).resolve())
+        else:
+            path = backup.backup_database(database, where.backups, reason="manual")
+    print(path)
+    return 0
+
+
+def _restore(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    source = Path(args.file)
+    if not source.is_file():
+        raise CommandError(f"{source}: no such backup file")
+    detail = backup.check_backup_file(source)
+    if detail:
+        raise CommandError(f"{source} is not a usable NetDesk backup ({detail})")
+    safety = None
+    if where.database.exists():
+        with _store(where) as database:
+            safety = backup.backup_database(database, where.backups, reason="before-restore")
+    backup.restore_file(source, where.database)
+    with _store(where):
+        count = Contact.select().count()
+    print(
+        f"Restored {count} contacts from {source}."
+        + (f" The store before was saved to {safety}." if safety else "")
+    )
+    return 0
+
+
+# --- demo -------------------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    from netdesk.core.demo import generate_network
+    from netdesk.store.demo import load_network
+
+    if args.contacts < 0:
+        raise CommandError("--contacts must be 0 or more")
+    with _store(where):
+        existing = Contact.select().count()
+        if existing:
+            raise CommandError(
+                f"the store at {where.database} already holds {existing} contacts; "
+                "the demo fills an empty store (choose another --data-dir)"
+            )
+        moment = now()
+        network = generate_network(
+            args.contacts, seed=args.seed, now=moment, interactions_per_contact=args.interactions
+        )
+        added = load_network(network, moment)
+    print(f"Demo network of {added} contacts written to {where.data_dir}.")
+    return 0
+
+
+_COMMANDS = {
+    "import": _import,
+    "export": _export,
+    "due": _due,
+    "backup": _backup,
+    "restore": _restore,
+    "demo": _demo,
+}

@@ -1,0 +1,215 @@
+"""The playbook's rules of staying in touch, as pure functions of a contact's facts and `now`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from netdesk.core.domain import (
+    MEETING_KINDS,
+    FollowUpReason,
+    HowKnown,
+    InteractionKind,
+    Tie,
+)
+
+# How knowing someone suggests the tie (the user decides; this is only the default offered).
+_SUGGESTED_TIE = {
+    HowKnown.MANAGER: Tie.ADVOCATE,
+    HowKnown.COLLEAGUE: Tie.ADVOCATE,
+    HowKnown.VOLUNTEER_PROJECT: Tie.ADVOCATE,
+    HowKnown.NETWORKING_EVENT: Tie.WORK_ACQUAINTANCE,
+}
+
+
+def suggest_tie(how_known: HowKnown | str) -> Tie | None:
+    """The tie that how-you-know-them suggests, or None when it suggests nothing."""
+    try:
+        return _SUGGESTED_TIE.get(HowKnown(how_known))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookSettings:
+    """The defaults of every rule; each one is a preference the user can change."""
+
+    advocate_cadence_days: int = 30
+    work_acquaintance_cadence_days: int = 60
+    follow_up_after_meeting_days: int = 7
+    status_update_after_days: int = 90
+
+
+def cadence_days(tie: Tie | str, override: int | None, settings: PlaybookSettings) -> int | None:
+    """Days between touches for a contact; None for an unsorted contact with no override."""
+    if override is not None and override > 0:
+        return override
+    if tie == Tie.ADVOCATE:
+        return settings.advocate_cadence_days
+    if tie == Tie.WORK_ACQUAINTANCE:
+        return settings.work_acquaintance_cadence_days
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFacts:
+    """What the rules need to know about one contact, summarised from the timeline."""
+
+    name: str
+    tie: Tie
+    cadence_override: int | None
+    added_at: dt.datetime
+    touch_count: int = 0
+    first_touch_at: dt.datetime | None = None
+    first_touch_kind: InteractionKind | None = None
+    first_touch_summary: str = ""
+    last_touch_at: dt.datetime | None = None
+    reset_at: dt.datetime | None = None  # a dismissed follow-up restarts the count from here
+
+    @property
+    def first_name(self) -> str:
+        return first_name(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class DueRule:
+    """When a contact's next follow-up falls due, and which rule says so."""
+
+    reason: FollowUpReason
+    due_at: dt.datetime
+
+
+def next_follow_up(
+    facts: ContactFacts, settings: PlaybookSettings, *, search_active: bool
+) -> DueRule | None:
+    """The contact's next rule-based follow-up, or None when no rule applies.
+
+    Rule 2 (met and never followed up) comes first: a single first meeting with nothing
+    after it. Otherwise the earliest of rule 1 (cadence, from the last touch) and rule 3
+    (a no-ask status update after a long quiet, while the search is active). A contact
+    never touched counts from the day it was added.
+    """
+    if (
+        facts.touch_count == 1
+        and facts.first_touch_kind in MEETING_KINDS
+        and facts.first_touch_at is not None
+        and (facts.reset_at is None or facts.reset_at < facts.first_touch_at)
+    ):
+        return DueRule(
+            FollowUpReason.MET_NO_FOLLOW_UP,
+            facts.first_touch_at + dt.timedelta(days=settings.follow_up_after_meeting_days),
+        )
+    anchor = max(
+        t for t in (facts.last_touch_at or facts.added_at, facts.reset_at) if t is not None
+    )
+    candidates: list[DueRule] = []
+    cadence = cadence_days(facts.tie, facts.cadence_override, settings)
+    if cadence is not None:
+        candidates.append(DueRule(FollowUpReason.CADENCE, anchor + dt.timedelta(days=cadence)))
+    if search_active:
+        quiet = dt.timedelta(days=settings.status_update_after_days)
+        candidates.append(DueRule(FollowUpReason.STATUS_UPDATE, anchor + quiet))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda rule: rule.due_at)
+
+
+def first_name(name: str) -> str:
+    """The name to use in a sentence or a greeting: the first word of the display name."""
+    name = name.strip()
+    if not name:
+        return "this contact"
+    if "@" in name and " " not in name:
+        return name
+    return name.split()[0]
+
+
+def days_between(earlier: dt.datetime, later: dt.datetime) -> int:
+    """Whole calendar days from one moment to another (negative when reversed)."""
+    return (later.date() - earlier.date()).days
+
+
+def ago(days: int) -> str:
+    """'today', 'yesterday', '9 days ago', '3 months ago', '2 years ago'."""
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"
+
+
+def in_days(days: int) -> str:
+    """'today', 'tomorrow', 'in 5 days'."""
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+_MET_VERB = {
+    InteractionKind.NETWORKING_EVENT: "met {name}",
+    InteractionKind.COFFEE: "had coffee with {name}",
+    InteractionKind.INTRODUCTION: "were introduced to {name}",
+    InteractionKind.MEETING: "met {name}",
+    InteractionKind.CALL: "spoke with {name}",
+}
+
+_TIE_PLURAL = {Tie.ADVOCATE: "advocates", Tie.WORK_ACQUAINTANCE: "work acquaintances"}
+
+
+def describe(
+    rule: DueRule,
+    facts: ContactFacts,
+    now: dt.datetime,
+    settings: PlaybookSettings,
+    *,
+    search_active: bool,
+) -> str:
+    """The follow-up's reason as a sentence the user understands and can act on."""
+    name = facts.first_name
+    if rule.reason is FollowUpReason.MET_NO_FOLLOW_UP and facts.first_touch_at is not None:
+        kind = facts.first_touch_kind or InteractionKind.MEETING
+        verb = _MET_VERB.get(kind, "met {name}").format(name=name)
+        where = ""
+        summary = facts.first_touch_summary.strip().rstrip(".")
+        if kind is InteractionKind.NETWORKING_EVENT and summary and len(summary) <= 60:
+            where = summary if summary.lower().startswith("at ") else f"at {summary}"
+            where = " " + where
+        when = ago(days_between(facts.first_touch_at, now))
+        sentence = f"You {verb}{where} {when} and haven't followed up."
+        if rule.due_at > now:
+            sentence += f" A short note {in_days(days_between(now, rule.due_at))} keeps it warm."
+        return sentence
+
+    since = facts.last_touch_at
+    if facts.reset_at is not None and (since is None or facts.reset_at > since):
+        quiet = f"You set {name} aside {ago(days_between(facts.reset_at, now))}"
+    elif since is None:
+        quiet = f"You haven't logged anything with {name} since adding them"
+        quiet += f" {ago(days_between(facts.added_at, now))}"
+    else:
+        quiet = f"Your last touch with {name} was {ago(days_between(since, now))}"
+    anchor = since or facts.added_at
+    long_quiet = search_active and days_between(anchor, now) >= settings.status_update_after_days
+
+    if rule.reason is FollowUpReason.STATUS_UPDATE:
+        sentence = f"{quiet}. Send a two-line status update on your search, with no ask."
+    else:
+        cadence = cadence_days(facts.tie, facts.cadence_override, settings)
+        if facts.cadence_override:
+            rhythm = f"you planned to be in touch every {cadence} days"
+        else:
+            rhythm = (
+                f"you keep in touch with {_TIE_PLURAL.get(facts.tie, 'them')} every {cadence} days"
+            )
+        sentence = f"{quiet}; {rhythm}."
+        if long_quiet:
+            sentence += " A two-line status update, with no ask, would do."
+    if rule.due_at > now:
+        sentence = f"Due {in_days(days_between(now, rule.due_at))}. " + sentence
+    return sentence

@@ -1,0 +1,113 @@
+"""Backups with SQLite's online backup API: on demand, daily, before migrations and imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee as pw
+
+from netdesk.store.db import ensure_private_dir
+
+_NAME = re.compile(r"^netdesk-(\d{8}-\d{6})(?:-([a-z0-9-]+))?\.sqlite3$")
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFile:
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+
+
+def backup_to_file(database: pw.SqliteDatabase, destination: Path) -> Path:
+    """Copy the live database to `destination` (0600), consistently, while it stays in use."""
+    ensure_private_dir(destination.parent)
+    tmp = destination.with_name(destination.name + ".part")
+    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    target = sqlite3.connect(str(tmp))
+    try:
+        database.connection().backup(target)
+    finally:
+        target.close()
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, destination)
+    return destination
+
+
+def backup_database(
+    database: pw.SqliteDatabase,
+    backup_dir: Path,
+    *,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Path:
+    """A timestamped backup in `backup_dir`; `reason` is kept in the file name."""
+    when = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    suffix = f"-{reason}" if reason else ""
+    path = backup_dir / f"netdesk-{when}{suffix}.sqlite3"
+    counter = 1
+    while path.exists():
+        counter += 1
+        path = backup_dir / f"netdesk-{when}{suffix}-{counter}.sqlite3"
+    return backup_to_file(database, path)
+
+
+def list_backups(backup_dir: Path) -> list[BackupFile]:
+    """Backups in the folder, newest first."""
+    found = []
+    if not backup_dir.is_dir():
+        return []
+    for path in backup_dir.iterdir():
+        match = _NAME.match(path.name)
+        if not match:
+            continue
+        taken = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+        found.append(BackupFile(path, taken, match.group(2) or ""))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def check_backup_file(path: Path) -> str:
+    """Why a file cannot be restored ('' when it can): not SQLite, damaged, not NetDesk's."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if [r[0] for r in rows] != ["ok"]:
+            return "the file is damaged"
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        if not found:
+            return "it holds no NetDesk data"
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return ""
+
+
+def restore_file(source: Path, database_path: Path) -> None:
+    """Replace the database file with a copy of `source`, atomically; -wal and -shm go."""
+    tmp = database_path.with_name(database_path.name + ".restoring")
+    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(str(tmp))
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    for suffix in ("-wal", "-shm"):
+        stale = database_path.with_name(database_path.name + suffix)
+        if stale.exists():
+            stale.unlink()
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, database_path)

@@ -1,0 +1,142 @@
+"""Opening the store: the SQLite connection (WAL, foreign keys, busy timeout), file modes."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+import peewee as pw
+
+from netdesk.store import migrations
+from netdesk.store.models import db as database_proxy
+
+DATABASE_NAME = "netdesk.sqlite3"
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    # WAL with synchronous=NORMAL keeps every committed transaction across an application
+    # crash; only a power cut can lose the very last one, never corrupt the file.
+    "synchronous": "normal",
+    "cache_size": -16_000,
+}
+
+
+class StoreError(Exception):
+    """A store that cannot be opened, said in plain words for the user."""
+
+
+class NewerSchemaError(StoreError):
+    pass
+
+
+class DamagedStoreError(StoreError):
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"The NetDesk database at {path} is damaged and cannot be read ({detail})."
+        )
+        self.path = path
+        self.detail = detail
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create a folder only its owner can enter (0700), and tighten it if it already exists."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def _touch_private(path: Path) -> None:
+    # Created 0600 before SQLite opens it: SQLite gives -wal and -shm the same mode.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def connect(path: Path) -> pw.SqliteDatabase:
+    """A connection to the database file at `path` with the store's pragmas; no schema work."""
+    ensure_private_dir(path.parent)
+    _touch_private(path)
+    database = pw.SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    database.connect()
+    return database
+
+
+def inspect_file(path: Path) -> int:
+    """The schema version of an existing database file, read without changing a byte of it.
+
+    Raises DamagedStoreError when SQLite cannot read it or its quick check fails.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DamagedStoreError(path, str(exc)) from exc
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        if problems:
+            raise DamagedStoreError(path, "; ".join(problems[:3]))
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        if not found:
+            return 0
+        return int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)
+    except sqlite3.Error as exc:
+        raise DamagedStoreError(path, str(exc)) from exc
+    finally:
+        conn.close()
+
+
+def open_store(path: Path, *, backup_dir: Path | None = None) -> pw.SqliteDatabase:
+    """Open (creating or upgrading) the store at `path` and bind the models to it.
+
+    An existing file is checked first, read-only: a damaged one, or one written by a newer
+    NetDesk, is refused and left exactly as it was. One about to be migrated is copied to
+    `backup_dir` first.
+    """
+    from netdesk.store import backup  # backup imports db for its helpers
+
+    version = 0
+    if path.exists() and path.stat().st_size > 0:
+        version = inspect_file(path)
+        if version > migrations.LATEST:
+            raise NewerSchemaError(
+                f"The database at {path} was written by a newer NetDesk (schema {version}; "
+                f"this version knows up to {migrations.LATEST}). Update NetDesk to open it; "
+                "the file was left untouched."
+            )
+    try:
+        database = connect(path)
+    except (sqlite3.DatabaseError, pw.DatabaseError) as exc:
+        raise DamagedStoreError(path, str(exc)) from exc
+    try:
+        if 0 < version < migrations.LATEST and backup_dir is not None:
+            backup.backup_database(
+                database, backup_dir, reason=f"before-migration-{version}-to-{migrations.LATEST}"
+            )
+        migrations.migrate(database)
+    except BaseException:
+        database.close()
+        raise
+    database_proxy.initialize(database)
+    return database
+
+
+def close_store(database: pw.SqliteDatabase) -> None:
+    """Checkpoint the WAL into the main file and close."""
+    if database.is_closed():
+        return
+    # Another connection may be reading; SQLite then checkpoints later by itself.
+    with contextlib.suppress(pw.OperationalError):
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+
+
+def local_now() -> dt.datetime:
+    """The wall clock, naive local time, as every date in the store is kept."""
+    return dt.datetime.now().replace(microsecond=0)

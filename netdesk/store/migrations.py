@@ -1,0 +1,243 @@
+"""Numbered schema migrations: each step runs once, inside one transaction, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+
+
+def _statements(script: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in script.split(";\n") if s.strip())
+
+
+# Schema 1, frozen as SQL: later model changes must never change what step 1 creates.
+_SCHEMA_1 = _statements(
+    """
+CREATE TABLE company (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name VARCHAR(255) NOT NULL,
+    key VARCHAR(255) NOT NULL,
+    status VARCHAR(255) NOT NULL,
+    status_changed_at DATETIME,
+    notes TEXT NOT NULL,
+    created_at DATETIME NOT NULL
+);
+CREATE UNIQUE INDEX company_key ON company (key);
+CREATE TABLE import_batch (
+    id INTEGER NOT NULL PRIMARY KEY,
+    created_at DATETIME NOT NULL,
+    sources TEXT NOT NULL,
+    added INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    undo_data TEXT NOT NULL,
+    undone_at DATETIME
+);
+CREATE TABLE contact (
+    id INTEGER NOT NULL PRIMARY KEY,
+    display_name VARCHAR(255) NOT NULL,
+    given_name VARCHAR(255) NOT NULL,
+    family_name VARCHAR(255) NOT NULL,
+    middle_name VARCHAR(255) NOT NULL,
+    prefix VARCHAR(255) NOT NULL,
+    suffix VARCHAR(255) NOT NULL,
+    nickname VARCHAR(255) NOT NULL,
+    company_id INTEGER,
+    title VARCHAR(255) NOT NULL,
+    how_known VARCHAR(255) NOT NULL,
+    tie VARCHAR(255) NOT NULL,
+    cadence_days INTEGER,
+    reference_consent INTEGER NOT NULL,
+    reference_agreed_on DATE,
+    above_and_beyond INTEGER NOT NULL,
+    notes TEXT NOT NULL,
+    photo BLOB,
+    photo_mime VARCHAR(255) NOT NULL,
+    linkedin_url VARCHAR(255) NOT NULL,
+    linkedin_key VARCHAR(255) NOT NULL,
+    urls TEXT NOT NULL,
+    birthday VARCHAR(255) NOT NULL,
+    tags TEXT NOT NULL,
+    uid VARCHAR(255) NOT NULL,
+    archived INTEGER NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    import_batch_id INTEGER,
+    touch_count INTEGER NOT NULL,
+    first_touch_at DATETIME,
+    first_touch_kind VARCHAR(255) NOT NULL,
+    first_touch_summary VARCHAR(255) NOT NULL,
+    last_touch_at DATETIME,
+    next_due_at DATETIME,
+    rules_reset_at DATETIME,
+    FOREIGN KEY (company_id) REFERENCES company (id) ON DELETE SET NULL,
+    FOREIGN KEY (import_batch_id) REFERENCES import_batch (id) ON DELETE SET NULL
+);
+CREATE INDEX contact_display_name ON contact (display_name);
+CREATE INDEX contact_company_id ON contact (company_id);
+CREATE INDEX contact_tie ON contact (tie);
+CREATE INDEX contact_linkedin_key ON contact (linkedin_key);
+CREATE INDEX contact_archived ON contact (archived);
+CREATE INDEX contact_import_batch_id ON contact (import_batch_id);
+CREATE INDEX contact_last_touch_at ON contact (last_touch_at);
+CREATE INDEX contact_next_due_at ON contact (next_due_at);
+CREATE TABLE contact_email (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    email VARCHAR(255) NOT NULL,
+    key VARCHAR(255) NOT NULL,
+    position INTEGER NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX contact_email_contact_id ON contact_email (contact_id);
+CREATE INDEX contact_email_key ON contact_email (key);
+CREATE TABLE contact_phone (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    phone VARCHAR(255) NOT NULL,
+    key VARCHAR(255) NOT NULL,
+    position INTEGER NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX contact_phone_contact_id ON contact_phone (contact_id);
+CREATE INDEX contact_phone_key ON contact_phone (key);
+CREATE TABLE follow_up (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    reason VARCHAR(255) NOT NULL,
+    due_at DATETIME NOT NULL,
+    state VARCHAR(255) NOT NULL,
+    snoozed_until DATETIME,
+    effective_at DATETIME NOT NULL,
+    notified_at DATETIME,
+    resolved_at DATETIME,
+    note TEXT NOT NULL,
+    created_at DATETIME NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX follow_up_contact_id ON follow_up (contact_id);
+CREATE INDEX follow_up_effective_at ON follow_up (effective_at);
+CREATE INDEX follow_up_state_effective_at ON follow_up (state, effective_at);
+CREATE INDEX follow_up_contact_id_state ON follow_up (contact_id, state);
+CREATE TABLE interaction (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    kind VARCHAR(255) NOT NULL,
+    at DATETIME NOT NULL,
+    summary TEXT NOT NULL,
+    helped TEXT NOT NULL,
+    direction VARCHAR(255) NOT NULL,
+    created_at DATETIME NOT NULL,
+    import_batch_id INTEGER,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY (import_batch_id) REFERENCES import_batch (id) ON DELETE SET NULL
+);
+CREATE INDEX interaction_contact_id ON interaction (contact_id);
+CREATE INDEX interaction_import_batch_id ON interaction (import_batch_id);
+CREATE INDEX interaction_contact_id_at ON interaction (contact_id, at);
+CREATE TABLE job_search (
+    id INTEGER NOT NULL PRIMARY KEY,
+    started_on DATE,
+    state VARCHAR(255) NOT NULL,
+    offer_company_id INTEGER,
+    joining_offer_company INTEGER NOT NULL,
+    updated_at DATETIME NOT NULL,
+    FOREIGN KEY (offer_company_id) REFERENCES company (id) ON DELETE SET NULL
+);
+CREATE INDEX job_search_offer_company_id ON job_search (offer_company_id);
+CREATE TABLE schema_version (
+    id INTEGER NOT NULL PRIMARY KEY,
+    version INTEGER NOT NULL,
+    changed_at DATETIME NOT NULL
+);
+CREATE TABLE setting (
+    id INTEGER NOT NULL PRIMARY KEY,
+    key VARCHAR(255) NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE UNIQUE INDEX setting_key ON setting (key);
+"""
+)
+
+# Schema 2: full-text search over contacts, kept in step with the tables by triggers so
+# that every write path (editor, import, undo, bulk actions) updates it.
+_FTS_ROW = (
+    "INSERT INTO contact_fts(rowid, name, company, title, emails, notes, tags) "
+    "SELECT c.id, c.display_name || ' ' || c.nickname, coalesce(co.name, ''), c.title, "
+    "coalesce((SELECT group_concat(e.email, ' ') FROM contact_email e "
+    "WHERE e.contact_id = c.id), ''), c.notes, c.tags "
+    "FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = {id};"
+)
+_SCHEMA_2 = (
+    "CREATE VIRTUAL TABLE contact_fts USING fts5("
+    "name, company, title, emails, notes, tags, "
+    "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
+    "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact BEGIN "
+    + _FTS_ROW.format(id="NEW.id")
+    + " END",
+    "CREATE TRIGGER contact_fts_update AFTER UPDATE OF display_name, nickname, company_id, "
+    "title, notes, tags ON contact BEGIN "
+    "DELETE FROM contact_fts WHERE rowid = OLD.id; " + _FTS_ROW.format(id="NEW.id") + " END",
+    "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact BEGIN "
+    "DELETE FROM contact_fts WHERE rowid = OLD.id; END",
+    "CREATE TRIGGER contact_fts_email_insert AFTER INSERT ON contact_email BEGIN "
+    "DELETE FROM contact_fts WHERE rowid = NEW.contact_id; "
+    + _FTS_ROW.format(id="NEW.contact_id")
+    + " END",
+    "CREATE TRIGGER contact_fts_email_delete AFTER DELETE ON contact_email BEGIN "
+    "DELETE FROM contact_fts WHERE rowid = OLD.contact_id; "
+    + _FTS_ROW.format(id="OLD.contact_id")
+    + " END",
+    "CREATE TRIGGER contact_fts_company_update AFTER UPDATE OF name ON company BEGIN "
+    "UPDATE contact_fts SET company = NEW.name WHERE rowid IN "
+    "(SELECT id FROM contact WHERE company_id = NEW.id); END",
+    "INSERT INTO contact_fts(rowid, name, company, title, emails, notes, tags) "
+    "SELECT c.id, c.display_name || ' ' || c.nickname, coalesce(co.name, ''), c.title, "
+    "coalesce((SELECT group_concat(e.email, ' ') FROM contact_email e "
+    "WHERE e.contact_id = c.id), ''), c.notes, c.tags "
+    "FROM contact c LEFT JOIN company co ON co.id = c.company_id",
+    # The contact list sorts by name without regard to case.
+    "CREATE INDEX contact_archived_name ON contact (archived, display_name COLLATE NOCASE)",
+)
+
+
+def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
+    def step(database: pw.SqliteDatabase) -> None:
+        for sql in statements:
+            database.execute_sql(sql)
+
+    return step
+
+
+# Step N brings a database from schema N-1 to schema N. Append; never edit a released step.
+MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
+    1: _run(_SCHEMA_1),
+    2: _run(_SCHEMA_2),
+}
+
+LATEST = max(MIGRATIONS)
+
+
+def schema_version(database: pw.SqliteDatabase) -> int:
+    """The schema version a database is at; 0 for an empty one."""
+    exists = database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        return 0
+    row = database.execute_sql("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(database: pw.SqliteDatabase, target: int = LATEST) -> list[int]:
+    """Apply every step above the database's version up to `target`; returns those applied."""
+    applied = []
+    for version in range(schema_version(database) + 1, target + 1):
+        with database.atomic():
+            MIGRATIONS[version](database)
+            database.execute_sql(
+                "INSERT INTO schema_version (version, changed_at) VALUES (?, datetime('now'))",
+                (version,),
+            )
+        applied.append(version)
+    return applied

@@ -1,0 +1,173 @@
+"""Peewee models of the store, bound to a proxy so each process (and each test) opens its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import peewee as pw
+
+from netdesk.core.domain import (
+    CompanyStatus,
+    Direction,
+    FollowUpState,
+    HowKnown,
+    SearchState,
+    Tie,
+)
+
+db = pw.DatabaseProxy()
+
+
+def utcnow() -> dt.datetime:
+    """The store's clock for bookkeeping columns (created/updated); rules get `now` passed in."""
+    return dt.datetime.now()
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField()
+    changed_at = pw.DateTimeField(default=utcnow)
+
+
+class Setting(BaseModel):
+    key = pw.CharField(unique=True)
+    value = pw.TextField()  # JSON
+
+
+class ImportBatch(BaseModel):
+    created_at = pw.DateTimeField(default=utcnow)
+    sources = pw.TextField(default="")  # file names, one per line
+    added = pw.IntegerField(default=0)
+    updated = pw.IntegerField(default=0)
+    # JSON list of {"contact_id", "before": {...}} for contacts the batch changed, so that
+    # undoing it puts them back as they were.
+    undo_data = pw.TextField(default="[]")
+    undone_at = pw.DateTimeField(null=True)
+
+
+class Company(BaseModel):
+    name = pw.CharField()
+    key = pw.CharField(unique=True)  # matching.company_key(name): one company, however spelled
+    status = pw.CharField(default=CompanyStatus.NONE.value)
+    status_changed_at = pw.DateTimeField(null=True)
+    notes = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Contact(BaseModel):
+    display_name = pw.CharField(index=True)
+    given_name = pw.CharField(default="")
+    family_name = pw.CharField(default="")
+    middle_name = pw.CharField(default="")
+    prefix = pw.CharField(default="")
+    suffix = pw.CharField(default="")
+    nickname = pw.CharField(default="")
+    company = pw.ForeignKeyField(Company, null=True, backref="contacts", on_delete="SET NULL")
+    title = pw.CharField(default="")
+    how_known = pw.CharField(default=HowKnown.UNKNOWN.value)
+    tie = pw.CharField(default=Tie.UNSORTED.value, index=True)
+    cadence_days = pw.IntegerField(null=True)
+    reference_consent = pw.BooleanField(default=False)
+    reference_agreed_on = pw.DateField(null=True)
+    above_and_beyond = pw.BooleanField(default=False)
+    notes = pw.TextField(default="")
+    photo = pw.BlobField(null=True)
+    photo_mime = pw.CharField(default="")
+    linkedin_url = pw.CharField(default="")
+    linkedin_key = pw.CharField(default="", index=True)
+    urls = pw.TextField(default="")  # one per line
+    birthday = pw.CharField(default="")  # YYYY-MM-DD or --MM-DD
+    tags = pw.TextField(default="")  # comma-separated
+    uid = pw.CharField(default="")
+    archived = pw.BooleanField(default=False, index=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+    import_batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
+    # A summary of the timeline, kept in step by the store so the rules and the contact
+    # list never have to scan half a million interactions.
+    touch_count = pw.IntegerField(default=0)
+    first_touch_at = pw.DateTimeField(null=True)
+    first_touch_kind = pw.CharField(default="")
+    first_touch_summary = pw.CharField(default="")
+    last_touch_at = pw.DateTimeField(null=True, index=True)
+    next_due_at = pw.DateTimeField(null=True, index=True)
+    # When the user last dismissed a rule's follow-up: the rules count from the later of
+    # this and the last touch, so a dismissal skips one round instead of silencing them.
+    rules_reset_at = pw.DateTimeField(null=True)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in (s.strip() for s in str(self.tags).split(",")) if t]
+
+
+class ContactEmail(BaseModel):
+    contact = pw.ForeignKeyField(Contact, backref="email_rows", on_delete="CASCADE")
+    email = pw.CharField()
+    key = pw.CharField(index=True)  # matching.normalize_email
+    position = pw.IntegerField(default=0)
+
+
+class ContactPhone(BaseModel):
+    contact = pw.ForeignKeyField(Contact, backref="phone_rows", on_delete="CASCADE")
+    phone = pw.CharField()
+    key = pw.CharField(index=True)  # matching.normalize_phone
+    position = pw.IntegerField(default=0)
+
+
+class Interaction(BaseModel):
+    contact = pw.ForeignKeyField(Contact, backref="interactions", on_delete="CASCADE")
+    kind = pw.CharField()
+    at = pw.DateTimeField()
+    summary = pw.TextField(default="")
+    helped = pw.TextField(default="")  # what they did that helped: named in the thank-you
+    direction = pw.CharField(default=Direction.OUTGOING.value)
+    created_at = pw.DateTimeField(default=utcnow)
+    import_batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("contact", "at"), False),)
+
+
+class FollowUp(BaseModel):
+    contact = pw.ForeignKeyField(Contact, backref="follow_ups", on_delete="CASCADE")
+    reason = pw.CharField()  # FollowUpReason
+    due_at = pw.DateTimeField()
+    state = pw.CharField(default=FollowUpState.DUE.value)
+    snoozed_until = pw.DateTimeField(null=True)
+    # When it is shown as due: the snooze end while snoozed, else the due date.
+    effective_at = pw.DateTimeField(index=True)
+    notified_at = pw.DateTimeField(null=True)
+    resolved_at = pw.DateTimeField(null=True)
+    note = pw.TextField(default="")  # the reason in words, for follow-ups workflows create
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("state", "effective_at"), False), (("contact", "state"), False))
+
+
+class JobSearch(BaseModel):
+    started_on = pw.DateField(null=True)
+    state = pw.CharField(default=SearchState.NOT_STARTED.value)
+    offer_company = pw.ForeignKeyField(Company, null=True, on_delete="SET NULL")
+    joining_offer_company = pw.BooleanField(default=False)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+ALL_MODELS: list[type[Any]] = [
+    SchemaVersion,
+    Setting,
+    ImportBatch,
+    Company,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    FollowUp,
+    JobSearch,
+]

@@ -1,0 +1,868 @@
+"""The queries and writes the rest of the app calls: contacts, timeline, follow-ups, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import peewee as pw
+
+from netdesk.core import playbook
+from netdesk.core.domain import (
+    NOT_A_TOUCH,
+    RULE_REASONS,
+    CompanyStatus,
+    Direction,
+    FollowUpReason,
+    FollowUpState,
+    InteractionKind,
+    SearchState,
+    Tie,
+)
+from netdesk.core.matching import company_key, normalize_email, normalize_linkedin, normalize_phone
+from netdesk.core.records import ContactRecord
+from netdesk.store.models import (
+    Company,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    FollowUp,
+    Interaction,
+    JobSearch,
+    Setting,
+    db,
+)
+
+OPEN_STATES = (FollowUpState.DUE.value, FollowUpState.SNOOZED.value)
+_CHUNK = 500  # SQLite's limit on bound parameters is far above this; keeps IN lists small
+
+
+def chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _parse_dt(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+def get_setting(key: str, default: Any = None) -> Any:
+    row = Setting.get_or_none(Setting.key == key)
+    return default if row is None else json.loads(row.value)
+
+
+def set_setting(key: str, value: Any) -> None:
+    Setting.insert(key=key, value=json.dumps(value)).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}
+    ).execute()
+
+
+def playbook_settings() -> playbook.PlaybookSettings:
+    defaults = playbook.PlaybookSettings()
+    stored = get_setting("playbook", {}) or {}
+    known = {k: int(v) for k, v in stored.items() if hasattr(defaults, k)}
+    return playbook.PlaybookSettings(**known)
+
+
+def set_playbook_settings(settings: playbook.PlaybookSettings, now: dt.datetime) -> None:
+    with db.atomic():
+        set_setting(
+            "playbook",
+            {
+                "advocate_cadence_days": settings.advocate_cadence_days,
+                "work_acquaintance_cadence_days": settings.work_acquaintance_cadence_days,
+                "follow_up_after_meeting_days": settings.follow_up_after_meeting_days,
+                "status_update_after_days": settings.status_update_after_days,
+            },
+        )
+        recompute_follow_ups(None, now)
+
+
+# --- the job search ---------------------------------------------------------------------
+
+
+def job_search() -> JobSearch:
+    """The user's search (one row, made on first use)."""
+    search = JobSearch.select().order_by(JobSearch.id).first()
+    if search is None:
+        search = JobSearch.create(state=SearchState.NOT_STARTED.value)
+    return search
+
+
+def search_active() -> bool:
+    return SearchState(job_search().state).active
+
+
+def set_job_search(
+    state: SearchState,
+    now: dt.datetime,
+    *,
+    started_on: dt.date | None = None,
+    offer_company: str | None = None,
+    joining: bool = False,
+) -> JobSearch:
+    with db.atomic():
+        search = job_search()
+        was_active = SearchState(search.state).active
+        search.state = state.value
+        if started_on is not None:
+            search.started_on = started_on
+        elif state is SearchState.SEARCHING and search.started_on is None:
+            search.started_on = now.date()
+        if offer_company is not None:
+            search.offer_company = company_for_name(offer_company) if offer_company else None
+        search.joining_offer_company = joining
+        search.updated_at = now
+        search.save()
+        if was_active != state.active:
+            recompute_follow_ups(None, now)
+    return search
+
+
+# --- companies --------------------------------------------------------------------------
+
+
+def company_for_name(name: str) -> Company | None:
+    """The company of that name, however it is spelled ("Acme, Inc." is "ACME"); made if new."""
+    name = name.strip()
+    if not name:
+        return None
+    key = company_key(name) or name.casefold()
+    company = Company.get_or_none(Company.key == key)
+    if company is None:
+        company = Company.create(name=name, key=key)
+    return company
+
+
+def set_company_status(company_id: int, status: CompanyStatus, now: dt.datetime) -> None:
+    Company.update(status=status.value, status_changed_at=now).where(
+        Company.id == company_id
+    ).execute()
+
+
+# --- contacts ---------------------------------------------------------------------------
+
+# Contact columns a user edits directly (the editor, bulk actions, import).
+EDITABLE_FIELDS = (
+    "display_name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "prefix",
+    "suffix",
+    "nickname",
+    "title",
+    "how_known",
+    "tie",
+    "cadence_days",
+    "reference_consent",
+    "reference_agreed_on",
+    "above_and_beyond",
+    "notes",
+    "photo",
+    "photo_mime",
+    "linkedin_url",
+    "urls",
+    "birthday",
+    "tags",
+    "archived",
+)
+
+
+def _linkedin_key(url: str) -> str:
+
+    return normalize_linkedin(url) if url else ""
+
+
+def set_emails(contact_id: int, emails: Sequence[str]) -> None:
+
+    ContactEmail.delete().where(ContactEmail.contact == contact_id).execute()
+    rows = [
+        {"contact": contact_id, "email": e, "key": normalize_email(e), "position": i}
+        for i, e in enumerate(dict.fromkeys(e.strip() for e in emails if e.strip()))
+    ]
+    if rows:
+        ContactEmail.insert_many(rows).execute()
+
+
+def set_phones(contact_id: int, phones: Sequence[str]) -> None:
+
+    ContactPhone.delete().where(ContactPhone.contact == contact_id).execute()
+    rows = [
+        {"contact": contact_id, "phone": p, "key": normalize_phone(p), "position": i}
+        for i, p in enumerate(dict.fromkeys(p.strip() for p in phones if p.strip()))
+    ]
+    if rows:
+        ContactPhone.insert_many(rows).execute()
+
+
+def create_contact(
+    fields: dict[str, Any],
+    now: dt.datetime,
+    *,
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    company: str = "",
+    recompute: bool = True,
+) -> Contact:
+    """A new contact from editor fields; one transaction."""
+    with db.atomic():
+        values = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+        values.setdefault("display_name", "")
+        values["linkedin_key"] = _linkedin_key(values.get("linkedin_url", "") or "")
+        contact = Contact.create(
+            company=company_for_name(company), created_at=now, updated_at=now, **values
+        )
+        set_emails(contact.id, emails)
+        set_phones(contact.id, phones)
+        if recompute:
+            recompute_follow_ups([contact.id], now)
+    return contact
+
+
+def update_contact(
+    contact_id: int,
+    fields: dict[str, Any],
+    now: dt.datetime,
+    *,
+    emails: Sequence[str] | None = None,
+    phones: Sequence[str] | None = None,
+    company: str | None = None,
+) -> None:
+    """Change a contact's fields (and, when given, its emails, phones, company) at once."""
+    with db.atomic():
+        values = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+        if "linkedin_url" in values:
+            values["linkedin_key"] = _linkedin_key(values["linkedin_url"] or "")
+        if company is not None:
+            values["company"] = company_for_name(company)
+        values["updated_at"] = now
+        Contact.update(**values).where(Contact.id == contact_id).execute()
+        if emails is not None:
+            set_emails(contact_id, emails)
+        if phones is not None:
+            set_phones(contact_id, phones)
+        if {"tie", "cadence_days", "archived"} & values.keys():
+            recompute_follow_ups([contact_id], now)
+
+
+def set_tie(contact_ids: Sequence[int], tie: Tie, now: dt.datetime) -> None:
+    with db.atomic():
+        for chunk in chunks(contact_ids):
+            Contact.update(tie=tie.value, updated_at=now).where(Contact.id.in_(chunk)).execute()
+        recompute_follow_ups(contact_ids, now)
+
+
+def add_tag(contact_ids: Sequence[int], tag: str, now: dt.datetime) -> None:
+    tag = tag.strip().replace(",", " ")
+    if not tag:
+        return
+    with db.atomic():
+        for chunk in chunks(contact_ids):
+            for contact in Contact.select(Contact.id, Contact.tags).where(Contact.id.in_(chunk)):
+                tags = contact.tag_list
+                if tag not in tags:
+                    Contact.update(tags=", ".join([*tags, tag]), updated_at=now).where(
+                        Contact.id == contact.id
+                    ).execute()
+
+
+def set_archived(contact_ids: Sequence[int], archived: bool, now: dt.datetime) -> None:
+    with db.atomic():
+        for chunk in chunks(contact_ids):
+            Contact.update(archived=archived, updated_at=now).where(Contact.id.in_(chunk)).execute()
+        recompute_follow_ups(contact_ids, now)
+
+
+def contact_emails(contact_id: int) -> list[str]:
+    rows = ContactEmail.select(ContactEmail.email).where(ContactEmail.contact == contact_id)
+    return [r.email for r in rows.order_by(ContactEmail.position)]
+
+
+def contact_phones(contact_id: int) -> list[str]:
+    rows = ContactPhone.select(ContactPhone.phone).where(ContactPhone.contact == contact_id)
+    return [r.phone for r in rows.order_by(ContactPhone.position)]
+
+
+def contact_record(contact: Contact) -> ContactRecord:
+    """The contact as a plain record: what export writes and what matching compares."""
+    return ContactRecord(
+        display_name=contact.display_name,
+        given_name=contact.given_name,
+        family_name=contact.family_name,
+        middle_name=contact.middle_name,
+        prefix=contact.prefix,
+        suffix=contact.suffix,
+        nickname=contact.nickname,
+        emails=contact_emails(contact.id),
+        phones=contact_phones(contact.id),
+        organization=contact.company.name if contact.company_id else "",
+        title=contact.title,
+        notes=contact.notes,
+        linkedin_url=contact.linkedin_url,
+        urls=[u for u in contact.urls.splitlines() if u.strip()],
+        birthday=contact.birthday,
+        photo=bytes(contact.photo) if contact.photo else None,
+        photo_mime=contact.photo_mime,
+        tags=contact.tag_list,
+        uid=contact.uid,
+    )
+
+
+# Snapshot and restore, so that a delete (or an import) can be undone exactly.
+
+
+def snapshot_contacts(contact_ids: Sequence[int]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for chunk in chunks(contact_ids):
+        for row in Contact.select().where(Contact.id.in_(chunk)).dicts():
+            cid = row["id"]
+            row = dict(row)
+            if row.get("photo") is not None:
+                row["photo"] = bytes(row["photo"]).hex()
+            out.append(
+                {
+                    "contact": row,
+                    "emails": contact_emails(cid),
+                    "phones": contact_phones(cid),
+                    "interactions": list(
+                        Interaction.select().where(Interaction.contact == cid).dicts()
+                    ),
+                    "follow_ups": list(FollowUp.select().where(FollowUp.contact == cid).dicts()),
+                }
+            )
+    return out
+
+
+def restore_contacts(snapshot: list[dict[str, Any]], now: dt.datetime) -> None:
+    """Put back contacts exactly as `snapshot_contacts` saw them (same ids, same timeline)."""
+    with db.atomic():
+        for item in snapshot:
+            row = dict(item["contact"])
+            if row.get("photo") is not None:
+                row["photo"] = bytes.fromhex(row["photo"])
+            Contact.insert(**row).on_conflict_replace().execute()
+            set_emails(row["id"], item["emails"])
+            set_phones(row["id"], item["phones"])
+            for inter in item["interactions"]:
+                Interaction.insert(**inter).on_conflict_replace().execute()
+            for fu in item["follow_ups"]:
+                FollowUp.insert(**fu).on_conflict_replace().execute()
+        ids = [item["contact"]["id"] for item in snapshot]
+        refresh_touch_summary(ids)
+        recompute_follow_ups(ids, now)
+
+
+def delete_contacts(contact_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Delete contacts with their timeline; returns the snapshot that undoes it."""
+    with db.atomic():
+        snapshot = snapshot_contacts(contact_ids)
+        for chunk in chunks(contact_ids):
+            Contact.delete().where(Contact.id.in_(chunk)).execute()
+    return snapshot
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def fts_query(text: str) -> str:
+    """Search-as-you-type text as an FTS5 query: every word, each as a prefix."""
+    words = [w for w in "".join(c if c.isalnum() or c in "@._-'" else " " for c in text).split()]
+    terms = []
+    for word in words:
+        # FTS5's unicode61 tokenizer splits on punctuation, so a quoted phrase of the
+        # word's own tokens matches "dana@acme" or "o'brien" as typed.
+        terms.append('"' + word.replace('"', '""') + '"*')
+    return " AND ".join(terms)
+
+
+def search_contact_ids(text: str, limit: int | None = None) -> list[int]:
+    """Ids of contacts whose names, company, title, emails, notes or tags match `text`."""
+    query = fts_query(text)
+    if not query:
+        return []
+    sql = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?"
+    params: list[Any] = [query]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [r[0] for r in db.execute_sql(sql, params)]
+
+
+# --- the timeline -----------------------------------------------------------------------
+
+_TOUCH_KINDS_SQL = ",".join(f"'{k.value}'" for k in InteractionKind if k not in NOT_A_TOUCH)
+
+
+def refresh_touch_summary(contact_ids: Sequence[int] | None) -> None:
+    """Recompute each contact's timeline summary (count, first and last touch)."""
+    where = ""
+    params: list[Any] = []
+    batches: Iterable[Sequence[int] | None] = (
+        [None] if contact_ids is None else chunks(list(contact_ids))
+    )
+    for chunk in batches:
+        if chunk is not None:
+            where = f"WHERE c.id IN ({','.join('?' * len(chunk))})"
+            params = list(chunk)
+        db.execute_sql(
+            f"""
+            UPDATE contact AS c SET
+              touch_count = coalesce(s.n, 0),
+              last_touch_at = s.last_at,
+              first_touch_at = s.first_at,
+              first_touch_kind = coalesce(f.kind, ''),
+              first_touch_summary = coalesce(substr(f.summary, 1, 200), '')
+            FROM contact AS c2
+            LEFT JOIN (
+              SELECT contact_id, count(*) AS n, min(at) AS first_at, max(at) AS last_at
+              FROM interaction WHERE kind IN ({_TOUCH_KINDS_SQL}) GROUP BY contact_id
+            ) AS s ON s.contact_id = c2.id
+            LEFT JOIN interaction AS f ON f.id = (
+              SELECT i.id FROM interaction i WHERE i.contact_id = c2.id
+              AND i.kind IN ({_TOUCH_KINDS_SQL}) ORDER BY i.at, i.id LIMIT 1
+            )
+            WHERE c2.id = c.id {where.replace("WHERE", "AND")}
+            """,
+            params,
+        )
+
+
+def log_interaction(
+    contact_id: int,
+    kind: InteractionKind,
+    at: dt.datetime,
+    now: dt.datetime,
+    *,
+    summary: str = "",
+    helped: str = "",
+    direction: Direction = Direction.OUTGOING,
+) -> Interaction:
+    """Log something that happened; it resets the contact's follow-up (rule 1)."""
+    with db.atomic():
+        interaction = Interaction.create(
+            contact=contact_id,
+            kind=kind.value,
+            at=at,
+            summary=summary,
+            helped=helped,
+            direction=direction.value,
+            created_at=now,
+        )
+        refresh_touch_summary([contact_id])
+        recompute_follow_ups([contact_id], now)
+    return interaction
+
+
+def update_interaction(interaction_id: int, now: dt.datetime, **fields: Any) -> None:
+    allowed = {"kind", "at", "summary", "helped", "direction"}
+    values = {k: (v.value if hasattr(v, "value") else v) for k, v in fields.items() if k in allowed}
+    with db.atomic():
+        interaction = Interaction.get_by_id(interaction_id)
+        Interaction.update(**values).where(Interaction.id == interaction_id).execute()
+        refresh_touch_summary([interaction.contact_id])
+        recompute_follow_ups([interaction.contact_id], now)
+
+
+def delete_interaction(interaction_id: int, now: dt.datetime) -> dict[str, Any]:
+    """Delete one interaction; returns its row so the caller can offer Undo."""
+    with db.atomic():
+        interaction = Interaction.get_by_id(interaction_id)
+        row = dict(Interaction.select().where(Interaction.id == interaction_id).dicts().get())
+        interaction.delete_instance()
+        refresh_touch_summary([row["contact"]])
+        recompute_follow_ups([row["contact"]], now)
+    return row
+
+
+def restore_interaction(row: dict[str, Any], now: dt.datetime) -> None:
+    with db.atomic():
+        Interaction.insert(**row).execute()
+        refresh_touch_summary([row["contact"]])
+        recompute_follow_ups([row["contact"]], now)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    interaction_id: int
+    contact_id: int
+    contact_name: str
+    kind: InteractionKind
+    at: dt.datetime
+    summary: str
+    helped: str
+    direction: Direction
+
+
+def _timeline_rows(query: pw.ModelSelect) -> list[TimelineEntry]:
+    out = []
+    for row in query.tuples():
+        iid, cid, name, kind, at, summary, helped, direction = row
+        try:
+            kind_value = InteractionKind(kind)
+        except ValueError:
+            kind_value = InteractionKind.NOTE
+        out.append(
+            TimelineEntry(
+                iid,
+                cid,
+                name,
+                kind_value,
+                _parse_dt(at) or dt.datetime.min,
+                summary,
+                helped,
+                Direction(direction)
+                if direction in Direction._value2member_map_
+                else Direction.OUTGOING,
+            )
+        )
+    return out
+
+
+def _timeline_select() -> pw.ModelSelect:
+    return Interaction.select(
+        Interaction.id,
+        Interaction.contact,
+        Contact.display_name,
+        Interaction.kind,
+        Interaction.at,
+        Interaction.summary,
+        Interaction.helped,
+        Interaction.direction,
+    ).join(Contact)
+
+
+def timeline(contact_id: int) -> list[TimelineEntry]:
+    """A contact's interactions, newest first."""
+    query = _timeline_select().where(Interaction.contact == contact_id)
+    return _timeline_rows(query.order_by(Interaction.at.desc(), Interaction.id.desc()))
+
+
+def recent_activity(limit: int = 100) -> list[TimelineEntry]:
+    """The latest interactions across the whole network, newest first."""
+    query = _timeline_select().where(Contact.archived == False)  # noqa: E712
+    return _timeline_rows(query.order_by(Interaction.at.desc(), Interaction.id.desc()).limit(limit))
+
+
+# --- follow-ups -------------------------------------------------------------------------
+
+
+def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
+    (_, name, tie, cadence, added, count, first_at, first_kind, first_summary, last_at, reset) = row
+    try:
+        kind = InteractionKind(first_kind) if first_kind else None
+    except ValueError:
+        kind = None
+    return playbook.ContactFacts(
+        name=name,
+        tie=Tie(tie) if tie in Tie._value2member_map_ else Tie.UNSORTED,
+        cadence_override=cadence,
+        added_at=_parse_dt(added) or dt.datetime.min,
+        touch_count=count,
+        first_touch_at=_parse_dt(first_at),
+        first_touch_kind=kind,
+        first_touch_summary=first_summary,
+        last_touch_at=_parse_dt(last_at),
+        reset_at=_parse_dt(reset),
+    )
+
+
+_FACTS_COLUMNS = (
+    "c.id, c.display_name, c.tie, c.cadence_days, c.created_at, c.touch_count, "
+    "c.first_touch_at, c.first_touch_kind, c.first_touch_summary, c.last_touch_at, "
+    "c.rules_reset_at"
+)
+
+
+def iso(value: dt.datetime) -> str:
+    # Peewee stores datetimes as "YYYY-MM-DD HH:MM:SS[.ffffff]"; comparisons in SQL rely
+    # on every stored value using that one form.
+    return value.isoformat(sep=" ")
+
+
+def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) -> None:
+    """Bring the rules' follow-ups in step with the timeline, for some contacts or all.
+
+    Each contact has at most one open rule follow-up. It is kept as it is (snooze and
+    notification included) while the rules still give the same reason and due date;
+    otherwise it is closed — done when a touch came after it, dropped when a setting
+    moved it — and the new one is opened, unless the user already dismissed that one.
+    """
+    settings = playbook_settings()
+    active = search_active()
+    rule_reasons = [r.value for r in RULE_REASONS]
+    reason_marks = ",".join("?" * len(rule_reasons))
+    with db.atomic():
+        batches: Iterable[Sequence[int] | None] = (
+            [None] if contact_ids is None else chunks(list(dict.fromkeys(contact_ids)))
+        )
+        for chunk in batches:
+            if chunk is None:
+                where, params = "", []
+            else:
+                where, params = f" AND c.id IN ({','.join('?' * len(chunk))})", list(chunk)
+            facts_rows = db.execute_sql(
+                f"SELECT {_FACTS_COLUMNS} FROM contact c WHERE c.archived = 0{where}", params
+            ).fetchall()
+            open_rows = db.execute_sql(
+                "SELECT f.id, f.contact_id, f.reason, f.due_at, f.created_at FROM follow_up f "
+                f"JOIN contact c ON c.id = f.contact_id WHERE f.state IN (?, ?) "
+                f"AND f.reason IN ({reason_marks}){where}",
+                [*OPEN_STATES, *rule_reasons, *params],
+            ).fetchall()
+            open_by_contact = {r[1]: r for r in open_rows}
+            closed_keys = {
+                (r[0], r[1], r[2])
+                for r in db.execute_sql(
+                    "SELECT f.contact_id, f.reason, f.due_at FROM follow_up f "
+                    f"JOIN contact c ON c.id = f.contact_id WHERE f.state IN (?, ?) "
+                    f"AND f.reason IN ({reason_marks}){where}",
+                    [
+                        FollowUpState.DISMISSED.value,
+                        FollowUpState.DONE.value,
+                        *rule_reasons,
+                        *params,
+                    ],
+                )
+            }
+            to_done: list[int] = []
+            to_drop: list[int] = []
+            to_create: list[dict[str, Any]] = []
+            seen: set[int] = set()
+            for row in facts_rows:
+                contact_id = row[0]
+                seen.add(contact_id)
+                facts = _facts_from_row(row)
+                rule = playbook.next_follow_up(facts, settings, search_active=active)
+                current = open_by_contact.get(contact_id)
+                key = (contact_id, rule.reason.value, iso(rule.due_at)) if rule else None
+                if current is not None:
+                    if (
+                        key is not None
+                        and (current[2], iso(_parse_dt(current[3]) or now)) == key[1:]
+                    ):
+                        continue
+                    created = _parse_dt(current[4])
+                    if (
+                        facts.last_touch_at is not None
+                        and created is not None
+                        and facts.last_touch_at >= created
+                    ):
+                        to_done.append(current[0])
+                    else:
+                        to_drop.append(current[0])
+                if rule is not None and key not in closed_keys:
+                    to_create.append(
+                        {
+                            "contact": contact_id,
+                            "reason": rule.reason.value,
+                            "due_at": rule.due_at,
+                            "effective_at": rule.due_at,
+                            "state": FollowUpState.DUE.value,
+                            "created_at": now,
+                        }
+                    )
+            # Open rule follow-ups of contacts now archived are dropped with them.
+            to_drop.extend(r[0] for cid, r in open_by_contact.items() if cid not in seen)
+            for ids in chunks(to_done):
+                FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
+                    FollowUp.id.in_(ids)
+                ).execute()
+            for ids in chunks(to_drop):
+                FollowUp.delete().where(FollowUp.id.in_(ids)).execute()
+            for start in range(0, len(to_create), 200):
+                FollowUp.insert_many(to_create[start : start + 200]).execute()
+            _refresh_next_due(chunk)
+
+
+def _refresh_next_due(contact_ids: Sequence[int] | None) -> None:
+    where, params = "", []
+    if contact_ids is not None:
+        where, params = (
+            f"WHERE contact.id IN ({','.join('?' * len(contact_ids))})",
+            list(contact_ids),
+        )
+    db.execute_sql(
+        "UPDATE contact SET next_due_at = (SELECT min(f.effective_at) FROM follow_up f "
+        f"WHERE f.contact_id = contact.id AND f.state IN (?, ?)) {where}",
+        [*OPEN_STATES, *params],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueFollowUp:
+    """A follow-up as the panes, the tray and `netdesk due` show it."""
+
+    follow_up_id: int
+    contact_id: int
+    contact_name: str
+    reason: FollowUpReason
+    due_at: dt.datetime
+    effective_at: dt.datetime
+    state: FollowUpState
+    notified_at: dt.datetime | None
+    sentence: str
+
+    def is_due(self, now: dt.datetime) -> bool:
+        return self.effective_at <= now
+
+
+def follow_ups(
+    now: dt.datetime,
+    *,
+    horizon: dt.timedelta = dt.timedelta(0),
+    contact_id: int | None = None,
+    limit: int | None = None,
+) -> list[DueFollowUp]:
+    """Open follow-ups that are due at `now` (or within `horizon` after it), soonest first."""
+    settings = playbook_settings()
+    active = search_active()
+    sql = (
+        f"SELECT f.id, f.reason, f.due_at, f.effective_at, f.state, f.notified_at, f.note, "
+        f"{_FACTS_COLUMNS} FROM follow_up f JOIN contact c ON c.id = f.contact_id "
+        "WHERE f.state IN (?, ?) AND f.effective_at <= ? AND c.archived = 0"
+    )
+    params: list[Any] = [*OPEN_STATES, iso(now + horizon)]
+    if contact_id is not None:
+        sql += " AND c.id = ?"
+        params.append(contact_id)
+    sql += " ORDER BY f.effective_at, f.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    out = []
+    for row in db.execute_sql(sql, params):
+        fid, reason, due_at, effective_at, state, notified_at, note = row[:7]
+        facts = _facts_from_row(row[7:])
+        reason_value = FollowUpReason(reason)
+        due = _parse_dt(due_at) or now
+        if reason_value in RULE_REASONS:
+            sentence = playbook.describe(
+                playbook.DueRule(reason_value, due), facts, now, settings, search_active=active
+            )
+        else:
+            sentence = note or reason_value.label
+        out.append(
+            DueFollowUp(
+                fid,
+                row[7],
+                facts.name,
+                reason_value,
+                due,
+                _parse_dt(effective_at) or due,
+                FollowUpState(state),
+                _parse_dt(notified_at),
+                sentence,
+            )
+        )
+    return out
+
+
+def next_due_moment(after: dt.datetime) -> dt.datetime | None:
+    """The first moment after `after` when an open follow-up falls due: the scheduler's alarm."""
+    row = db.execute_sql(
+        "SELECT min(f.effective_at) FROM follow_up f JOIN contact c ON c.id = f.contact_id "
+        "WHERE f.state IN (?, ?) AND f.effective_at > ? AND c.archived = 0",
+        [*OPEN_STATES, iso(after)],
+    ).fetchone()
+    return _parse_dt(row[0]) if row else None
+
+
+def count_due(now: dt.datetime) -> int:
+    row = db.execute_sql(
+        "SELECT count(*) FROM follow_up f JOIN contact c ON c.id = f.contact_id "
+        "WHERE f.state IN (?, ?) AND f.effective_at <= ? AND c.archived = 0",
+        [*OPEN_STATES, iso(now)],
+    ).fetchone()
+    return int(row[0])
+
+
+def snooze_follow_up(follow_up_id: int, until: dt.datetime) -> None:
+    with db.atomic():
+        fu = FollowUp.get_by_id(follow_up_id)
+        FollowUp.update(
+            state=FollowUpState.SNOOZED.value,
+            snoozed_until=until,
+            effective_at=until,
+            notified_at=None,
+        ).where(FollowUp.id == follow_up_id).execute()
+        _refresh_next_due([fu.contact_id])
+
+
+def snooze_all_due(now: dt.datetime, until: dt.datetime) -> int:
+    ids = [f.follow_up_id for f in follow_ups(now)]
+    with db.atomic():
+        for chunk in chunks(ids):
+            FollowUp.update(
+                state=FollowUpState.SNOOZED.value,
+                snoozed_until=until,
+                effective_at=until,
+                notified_at=None,
+            ).where(FollowUp.id.in_(chunk)).execute()
+        _refresh_next_due(None)
+    return len(ids)
+
+
+def dismiss_follow_up(follow_up_id: int, now: dt.datetime) -> None:
+    """Set a follow-up aside: a rule's next round then counts from today."""
+    with db.atomic():
+        fu = FollowUp.get_by_id(follow_up_id)
+        FollowUp.update(state=FollowUpState.DISMISSED.value, resolved_at=now).where(
+            FollowUp.id == follow_up_id
+        ).execute()
+        if fu.reason in {r.value for r in RULE_REASONS}:
+            Contact.update(rules_reset_at=now).where(Contact.id == fu.contact_id).execute()
+            recompute_follow_ups([fu.contact_id], now)
+        else:
+            _refresh_next_due([fu.contact_id])
+
+
+def complete_follow_up(
+    follow_up_id: int,
+    now: dt.datetime,
+    *,
+    kind: InteractionKind,
+    summary: str = "",
+    helped: str = "",
+) -> None:
+    """Done: log what happened, which closes this follow-up and starts the next round."""
+    with db.atomic():
+        fu = FollowUp.get_by_id(follow_up_id)
+        FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
+            FollowUp.id == follow_up_id
+        ).execute()
+        log_interaction(fu.contact_id, kind, now, now, summary=summary, helped=helped)
+
+
+def create_follow_up(
+    contact_id: int, reason: FollowUpReason, due_at: dt.datetime, note: str, now: dt.datetime
+) -> FollowUp:
+    """A follow-up a workflow asks for (a thank-you, a reference heads-up)."""
+    with db.atomic():
+        fu = FollowUp.create(
+            contact=contact_id,
+            reason=reason.value,
+            due_at=due_at,
+            effective_at=due_at,
+            state=FollowUpState.DUE.value,
+            note=note,
+            created_at=now,
+        )
+        _refresh_next_due([contact_id])
+    return fu
+
+
+def mark_notified(follow_up_ids: Sequence[int], now: dt.datetime) -> None:
+    with db.atomic():
+        for chunk in chunks(follow_up_ids):
+            FollowUp.update(notified_at=now).where(FollowUp.id.in_(chunk)).execute()

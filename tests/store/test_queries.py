@@ -1,0 +1,155 @@
+"""The store's queries: follow-ups through their lifecycle, search, timeline, undoable deletes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+from netdesk.core.domain import FollowUpReason, FollowUpState, InteractionKind, SearchState, Tie
+from netdesk.store import queries
+from netdesk.store.models import Contact, FollowUp
+
+
+def days(n: float) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+def _dana(now: dt.datetime, **fields: object) -> int:
+    values = {"display_name": "Dana Okafor", "tie": Tie.WORK_ACQUAINTANCE.value, **fields}
+    contact = queries.create_contact(
+        values, now - days(30), emails=["dana@acme.example"], company="Acme Robotics, Inc."
+    )
+    return int(contact.id)
+
+
+def _open(contact_id: int) -> list[FollowUp]:
+    return list(
+        FollowUp.select().where(
+            FollowUp.contact == contact_id, FollowUp.state.in_(queries.OPEN_STATES)
+        )
+    )
+
+
+def test_met_and_never_followed_up_then_logging_moves_the_next_follow_up(
+    store: pw.SqliteDatabase, now: dt.datetime
+) -> None:
+    cid = _dana(now)
+    queries.log_interaction(cid, InteractionKind.NETWORKING_EVENT, now - days(9), now,
+                            summary="the PyData meetup")
+    due = queries.follow_ups(now)
+    assert [(f.contact_id, f.reason) for f in due] == [(cid, FollowUpReason.MET_NO_FOLLOW_UP)]
+    assert due[0].sentence == "You met Dana at the PyData meetup 9 days ago and haven't followed up."
+    assert Contact.get_by_id(cid).next_due_at == now - days(2)
+
+    queries.log_interaction(cid, InteractionKind.EMAIL, now, now, summary="Thanks for the chat")
+    assert queries.follow_ups(now) == []
+    assert Contact.get_by_id(cid).next_due_at == now + days(60)
+    # The old follow-up was closed as done, not forgotten.
+    states = {f.reason: f.state for f in FollowUp.select().where(FollowUp.contact == cid)}
+    assert states[FollowUpReason.MET_NO_FOLLOW_UP.value] == FollowUpState.DONE.value
+    assert states[FollowUpReason.CADENCE.value] == FollowUpState.DUE.value
+
+
+def test_snooze_dismiss_and_done(store: pw.SqliteDatabase, now: dt.datetime) -> None:
+    cid = _dana(now, tie=Tie.ADVOCATE.value)
+    queries.log_interaction(cid, InteractionKind.EMAIL, now - days(40), now)
+    [item] = queries.follow_ups(now)
+    assert item.reason is FollowUpReason.CADENCE
+
+    queries.snooze_follow_up(item.follow_up_id, now + days(1))
+    assert queries.follow_ups(now) == []
+    [again] = queries.follow_ups(now + days(1))
+    assert again.follow_up_id == item.follow_up_id and again.state is FollowUpState.SNOOZED
+    # A recompute (another contact changing, a setting) keeps the snooze.
+    queries.recompute_follow_ups(None, now)
+    assert queries.follow_ups(now) == []
+
+    queries.dismiss_follow_up(item.follow_up_id, now)
+    assert queries.follow_ups(now + days(2)) == []
+    assert Contact.get_by_id(cid).next_due_at == now + days(30)
+
+    [later] = queries.follow_ups(now + days(31))
+    queries.complete_follow_up(later.follow_up_id, now + days(31), kind=InteractionKind.CALL,
+                               summary="Caught up about the data team")
+    assert queries.timeline(cid)[0].summary == "Caught up about the data team"
+    assert queries.follow_ups(now + days(31)) == []
+
+
+def test_tie_and_search_state_change_the_rules(store: pw.SqliteDatabase, now: dt.datetime) -> None:
+    cid = _dana(now, tie=Tie.UNSORTED.value)
+    queries.log_interaction(cid, InteractionKind.EMAIL, now - days(100), now)
+    assert queries.follow_ups(now) == []
+    queries.set_job_search(SearchState.SEARCHING, now)
+    [item] = queries.follow_ups(now)
+    assert item.reason is FollowUpReason.STATUS_UPDATE
+    queries.set_tie([cid], Tie.ADVOCATE, now)
+    [item] = queries.follow_ups(now)
+    assert item.reason is FollowUpReason.CADENCE
+    queries.set_archived([cid], True, now)
+    assert queries.follow_ups(now) == []
+
+
+def test_next_due_moment_is_the_schedulers_alarm(store: pw.SqliteDatabase, now: dt.datetime) -> None:
+    cid = _dana(now)
+    queries.log_interaction(cid, InteractionKind.COFFEE, now - days(2), now)
+    assert queries.next_due_moment(now) == now + days(5)
+    assert queries.count_due(now) == 0
+    assert queries.count_due(now + days(5)) == 1
+
+
+def test_search_covers_names_company_title_emails_notes_tags(
+    store: pw.SqliteDatabase, now: dt.datetime
+) -> None:
+    cid = _dana(now, title="Data Platform Lead", notes="Knows the Lisbon office", tags="python, ml")
+    other = queries.create_contact({"display_name": "Zoë Martínez"}, now).id
+    for text in ("dan", "okaf", "acme", "platform lead", "dana@acme", "lisbon", "python"):
+        assert queries.search_contact_ids(text) == [cid], text
+    assert queries.search_contact_ids("zoe martinez") == [other]
+    assert queries.search_contact_ids("") == []
+    assert queries.search_contact_ids('" OR *') == []
+    # Kept in step: an edit changes what is found.
+    queries.update_contact(cid, {"notes": "Moved to Porto"}, now, company="Globex")
+    assert queries.search_contact_ids("lisbon") == []
+    assert queries.search_contact_ids("porto globex") == [cid]
+    queries.update_contact(cid, {}, now, emails=["dana@globex.example"])
+    assert queries.search_contact_ids("dana@acme") == []
+
+
+def test_one_company_however_it_is_spelled(store: pw.SqliteDatabase, now: dt.datetime) -> None:
+    a = queries.company_for_name("Acme Robotics, Inc.")
+    b = queries.company_for_name("ACME Robotics")
+    assert a is not None and b is not None and a.id == b.id
+
+
+def test_delete_and_undo_restore_everything(store: pw.SqliteDatabase, now: dt.datetime) -> None:
+    cid = _dana(now, tie=Tie.ADVOCATE.value)
+    queries.log_interaction(cid, InteractionKind.REFERRAL, now - days(3), now, helped="a referral")
+    before = queries.follow_ups(now, horizon=days(60))
+    snapshot = queries.delete_contacts([cid])
+    assert Contact.get_or_none(Contact.id == cid) is None
+    assert queries.search_contact_ids("dana") == []
+    queries.restore_contacts(snapshot, now)
+    assert Contact.get_by_id(cid).display_name == "Dana Okafor"
+    assert queries.contact_emails(cid) == ["dana@acme.example"]
+    assert [e.helped for e in queries.timeline(cid)] == ["a referral"]
+    assert queries.search_contact_ids("dana") == [cid]
+    assert [f.follow_up_id for f in queries.follow_ups(now, horizon=days(60))] == [
+        f.follow_up_id for f in before
+    ]
+
+
+def test_bulk_tag_and_timeline_edits(store: pw.SqliteDatabase, now: dt.datetime) -> None:
+    cid = _dana(now)
+    queries.add_tag([cid], "fintech", now)
+    queries.add_tag([cid], "fintech", now)
+    assert Contact.get_by_id(cid).tag_list == ["fintech"]
+    assert queries.search_contact_ids("fintech") == [cid]
+    i = queries.log_interaction(cid, InteractionKind.CALL, now - days(1), now, summary="call")
+    queries.update_interaction(i.id, now, summary="long call", kind=InteractionKind.MEETING)
+    assert queries.timeline(cid)[0].summary == "long call"
+    assert queries.timeline(cid)[0].kind is InteractionKind.MEETING
+    row = queries.delete_interaction(i.id, now)
+    assert queries.timeline(cid) == []
+    queries.restore_interaction(row, now)
+    assert [e.summary for e in queries.recent_activity()] == ["long call"]
