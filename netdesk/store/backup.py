@@ -111,3 +111,68 @@ def restore_file(source: Path, database_path: Path) -> None:
             stale.unlink()
     os.chmod(tmp, 0o600)
     os.replace(tmp, database_path)
+
+
+# Backups NetDesk takes by itself, which retention may delete; those the user asked for
+# ("manual") or that protect a restore are never deleted automatically.
+AUTOMATIC_REASONS = ("daily", "before-import", "before-migration")
+
+
+def _automatic(reason: str) -> bool:
+    return any(reason == r or reason.startswith(r + "-") for r in AUTOMATIC_REASONS)
+
+
+def prune_backups(
+    backup_dir: Path, now: dt.datetime, *, daily: int = 7, weekly: int = 4
+) -> list[Path]:
+    """Keep the newest automatic backup of each of the last `daily` days that have one and of
+    each of the `weekly` weeks before those; delete the other automatic ones. Returns deleted.
+    """
+    automatic = [b for b in list_backups(backup_dir) if _automatic(b.reason)]
+    keep: set[Path] = set()
+    days_kept: set[dt.date] = set()
+    weeks_kept: set[tuple[int, int]] = set()  # weeks already holding a kept backup
+    weekly_kept = 0
+    for item in automatic:  # newest first
+        day = item.taken_at.date()
+        year, week, _ = item.taken_at.isocalendar()
+        if day in days_kept:
+            continue
+        if len(days_kept) < daily:
+            days_kept.add(day)
+            weeks_kept.add((year, week))
+            keep.add(item.path)
+        elif (year, week) not in weeks_kept and weekly_kept < weekly:
+            weeks_kept.add((year, week))
+            weekly_kept += 1
+            keep.add(item.path)
+    deleted = []
+    for item in automatic:
+        if item.path not in keep and item.taken_at <= now:
+            item.path.unlink(missing_ok=True)
+            deleted.append(item.path)
+    return deleted
+
+
+def daily_backup_due(backup_dir: Path, now: dt.datetime) -> bool:
+    """True when no backup has been taken today."""
+    return not any(b.taken_at.date() == now.date() for b in list_backups(backup_dir))
+
+
+def take_daily_backup(
+    database: pw.SqliteDatabase, backup_dir: Path, now: dt.datetime
+) -> Path | None:
+    """The daily backup, when today has none yet, followed by retention; returns the new file."""
+    if not daily_backup_due(backup_dir, now):
+        return None
+    made = backup_database(database, backup_dir, reason="daily", now=now)
+    prune_backups(backup_dir, now)
+    return made
+
+
+def newest_backup(backup_dir: Path) -> BackupFile | None:
+    """The newest backup that passes SQLite's check: what the recovery offer proposes."""
+    for item in list_backups(backup_dir):
+        if not check_backup_file(item.path):
+            return item
+    return None
