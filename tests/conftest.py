@@ -20,7 +20,9 @@ NOW = dt.datetime(2026, 11, 26, 9, 0, 0)
 
 
 @pytest.fixture(autouse=True)
-def _private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test touches the real home folder: data, config and logs all go to a temporary one."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -59,5 +61,7 @@ def corpus_files() -> list[Path]:
 
 def require_corpus() -> Path:
     if not CORPUS.is_dir():
-        pytest.skip(f"corpus folder {CORPUS} not found: the real-file tests need ../shared beside the repo")
+        pytest.skip(
+            f"corpus folder {CORPUS} not found: the real-file tests need ../shared beside the repo"
+        )
     return CORPUS

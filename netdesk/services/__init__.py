@@ -1,1 +1,1 @@
-"""QtCore-level glue with no widgets: the signal hub, scheduler, notifier chain, single instance, settings."""
+"""QtCore glue with no widgets: signal hub, scheduler, notifiers, single instance, settings."""

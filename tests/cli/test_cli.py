@@ -13,8 +13,9 @@ import pytest
 from tests.conftest import corpus_files
 
 
-def netdesk(*args: str, data_dir: Path | None = None, check: bool = False,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def netdesk(
+    *args: str, data_dir: Path | None = None, check: bool = False, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)
     command = [sys.executable, "-m", "netdesk", *args]
@@ -29,8 +30,17 @@ def netdesk(*args: str, data_dir: Path | None = None, check: bool = False,
 
 def test_help_lists_every_command() -> None:
     result = netdesk("--help", check=True)
-    for word in ("import", "export", "due", "backup", "restore", "demo", "--data-dir", "--demo",
-                 "--exit-after-launch"):
+    for word in (
+        "import",
+        "export",
+        "due",
+        "backup",
+        "restore",
+        "demo",
+        "--data-dir",
+        "--demo",
+        "--exit-after-launch",
+    ):
         assert word in result.stdout
     assert netdesk("due", "--help", check=True).stdout.count("--at") >= 1
 
@@ -95,8 +105,10 @@ def test_export_import_round_trip_and_backup_restore(tmp_path: Path) -> None:
     copied = json.loads(netdesk("export", "--format", "json", data_dir=fresh, check=True).stdout)
 
     def people(doc: dict[str, list[dict[str, object]]]) -> set[tuple[object, ...]]:
-        return {(c["display_name"], tuple(c["emails"]), tuple(c["phones"]), c["title"])  # type: ignore[arg-type]
-                for c in doc["contacts"]}
+        return {
+            (c["display_name"], tuple(c["emails"]), tuple(c["phones"]), c["title"])  # type: ignore[arg-type]
+            for c in doc["contacts"]
+        }
 
     assert people(copied) == people(original)
 

@@ -68,17 +68,29 @@ def test_cadence_defaults_and_override() -> None:
 
 def test_next_follow_up_is_last_touch_plus_cadence() -> None:
     last = NOW - days(10)
-    f = facts(touch_count=3, first_touch_at=NOW - days(100), first_touch_kind=InteractionKind.EMAIL,
-              last_touch_at=last)
+    f = facts(
+        touch_count=3,
+        first_touch_at=NOW - days(100),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=last,
+    )
     rule = next_follow_up(f, SETTINGS, search_active=False)
     assert rule == DueRule(FollowUpReason.CADENCE, last + days(30))
 
 
 def test_any_logged_interaction_resets_the_cadence() -> None:
-    before = facts(touch_count=3, first_touch_at=NOW - days(100),
-                   first_touch_kind=InteractionKind.EMAIL, last_touch_at=NOW - days(40))
-    after = facts(touch_count=4, first_touch_at=NOW - days(100),
-                  first_touch_kind=InteractionKind.EMAIL, last_touch_at=NOW)
+    before = facts(
+        touch_count=3,
+        first_touch_at=NOW - days(100),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=NOW - days(40),
+    )
+    after = facts(
+        touch_count=4,
+        first_touch_at=NOW - days(100),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=NOW,
+    )
     r1 = next_follow_up(before, SETTINGS, search_active=False)
     r2 = next_follow_up(after, SETTINGS, search_active=False)
     assert r1 is not None and r2 is not None
@@ -86,34 +98,56 @@ def test_any_logged_interaction_resets_the_cadence() -> None:
 
 
 def test_work_acquaintance_uses_sixty_days() -> None:
-    f = facts(tie=Tie.WORK_ACQUAINTANCE, touch_count=2, first_touch_at=NOW - days(70),
-              first_touch_kind=InteractionKind.COFFEE, last_touch_at=NOW - days(5))
+    f = facts(
+        tie=Tie.WORK_ACQUAINTANCE,
+        touch_count=2,
+        first_touch_at=NOW - days(70),
+        first_touch_kind=InteractionKind.COFFEE,
+        last_touch_at=NOW - days(5),
+    )
     rule = next_follow_up(f, SETTINGS, search_active=False)
     assert rule == DueRule(FollowUpReason.CADENCE, NOW - days(5) + days(60))
 
 
 @pytest.mark.parametrize(
     "kind",
-    [InteractionKind.NETWORKING_EVENT, InteractionKind.COFFEE, InteractionKind.INTRODUCTION,
-     InteractionKind.MEETING],
+    [
+        InteractionKind.NETWORKING_EVENT,
+        InteractionKind.COFFEE,
+        InteractionKind.INTRODUCTION,
+        InteractionKind.MEETING,
+    ],
 )
 def test_a_first_meeting_with_nothing_after_is_due_after_seven_days(kind: InteractionKind) -> None:
     met = NOW - days(9)
-    f = facts(tie=Tie.WORK_ACQUAINTANCE, touch_count=1, first_touch_at=met, first_touch_kind=kind,
-              last_touch_at=met)
+    f = facts(
+        tie=Tie.WORK_ACQUAINTANCE,
+        touch_count=1,
+        first_touch_at=met,
+        first_touch_kind=kind,
+        last_touch_at=met,
+    )
     rule = next_follow_up(f, SETTINGS, search_active=True)
     assert rule == DueRule(FollowUpReason.MET_NO_FOLLOW_UP, met + days(7))
 
 
 def test_met_rule_edges() -> None:
     met = NOW - days(6)
-    f = facts(touch_count=1, first_touch_at=met, first_touch_kind=InteractionKind.NETWORKING_EVENT,
-              last_touch_at=met)
+    f = facts(
+        touch_count=1,
+        first_touch_at=met,
+        first_touch_kind=InteractionKind.NETWORKING_EVENT,
+        last_touch_at=met,
+    )
     rule = next_follow_up(f, SETTINGS, search_active=False)
     assert rule is not None and rule.due_at == met + days(7) and rule.due_at > NOW
     # A second touch means they were followed up: back to the cadence.
-    f2 = facts(touch_count=2, first_touch_at=met, first_touch_kind=InteractionKind.NETWORKING_EVENT,
-               last_touch_at=NOW - days(1))
+    f2 = facts(
+        touch_count=2,
+        first_touch_at=met,
+        first_touch_kind=InteractionKind.NETWORKING_EVENT,
+        last_touch_at=NOW - days(1),
+    )
     rule2 = next_follow_up(f2, SETTINGS, search_active=False)
     assert rule2 is not None and rule2.reason is FollowUpReason.CADENCE
     # An email is not a meeting; nor is a LinkedIn connection.
@@ -129,14 +163,24 @@ def test_met_rule_edges() -> None:
 
 def test_status_update_after_ninety_quiet_days_while_searching() -> None:
     last = NOW - days(120)
-    f = facts(tie=Tie.UNSORTED, touch_count=2, first_touch_at=NOW - days(300),
-              first_touch_kind=InteractionKind.EMAIL, last_touch_at=last)
+    f = facts(
+        tie=Tie.UNSORTED,
+        touch_count=2,
+        first_touch_at=NOW - days(300),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=last,
+    )
     assert next_follow_up(f, SETTINGS, search_active=False) is None
     rule = next_follow_up(f, SETTINGS, search_active=True)
     assert rule == DueRule(FollowUpReason.STATUS_UPDATE, last + days(90))
     # A long cadence override leaves room for the status update to come first.
-    g = facts(cadence_override=180, touch_count=2, first_touch_at=NOW - days(300),
-              first_touch_kind=InteractionKind.EMAIL, last_touch_at=last)
+    g = facts(
+        cadence_override=180,
+        touch_count=2,
+        first_touch_at=NOW - days(300),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=last,
+    )
     rule_g = next_follow_up(g, SETTINGS, search_active=True)
     assert rule_g == DueRule(FollowUpReason.STATUS_UPDATE, last + days(90))
 
@@ -152,44 +196,83 @@ def test_never_touched_counts_from_when_the_contact_was_added() -> None:
 def test_dismissing_restarts_the_count() -> None:
     met = NOW - days(20)
     reset = NOW - days(2)
-    f = facts(tie=Tie.WORK_ACQUAINTANCE, touch_count=1, first_touch_at=met,
-              first_touch_kind=InteractionKind.NETWORKING_EVENT, last_touch_at=met, reset_at=reset)
+    f = facts(
+        tie=Tie.WORK_ACQUAINTANCE,
+        touch_count=1,
+        first_touch_at=met,
+        first_touch_kind=InteractionKind.NETWORKING_EVENT,
+        last_touch_at=met,
+        reset_at=reset,
+    )
     rule = next_follow_up(f, SETTINGS, search_active=False)
     assert rule == DueRule(FollowUpReason.CADENCE, reset + days(60))
 
 
 def test_reason_sentences_read_as_the_playbook_says() -> None:
     met = NOW - days(9)
-    f = facts(tie=Tie.WORK_ACQUAINTANCE, name="Dana Okafor", touch_count=1, first_touch_at=met,
-              first_touch_kind=InteractionKind.NETWORKING_EVENT,
-              first_touch_summary="the PyData meetup", last_touch_at=met)
+    f = facts(
+        tie=Tie.WORK_ACQUAINTANCE,
+        name="Dana Okafor",
+        touch_count=1,
+        first_touch_at=met,
+        first_touch_kind=InteractionKind.NETWORKING_EVENT,
+        first_touch_summary="the PyData meetup",
+        last_touch_at=met,
+    )
     rule = next_follow_up(f, SETTINGS, search_active=True)
     assert rule is not None
     assert describe(rule, f, NOW, SETTINGS, search_active=True) == (
         "You met Dana at the PyData meetup 9 days ago and haven't followed up."
     )
-    g = facts(touch_count=5, first_touch_at=NOW - days(300), first_touch_kind=InteractionKind.EMAIL,
-              last_touch_at=NOW - days(45))
+    g = facts(
+        touch_count=5,
+        first_touch_at=NOW - days(300),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=NOW - days(45),
+    )
     rule_g = next_follow_up(g, SETTINGS, search_active=False)
     assert rule_g is not None
     text = describe(rule_g, g, NOW, SETTINGS, search_active=False)
-    assert text == "Your last touch with Dana was 45 days ago; you keep in touch with advocates every 30 days."
-    long_quiet = describe(rule_g, facts(touch_count=5, first_touch_at=NOW - days(300),
-                                         first_touch_kind=InteractionKind.EMAIL,
-                                         last_touch_at=NOW - days(100)), NOW, SETTINGS,
-                          search_active=True)
+    assert text == (
+        "Your last touch with Dana was 45 days ago; "
+        "you keep in touch with advocates every 30 days."
+    )
+    long_quiet = describe(
+        rule_g,
+        facts(
+            touch_count=5,
+            first_touch_at=NOW - days(300),
+            first_touch_kind=InteractionKind.EMAIL,
+            last_touch_at=NOW - days(100),
+        ),
+        NOW,
+        SETTINGS,
+        search_active=True,
+    )
     assert "status update, with no ask" in long_quiet
-    upcoming = facts(touch_count=2, first_touch_at=NOW - days(300),
-                     first_touch_kind=InteractionKind.EMAIL, last_touch_at=NOW - days(25))
+    upcoming = facts(
+        touch_count=2,
+        first_touch_at=NOW - days(300),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=NOW - days(25),
+    )
     rule_u = next_follow_up(upcoming, SETTINGS, search_active=False)
     assert rule_u is not None
-    assert describe(rule_u, upcoming, NOW, SETTINGS, search_active=False).startswith("Due in 5 days.")
+    assert describe(rule_u, upcoming, NOW, SETTINGS, search_active=False).startswith(
+        "Due in 5 days."
+    )
 
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(0, "today"), (1, "yesterday"), (9, "9 days ago"), (59, "59 days ago"), (90, "3 months ago"),
-     (800, "2 years ago")],
+    [
+        (0, "today"),
+        (1, "yesterday"),
+        (9, "9 days ago"),
+        (59, "59 days ago"),
+        (90, "3 months ago"),
+        (800, "2 years ago"),
+    ],
 )
 def test_ago(n: int, text: str) -> None:
     assert ago(n) == text
@@ -210,13 +293,24 @@ _moments = st.integers(min_value=0, max_value=2000).map(lambda n: NOW - days(n))
     active=st.booleans(),
 )
 def test_rules_are_consistent(
-    tie: Tie, override: int | None, first: dt.datetime, gap: int, count: int,
-    kind: InteractionKind, active: bool,
+    tie: Tie,
+    override: int | None,
+    first: dt.datetime,
+    gap: int,
+    count: int,
+    kind: InteractionKind,
+    active: bool,
 ) -> None:
     last = min(first + days(gap), NOW) if count else None
-    f = facts(tie=tie, cadence_override=override, touch_count=count,
-              first_touch_at=first if count else None, first_touch_kind=kind if count else None,
-              last_touch_at=last, added_at=first - days(1))
+    f = facts(
+        tie=tie,
+        cadence_override=override,
+        touch_count=count,
+        first_touch_at=first if count else None,
+        first_touch_kind=kind if count else None,
+        last_touch_at=last,
+        added_at=first - days(1),
+    )
     rule = next_follow_up(f, SETTINGS, search_active=active)
     if rule is None:
         # No rule applies only to an unsorted contact without override, outside a search.

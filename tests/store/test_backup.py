@@ -21,8 +21,11 @@ def _fake(backup_dir: Path, when: dt.datetime, reason: str) -> Path:
 
 def test_retention_keeps_seven_daily_and_four_weekly(tmp_path: Path) -> None:
     now = dt.datetime(2026, 11, 26, 12, 0)
-    made = [_fake(tmp_path, now - dt.timedelta(days=d, hours=h), "daily")
-            for d in range(60) for h in (0, 3)]
+    made = [
+        _fake(tmp_path, now - dt.timedelta(days=d, hours=h), "daily")
+        for d in range(60)
+        for h in (0, 3)
+    ]
     manual = _fake(tmp_path, now - dt.timedelta(days=200), "manual")
     restore_guard = _fake(tmp_path, now - dt.timedelta(days=100), "before-restore")
     backup.prune_backups(tmp_path, now)

@@ -52,9 +52,12 @@ def test_update_merges_and_undo_reverts(
     store: pw.SqliteDatabase, now: dt.datetime, tmp_path: Path
 ) -> None:
     first = importer.apply_plan(importer.plan_files([_write(tmp_path, "a.vcf", VCF)]), ["a"], now)
-    more = VCF.replace("TEL:+1 555 0100", "TEL:+1 555 0100\nTITLE:CTO").replace(
-        "ORG:Acme Robotics", "ORG:Acme Robotics\nEMAIL:dana.o@acme.example"
-    ) + "BEGIN:VCARD\nVERSION:3.0\nFN:New Person\nEMAIL:new@x.example\nEND:VCARD\n"
+    more = (
+        VCF.replace("TEL:+1 555 0100", "TEL:+1 555 0100\nTITLE:CTO").replace(
+            "ORG:Acme Robotics", "ORG:Acme Robotics\nEMAIL:dana.o@acme.example"
+        )
+        + "BEGIN:VCARD\nVERSION:3.0\nFN:New Person\nEMAIL:new@x.example\nEND:VCARD\n"
+    )
     plan = importer.plan_files([_write(tmp_path, "b.vcf", more)])
     assert (plan.new, plan.updated) == (1, 2)
     second = importer.apply_plan(plan, ["b"], now)
@@ -76,7 +79,7 @@ def test_linkedin_connection_date_becomes_the_first_interaction(
     store: pw.SqliteDatabase, now: dt.datetime, tmp_path: Path
 ) -> None:
     csv = (
-        "Notes:\n\"When exporting your connection data, you may notice...\"\n\n"
+        'Notes:\n"When exporting your connection data, you may notice..."\n\n'
         "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
         "Ada,Lovelace,https://www.linkedin.com/in/ada,,Analytical Engines,Founder,12 Mar 2024\n"
     )

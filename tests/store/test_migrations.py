@@ -31,13 +31,15 @@ def _schema_one_with_data(path: Path) -> None:
     )
     columns = (
         "id, display_name, given_name, family_name, middle_name, prefix, suffix, nickname, "
-        "company_id, title, how_known, tie, reference_consent, above_and_beyond, notes, photo_mime, "
+        "company_id, title, how_known, tie, reference_consent, above_and_beyond, notes, "
+        "photo_mime, "
         "linkedin_url, linkedin_key, urls, birthday, tags, uid, archived, created_at, updated_at, "
         "touch_count, first_touch_kind, first_touch_summary"
     )
     database.execute_sql(
-        f"INSERT INTO contact ({columns}) VALUES (7, 'Zoë Martínez', 'Zoë', 'Martínez', '', '', '', "
-        "'', 1, 'Staff Engineer', 'manager', 'advocate', 1, 0, 'Ran the platform team', '', '', '', "
+        f"INSERT INTO contact ({columns}) VALUES (7, 'Zoë Martínez', 'Zoë', 'Martínez', "
+        "'', '', '', '', 1, 'Staff Engineer', 'manager', 'advocate', 1, 0, "
+        "'Ran the platform team', '', '', '', "
         "'', '', 'mentor', '', 0, '2025-01-02 10:00:00', '2025-01-02 10:00:00', 0, '', '')"
     )
     database.execute_sql(
@@ -105,8 +107,9 @@ def test_a_database_from_a_newer_netdesk_is_refused_and_untouched(data_dir: Path
     path = data_dir / db.DATABASE_NAME
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version INT, changed_at)")
-    conn.execute("INSERT INTO schema_version (version, changed_at) VALUES (?, 'x')",
-                 (migrations.LATEST + 5,))
+    conn.execute(
+        "INSERT INTO schema_version (version, changed_at) VALUES (?, 'x')", (migrations.LATEST + 5,)
+    )
     conn.commit()
     conn.close()
     before = path.read_bytes()
@@ -149,8 +152,17 @@ def test_importing_the_package_writes_nothing(tmp_path: Path) -> None:
     env.pop("XDG_DATA_HOME", None)
     modules = ", ".join(
         f"netdesk.{m}"
-        for m in ("paths", "logs", "commands", "store.db", "store.queries", "store.importer",
-                  "store.backup", "core.playbook", "core.contact_files")
+        for m in (
+            "paths",
+            "logs",
+            "commands",
+            "store.db",
+            "store.queries",
+            "store.importer",
+            "store.backup",
+            "core.playbook",
+            "core.contact_files",
+        )
     )
     subprocess.run([sys.executable, "-c", f"import {modules}"], env=env, check=True, cwd=home)
     assert list(home.iterdir()) == []

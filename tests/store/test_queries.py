@@ -35,11 +35,14 @@ def test_met_and_never_followed_up_then_logging_moves_the_next_follow_up(
     store: pw.SqliteDatabase, now: dt.datetime
 ) -> None:
     cid = _dana(now)
-    queries.log_interaction(cid, InteractionKind.NETWORKING_EVENT, now - days(9), now,
-                            summary="the PyData meetup")
+    queries.log_interaction(
+        cid, InteractionKind.NETWORKING_EVENT, now - days(9), now, summary="the PyData meetup"
+    )
     due = queries.follow_ups(now)
     assert [(f.contact_id, f.reason) for f in due] == [(cid, FollowUpReason.MET_NO_FOLLOW_UP)]
-    assert due[0].sentence == "You met Dana at the PyData meetup 9 days ago and haven't followed up."
+    assert (
+        due[0].sentence == "You met Dana at the PyData meetup 9 days ago and haven't followed up."
+    )
     assert Contact.get_by_id(cid).next_due_at == now - days(2)
 
     queries.log_interaction(cid, InteractionKind.EMAIL, now, now, summary="Thanks for the chat")
@@ -70,8 +73,12 @@ def test_snooze_dismiss_and_done(store: pw.SqliteDatabase, now: dt.datetime) -> 
     assert Contact.get_by_id(cid).next_due_at == now + days(30)
 
     [later] = queries.follow_ups(now + days(31))
-    queries.complete_follow_up(later.follow_up_id, now + days(31), kind=InteractionKind.CALL,
-                               summary="Caught up about the data team")
+    queries.complete_follow_up(
+        later.follow_up_id,
+        now + days(31),
+        kind=InteractionKind.CALL,
+        summary="Caught up about the data team",
+    )
     assert queries.timeline(cid)[0].summary == "Caught up about the data team"
     assert queries.follow_ups(now + days(31)) == []
 
@@ -90,7 +97,9 @@ def test_tie_and_search_state_change_the_rules(store: pw.SqliteDatabase, now: dt
     assert queries.follow_ups(now) == []
 
 
-def test_next_due_moment_is_the_schedulers_alarm(store: pw.SqliteDatabase, now: dt.datetime) -> None:
+def test_next_due_moment_is_the_schedulers_alarm(
+    store: pw.SqliteDatabase, now: dt.datetime
+) -> None:
     cid = _dana(now)
     queries.log_interaction(cid, InteractionKind.COFFEE, now - days(2), now)
     assert queries.next_due_moment(now) == now + days(5)
