@@ -12,6 +12,7 @@ from pathlib import Path
 import peewee as pw
 
 from netdesk.store.db import ensure_private_dir
+from netdesk.store.sql import raw_connection
 
 _NAME = re.compile(r"^netdesk-(\d{8}-\d{6})(?:-([a-z0-9-]+))?\.sqlite3$")
 
@@ -31,7 +32,7 @@ def backup_to_file(database: pw.SqliteDatabase, destination: Path) -> Path:
     os.close(fd)
     target = sqlite3.connect(str(tmp))
     try:
-        database.connection().backup(target)
+        raw_connection(database).backup(target)
     finally:
         target.close()
     os.chmod(tmp, 0o600)

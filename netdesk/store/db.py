@@ -12,6 +12,7 @@ import peewee as pw
 
 from netdesk.store import migrations
 from netdesk.store.models import db as database_proxy
+from netdesk.store.sql import run_sql
 
 DATABASE_NAME = "netdesk.sqlite3"
 
@@ -133,7 +134,7 @@ def close_store(database: pw.SqliteDatabase) -> None:
         return
     # Another connection may be reading; SQLite then checkpoints later by itself.
     with contextlib.suppress(pw.OperationalError):
-        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        run_sql(database, "PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()
 
 

@@ -41,7 +41,7 @@ def load_network(network: DemoNetwork, now: dt.datetime) -> int:
                 for c in batch
             ]
             ids = insert_contacts(extras, now, None)
-            rows = []
+            rows: list[tuple[Any, ...]] = []
             for cid, contact in zip(ids, batch, strict=True):
                 if contact.cadence_days is not None:
                     db.execute_sql(

@@ -24,6 +24,7 @@ from netdesk.core.matching import (
 from netdesk.core.records import ContactRecord, ImportProblem
 from netdesk.store import queries
 from netdesk.store.models import Contact, ImportBatch, Interaction, db
+from netdesk.store.sql import dict_rows, raw_connection
 
 # Matching only needs to know that a contact has a photo; loading every photo of a large
 # network to find that out would cost hundreds of megabytes.
@@ -186,7 +187,7 @@ def insert_contacts(
     explicitly, which is safe because the caller holds the write transaction.
     """
     companies = _Companies()
-    conn = db.connection()
+    conn = raw_connection(db)
     next_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0]) + 1
     contact_rows: list[tuple[Any, ...]] = []
     email_rows: list[tuple[Any, ...]] = []
@@ -260,7 +261,7 @@ def insert_contacts(
 
 def insert_interactions(rows: Sequence[tuple[Any, ...]]) -> None:
     """Rows of (contact_id, kind, at, summary, helped, direction, created_at, import_batch_id)."""
-    db.connection().executemany(
+    raw_connection(db).executemany(
         "INSERT INTO interaction (contact_id, kind, at, summary, helped, direction, created_at, "
         "import_batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
@@ -276,7 +277,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _snapshot_for_undo(contact_id: int) -> dict[str, Any]:
-    row = Contact.select().where(Contact.id == contact_id).dicts().get()
+    [row] = dict_rows(Contact.select().where(Contact.id == contact_id))
     row.pop("photo", None)  # an import never removes a photo, so undo never needs one back
     return {
         "contact_id": contact_id,
@@ -420,5 +421,5 @@ def last_batch() -> ImportBatch | None:
         ImportBatch.select()
         .where(ImportBatch.undone_at.is_null())
         .order_by(ImportBatch.id.desc())
-        .first()
+        .get_or_none()
     )

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import peewee as pw
 
+from netdesk.store.sql import run_sql
+
 
 def _statements(script: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in script.split(";\n") if s.strip())
@@ -204,7 +206,7 @@ _SCHEMA_2 = (
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
-            database.execute_sql(sql)
+            run_sql(database, sql)
 
     return step
 
@@ -220,12 +222,12 @@ LATEST = max(MIGRATIONS)
 
 def schema_version(database: pw.SqliteDatabase) -> int:
     """The schema version a database is at; 0 for an empty one."""
-    exists = database.execute_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    exists = run_sql(
+        database, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
     ).fetchone()
     if not exists:
         return 0
-    row = database.execute_sql("SELECT max(version) FROM schema_version").fetchone()
+    row = run_sql(database, "SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
 
 
@@ -235,7 +237,8 @@ def migrate(database: pw.SqliteDatabase, target: int = LATEST) -> list[int]:
     for version in range(schema_version(database) + 1, target + 1):
         with database.atomic():
             MIGRATIONS[version](database)
-            database.execute_sql(
+            run_sql(
+                database,
                 "INSERT INTO schema_version (version, changed_at) VALUES (?, datetime('now'))",
                 (version,),
             )

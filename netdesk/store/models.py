@@ -25,6 +25,8 @@ def utcnow() -> dt.datetime:
 
 
 class BaseModel(pw.Model):
+    id = pw.AutoField()
+
     class Meta:
         database = db
         legacy_table_names = False
@@ -69,6 +71,7 @@ class Contact(BaseModel):
     suffix = pw.CharField(default="")
     nickname = pw.CharField(default="")
     company = pw.ForeignKeyField(Company, null=True, backref="contacts", on_delete="SET NULL")
+    company_id: int | None
     title = pw.CharField(default="")
     how_known = pw.CharField(default=HowKnown.UNKNOWN.value)
     tie = pw.CharField(default=Tie.UNSORTED.value, index=True)
@@ -89,6 +92,7 @@ class Contact(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
     import_batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
+    import_batch_id: int | None
     # A summary of the timeline, kept in step by the store so the rules and the contact
     # list never have to scan half a million interactions.
     touch_count = pw.IntegerField(default=0)
@@ -108,6 +112,7 @@ class Contact(BaseModel):
 
 class ContactEmail(BaseModel):
     contact = pw.ForeignKeyField(Contact, backref="email_rows", on_delete="CASCADE")
+    contact_id: int
     email = pw.CharField()
     key = pw.CharField(index=True)  # matching.normalize_email
     position = pw.IntegerField(default=0)
@@ -115,6 +120,7 @@ class ContactEmail(BaseModel):
 
 class ContactPhone(BaseModel):
     contact = pw.ForeignKeyField(Contact, backref="phone_rows", on_delete="CASCADE")
+    contact_id: int
     phone = pw.CharField()
     key = pw.CharField(index=True)  # matching.normalize_phone
     position = pw.IntegerField(default=0)
@@ -122,6 +128,7 @@ class ContactPhone(BaseModel):
 
 class Interaction(BaseModel):
     contact = pw.ForeignKeyField(Contact, backref="interactions", on_delete="CASCADE")
+    contact_id: int
     kind = pw.CharField()
     at = pw.DateTimeField()
     summary = pw.TextField(default="")
@@ -136,6 +143,7 @@ class Interaction(BaseModel):
 
 class FollowUp(BaseModel):
     contact = pw.ForeignKeyField(Contact, backref="follow_ups", on_delete="CASCADE")
+    contact_id: int
     reason = pw.CharField()  # FollowUpReason
     due_at = pw.DateTimeField()
     state = pw.CharField(default=FollowUpState.DUE.value)
@@ -155,6 +163,7 @@ class JobSearch(BaseModel):
     started_on = pw.DateField(null=True)
     state = pw.CharField(default=SearchState.NOT_STARTED.value)
     offer_company = pw.ForeignKeyField(Company, null=True, on_delete="SET NULL")
+    offer_company_id: int | None
     joining_offer_company = pw.BooleanField(default=False)
     updated_at = pw.DateTimeField(default=utcnow)
 

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import peewee as pw
-
 from netdesk.core import playbook
 from netdesk.core.domain import (
     NOT_A_TOUCH,
@@ -35,6 +33,7 @@ from netdesk.store.models import (
     Setting,
     db,
 )
+from netdesk.store.sql import dict_rows
 
 OPEN_STATES = (FollowUpState.DUE.value, FollowUpState.SNOOZED.value)
 _CHUNK = 500  # SQLite's limit on bound parameters is far above this; keeps IN lists small
@@ -93,7 +92,7 @@ def set_playbook_settings(settings: playbook.PlaybookSettings, now: dt.datetime)
 
 def job_search() -> JobSearch:
     """The user's search (one row, made on first use)."""
-    search = JobSearch.select().order_by(JobSearch.id).first()
+    search = JobSearch.select().order_by(JobSearch.id).get_or_none()
     if search is None:
         search = JobSearch.create(state=SearchState.NOT_STARTED.value)
     return search
@@ -306,7 +305,7 @@ def contact_record(contact: Contact) -> ContactRecord:
         nickname=contact.nickname,
         emails=contact_emails(contact.id),
         phones=contact_phones(contact.id),
-        organization=contact.company.name if contact.company_id else "",
+        organization=contact.company.name if contact.company is not None else "",
         title=contact.title,
         notes=contact.notes,
         linkedin_url=contact.linkedin_url,
@@ -325,9 +324,8 @@ def contact_record(contact: Contact) -> ContactRecord:
 def snapshot_contacts(contact_ids: Sequence[int]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for chunk in chunks(contact_ids):
-        for row in Contact.select().where(Contact.id.in_(chunk)).dicts():
+        for row in dict_rows(Contact.select().where(Contact.id.in_(chunk))):
             cid = row["id"]
-            row = dict(row)
             if row.get("photo") is not None:
                 row["photo"] = bytes(row["photo"]).hex()
             out.append(
@@ -335,10 +333,10 @@ def snapshot_contacts(contact_ids: Sequence[int]) -> list[dict[str, Any]]:
                     "contact": row,
                     "emails": contact_emails(cid),
                     "phones": contact_phones(cid),
-                    "interactions": list(
-                        Interaction.select().where(Interaction.contact == cid).dicts()
+                    "interactions": dict_rows(
+                        Interaction.select().where(Interaction.contact == cid)
                     ),
-                    "follow_ups": list(FollowUp.select().where(FollowUp.contact == cid).dicts()),
+                    "follow_ups": dict_rows(FollowUp.select().where(FollowUp.contact == cid)),
                 }
             )
     return out
@@ -478,7 +476,7 @@ def delete_interaction(interaction_id: int, now: dt.datetime) -> dict[str, Any]:
     """Delete one interaction; returns its row so the caller can offer Undo."""
     with db.atomic():
         interaction = Interaction.get_by_id(interaction_id)
-        row = dict(Interaction.select().where(Interaction.id == interaction_id).dicts().get())
+        [row] = dict_rows(Interaction.select().where(Interaction.id == interaction_id))
         interaction.delete_instance()
         refresh_touch_summary([row["contact"]])
         recompute_follow_ups([row["contact"]], now)
@@ -504,20 +502,28 @@ class TimelineEntry:
     direction: Direction
 
 
-def _timeline_rows(query: pw.ModelSelect) -> list[TimelineEntry]:
+_TIMELINE_SQL = (
+    "SELECT i.id, i.contact_id, c.display_name, i.kind, i.at, i.summary, i.helped, i.direction "
+    "FROM interaction i JOIN contact c ON c.id = i.contact_id "
+)
+
+
+def _timeline_rows(
+    where: str, params: Sequence[Any], limit: int | None = None
+) -> list[TimelineEntry]:
+    query = _TIMELINE_SQL + where + " ORDER BY i.at DESC, i.id DESC"
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
     out = []
-    for row in query.tuples():
-        iid, cid, name, kind, at, summary, helped, direction = row
-        try:
-            kind_value = InteractionKind(kind)
-        except ValueError:
-            kind_value = InteractionKind.NOTE
+    for iid, cid, name, kind, at, summary, helped, direction in db.execute_sql(query, params):
         out.append(
             TimelineEntry(
                 iid,
                 cid,
                 name,
-                kind_value,
+                InteractionKind(kind)
+                if kind in InteractionKind._value2member_map_
+                else InteractionKind.NOTE,
                 _parse_dt(at) or dt.datetime.min,
                 summary,
                 helped,
@@ -529,29 +535,14 @@ def _timeline_rows(query: pw.ModelSelect) -> list[TimelineEntry]:
     return out
 
 
-def _timeline_select() -> pw.ModelSelect:
-    return Interaction.select(
-        Interaction.id,
-        Interaction.contact,
-        Contact.display_name,
-        Interaction.kind,
-        Interaction.at,
-        Interaction.summary,
-        Interaction.helped,
-        Interaction.direction,
-    ).join(Contact)
-
-
 def timeline(contact_id: int) -> list[TimelineEntry]:
     """A contact's interactions, newest first."""
-    query = _timeline_select().where(Interaction.contact == contact_id)
-    return _timeline_rows(query.order_by(Interaction.at.desc(), Interaction.id.desc()))
+    return _timeline_rows("WHERE i.contact_id = ?", [contact_id])
 
 
 def recent_activity(limit: int = 100) -> list[TimelineEntry]:
     """The latest interactions across the whole network, newest first."""
-    query = _timeline_select().where(Contact.archived == False)  # noqa: E712
-    return _timeline_rows(query.order_by(Interaction.at.desc(), Interaction.id.desc()).limit(limit))
+    return _timeline_rows("WHERE c.archived = 0", [], limit)
 
 
 # --- follow-ups -------------------------------------------------------------------------
