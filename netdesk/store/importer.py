@@ -246,11 +246,12 @@ def insert_contacts(
                 )
             )
     marks = ",".join("?" * len(_CONTACT_COLUMNS.split(",")))
-    conn.executemany(f"INSERT INTO contact ({_CONTACT_COLUMNS}) VALUES ({marks})", contact_rows)
-    conn.executemany(
-        "INSERT INTO contact_email (contact_id, email, key, position) VALUES (?, ?, ?, ?)",
-        email_rows,
-    )
+    with queries.paused_search_index(ids):
+        conn.executemany(f"INSERT INTO contact ({_CONTACT_COLUMNS}) VALUES ({marks})", contact_rows)
+        conn.executemany(
+            "INSERT INTO contact_email (contact_id, email, key, position) VALUES (?, ?, ?, ?)",
+            email_rows,
+        )
     conn.executemany(
         "INSERT INTO contact_phone (contact_id, phone, key, position) VALUES (?, ?, ?, ?)",
         phone_rows,

@@ -163,41 +163,39 @@ CREATE UNIQUE INDEX setting_key ON setting (key);
 
 # Schema 2: full-text search over contacts, kept in step with the tables by triggers so
 # that every write path (editor, import, undo, bulk actions) updates it.
-_FTS_ROW = (
+# The row of the full-text index for contacts matching a WHERE clause: shared by the
+# triggers, the first fill, and bulk loaders (store.queries.reindex_contacts).
+FTS_INSERT = (
     "INSERT INTO contact_fts(rowid, name, company, title, emails, notes, tags) "
     "SELECT c.id, c.display_name || ' ' || c.nickname, coalesce(co.name, ''), c.title, "
     "coalesce((SELECT group_concat(e.email, ' ') FROM contact_email e "
     "WHERE e.contact_id = c.id), ''), c.notes, c.tags "
-    "FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = {id};"
+    "FROM contact c LEFT JOIN company co ON co.id = c.company_id"
 )
+# Triggers a bulk load may lift for the length of its transaction (see
+# store.queries.paused_search_index), indexing its rows in one statement at the end.
+FTS_INSERT_TRIGGERS = ("contact_fts_insert", "contact_fts_email_insert")
 _SCHEMA_2 = (
     "CREATE VIRTUAL TABLE contact_fts USING fts5("
     "name, company, title, emails, notes, tags, "
     "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
     "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact BEGIN "
-    + _FTS_ROW.format(id="NEW.id")
-    + " END",
+    f"{FTS_INSERT} WHERE c.id = NEW.id; END",
     "CREATE TRIGGER contact_fts_update AFTER UPDATE OF display_name, nickname, company_id, "
     "title, notes, tags ON contact BEGIN "
-    "DELETE FROM contact_fts WHERE rowid = OLD.id; " + _FTS_ROW.format(id="NEW.id") + " END",
+    f"DELETE FROM contact_fts WHERE rowid = OLD.id; {FTS_INSERT} WHERE c.id = NEW.id; END",
     "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact BEGIN "
     "DELETE FROM contact_fts WHERE rowid = OLD.id; END",
     "CREATE TRIGGER contact_fts_email_insert AFTER INSERT ON contact_email BEGIN "
     "DELETE FROM contact_fts WHERE rowid = NEW.contact_id; "
-    + _FTS_ROW.format(id="NEW.contact_id")
-    + " END",
+    f"{FTS_INSERT} WHERE c.id = NEW.contact_id; END",
     "CREATE TRIGGER contact_fts_email_delete AFTER DELETE ON contact_email BEGIN "
     "DELETE FROM contact_fts WHERE rowid = OLD.contact_id; "
-    + _FTS_ROW.format(id="OLD.contact_id")
-    + " END",
+    f"{FTS_INSERT} WHERE c.id = OLD.contact_id; END",
     "CREATE TRIGGER contact_fts_company_update AFTER UPDATE OF name ON company BEGIN "
     "UPDATE contact_fts SET company = NEW.name WHERE rowid IN "
     "(SELECT id FROM contact WHERE company_id = NEW.id); END",
-    "INSERT INTO contact_fts(rowid, name, company, title, emails, notes, tags) "
-    "SELECT c.id, c.display_name || ' ' || c.nickname, coalesce(co.name, ''), c.title, "
-    "coalesce((SELECT group_concat(e.email, ' ') FROM contact_email e "
-    "WHERE e.contact_id = c.id), ''), c.notes, c.tags "
-    "FROM contact c LEFT JOIN company co ON co.id = c.company_id",
+    FTS_INSERT,
     # The contact list sorts by name without regard to case.
     "CREATE INDEX contact_archived_name ON contact (archived, display_name COLLATE NOCASE)",
 )

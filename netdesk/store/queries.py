@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from netdesk.core.domain import (
 )
 from netdesk.core.matching import company_key, normalize_email, normalize_linkedin, normalize_phone
 from netdesk.core.records import ContactRecord
+from netdesk.store.migrations import FTS_INSERT, FTS_INSERT_TRIGGERS
 from netdesk.store.models import (
     Company,
     Contact,
@@ -395,6 +397,32 @@ def search_contact_ids(text: str, limit: int | None = None) -> list[int]:
         sql += " LIMIT ?"
         params.append(limit)
     return [r[0] for r in db.execute_sql(sql, params)]
+
+
+@contextlib.contextmanager
+def paused_search_index(new_contact_ids: list[int]) -> Iterator[None]:
+    """Bulk-insert contacts without a full-text trigger per row; index them once at the end.
+
+    The insert triggers are lifted and put back inside one transaction, so no other
+    connection ever sees them missing and a crash rolls everything back. Fill
+    `new_contact_ids` with the ids inserted; existing contacts must not gain emails here.
+    """
+    names = list(FTS_INSERT_TRIGGERS)
+    marks = ",".join("?" * len(names))
+    with db.atomic():
+        saved = db.execute_sql(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+            names,
+        ).fetchall()
+        for name, _ in saved:
+            db.execute_sql(f'DROP TRIGGER "{name}"')
+        yield
+        for _, definition in saved:
+            db.execute_sql(definition)
+        for chunk in chunks(new_contact_ids):
+            marks = ",".join("?" * len(chunk))
+            db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", list(chunk))
+            db.execute_sql(f"{FTS_INSERT} WHERE c.id IN ({marks})", list(chunk))
 
 
 # --- the timeline -----------------------------------------------------------------------
