@@ -19,7 +19,7 @@ import peewee as pw
 
 from netdesk import paths as paths_mod
 from netdesk.logs import setup_logging
-from netdesk.store import backup, db, importer, queries
+from netdesk.store import backup, db, importer, queries, recovery
 from netdesk.store.models import Company, Contact, FollowUp, Interaction
 
 log = logging.getLogger("netdesk.commands")
@@ -37,6 +37,14 @@ def run(args: argparse.Namespace) -> int:
         return handler(args, where)
     except CommandError as exc:
         print(f"netdesk {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except db.DamagedStoreError as exc:
+        log.error("store could not be read: %s", exc)
+        print(
+            f"netdesk {args.command}: {exc} Start NetDesk to move it aside and restore the "
+            f"newest backup, or run `netdesk restore FILE` with a backup from {where.backups}.",
+            file=sys.stderr,
+        )
         return 1
     except db.StoreError as exc:
         log.error("store could not be opened: %s", exc)
@@ -315,19 +323,25 @@ def _restore(args: argparse.Namespace, where: paths_mod.Paths) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise CommandError(f"{source}: no such backup file")
-    detail = backup.check_backup_file(source)
+    detail = recovery.unusable_reason(source)
     if detail:
         raise CommandError(f"{source} is not a usable NetDesk backup ({detail})")
     safety = None
+    moved = None
     if where.database.exists():
-        with _store(where) as database:
-            safety = backup.backup_database(database, where.backups, reason="before-restore")
+        try:
+            with _store(where) as database:
+                safety = backup.backup_database(database, where.backups, reason="before-restore")
+        except db.DamagedStoreError as exc:
+            # A store that cannot be read cannot be backed up: it is kept, moved aside.
+            moved = recovery.set_aside(where, exc, now()).moved_to
     backup.restore_file(source, where.database)
     with _store(where):
         count = Contact.select().count()
     print(
         f"Restored {count} contacts from {source}."
         + (f" The store before was saved to {safety}." if safety else "")
+        + (f" The damaged store was moved to {moved}." if moved else "")
     )
     return 0
 

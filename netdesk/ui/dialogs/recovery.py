@@ -1,0 +1,244 @@
+"""Recovery dialogs: the offer after a damaged store was moved aside, and Restore from backup."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.paths import Paths
+from netdesk.services.clock import Clock
+from netdesk.services.signals import Hub
+from netdesk.store import backup, db, recovery
+from netdesk.store.models import db as store_proxy
+from netdesk.ui.widgets import plain_label
+
+log = logging.getLogger("netdesk.ui.recovery")
+
+
+class Choice(enum.Enum):
+    RESTORE = "restore"
+    EMPTY = "empty"
+    QUIT = "quit"
+
+
+class RecoveryDialog(QDialog):
+    """Tells what happened to the damaged store and offers: restore, start empty, or quit."""
+
+    def __init__(self, aside: recovery.SetAside, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recoveryDialog")
+        self.setWindowTitle("NetDesk: your database could not be read")
+        self.choice = Choice.QUIT
+        layout = QVBoxLayout(self)
+        self.message = plain_label(aside.message, wrap=True)
+        self.message.setObjectName("recoveryMessage")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message)
+        details = plain_label(f"What SQLite said: {aside.detail}", wrap=True)
+        details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(details)
+        buttons = QDialogButtonBox(self)
+        self.restore_button: QPushButton | None = None
+        if aside.backup is not None:
+            self.restore_button = buttons.addButton(
+                "Restore the backup", QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.restore_button.setAccessibleName("Restore the newest backup")
+            self.restore_button.clicked.connect(lambda: self._finish(Choice.RESTORE))
+            self.restore_button.setDefault(True)
+        self.empty_button = buttons.addButton(
+            "Start with an empty store", QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        self.empty_button.setAccessibleName("Start with an empty store")
+        self.empty_button.clicked.connect(lambda: self._finish(Choice.EMPTY))
+        self.quit_button = buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        self.quit_button.setAccessibleName("Quit NetDesk")
+        self.quit_button.clicked.connect(lambda: self._finish(Choice.QUIT))
+        if self.restore_button is None:
+            self.empty_button.setDefault(True)
+        layout.addWidget(buttons)
+
+    def _finish(self, choice: Choice) -> None:
+        self.choice = choice
+        if choice is Choice.QUIT:
+            self.reject()
+        else:
+            self.accept()
+
+
+def ask_recovery(aside: recovery.SetAside, parent: QWidget | None = None) -> Choice:
+    dialog = RecoveryDialog(aside, parent)
+    dialog.exec()
+    return dialog.choice
+
+
+def tell_error(title: str, text: str, parent: QWidget | None = None) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok)
+    box.setParent(parent, box.windowFlags())
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def open_store_or_recover(
+    paths: Paths,
+    clock: Clock,
+    parent: QWidget | None = None,
+    *,
+    ask: Callable[[recovery.SetAside], Choice] = ask_recovery,
+    tell: Callable[[str, str], None] = tell_error,
+) -> pw.SqliteDatabase | None:
+    """Open the store; when it cannot be read, move it aside and offer the newest backup.
+
+    Returns None when the user quits or the store cannot be used (they were told why). A
+    store from a newer NetDesk is refused and left exactly where and as it was.
+    """
+    try:
+        return db.open_store(paths.database, backup_dir=paths.backups)
+    except db.NewerSchemaError as exc:
+        log.error("store refused: %s", exc)
+        tell("NetDesk is too old for this database", str(exc))
+        return None
+    except db.DamagedStoreError as exc:
+        log.error("store could not be read: %s", exc)
+        damaged = exc
+    except db.StoreError as exc:
+        log.error("store could not be opened: %s", exc)
+        tell("NetDesk couldn't open your database", str(exc))
+        return None
+    try:
+        aside = recovery.set_aside(paths, damaged, clock.now())
+    except recovery.RecoveryError as exc:
+        log.error("recovery refused: %s", exc)
+        tell("NetDesk couldn't open your database", str(exc))
+        return None
+    choice = ask(aside)
+    log.info("recovery choice: %s", choice.value)
+    if choice is Choice.QUIT:
+        return None
+    if choice is Choice.RESTORE and aside.backup is not None:
+        try:
+            recovery.restore_backup(aside.backup.path, paths, clock.now())
+        except (db.StoreError, OSError) as exc:
+            log.error("restore of %s failed: %s", aside.backup.path.name, exc)
+            tell(
+                "NetDesk couldn't restore the backup",
+                f"{exc} NetDesk will start with an empty store; your damaged database is "
+                f"still at {aside.moved_to}.",
+            )
+    try:
+        return db.open_store(paths.database, backup_dir=paths.backups)
+    except db.StoreError as exc:
+        log.error("store could not be opened after recovery: %s", exc)
+        tell("NetDesk couldn't open your database", str(exc))
+        return None
+
+
+class RestoreDialog(QDialog):
+    """Backups newest first, with their date and why they were taken; pick one to restore."""
+
+    def __init__(self, backups: list[backup.BackupFile], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("restoreDialog")
+        self.setWindowTitle("Restore from backup")
+        layout = QVBoxLayout(self)
+        intro = plain_label(
+            "Choose the backup to go back to. Your store as it is now is backed up first, "
+            "so this can be undone by restoring that backup.",
+            wrap=True,
+        )
+        layout.addWidget(intro)
+        self.list = QListWidget(self)
+        self.list.setObjectName("backupList")
+        self.list.setAccessibleName("Backups, newest first")
+        for item in backups:
+            row = QListWidgetItem(
+                f"{item.taken_at:%a %d %b %Y, %H:%M}: {recovery.describe_reason(item.reason)}"
+            )
+            row.setData(Qt.ItemDataRole.UserRole, str(item.path))
+            row.setToolTip(str(item.path))
+            self.list.addItem(row)
+        layout.addWidget(self.list)
+        if not backups:
+            layout.addWidget(plain_label("There are no backups yet.", wrap=True))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel, Qt.Orientation.Horizontal, self
+        )
+        self.restore_button = self.buttons.addButton(
+            "Restore", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.restore_button.setAccessibleName("Restore the chosen backup")
+        self.restore_button.setEnabled(False)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.list.currentRowChanged.connect(lambda row: self.restore_button.setEnabled(row >= 0))
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        if backups:
+            self.list.setCurrentRow(0)
+        self.resize(480, 360)
+
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+
+def restore_from_backup(
+    paths: Paths,
+    clock: Clock,
+    hub: Hub,
+    parent: QWidget | None = None,
+    *,
+    choose: Callable[[list[backup.BackupFile]], str | None] | None = None,
+    tell: Callable[[str, str], None] = tell_error,
+) -> bool:
+    """File > Restore from backup…: back up the store, restore the chosen file, reopen the
+    store and tell every pane to reload. Returns True when a backup was restored.
+    """
+    backups = backup.list_backups(paths.backups)
+    if choose is None:
+
+        def choose(items: list[backup.BackupFile]) -> str | None:
+            dialog = RestoreDialog(items, parent)
+            return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    picked = choose(backups)
+    if not picked:
+        return False
+    current = store_proxy.obj
+    try:
+        safety = recovery.restore_backup(Path(picked), paths, clock.now(), current)
+    except (db.StoreError, OSError) as exc:
+        log.error("restore from %s failed: %s", Path(picked).name, exc)
+        if current is not None and current.is_closed():
+            db.open_store(paths.database, backup_dir=paths.backups)
+        tell("NetDesk couldn't restore the backup", f"{exc} Your store was not changed.")
+        return False
+    try:
+        db.open_store(paths.database, backup_dir=paths.backups)
+    except db.StoreError as exc:
+        log.error("store could not be opened after restore: %s", exc)
+        tell(
+            "NetDesk couldn't open the restored backup",
+            f"{exc} Your store before the restore is saved at {safety}.",
+        )
+        return False
+    log.info("restored from backup; previous store saved as %s", safety.name if safety else "")
+    hub.store_changed([])
+    hub.searchChanged.emit()
+    hub.bannerRequested.emit(f"Restored the backup. Your store as it was is saved at {safety}.", 0)
+    return True
