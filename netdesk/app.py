@@ -1,0 +1,149 @@
+"""Start the app: paths, then the store, then the services, then the window (and the tray)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from netdesk import logs, paths
+from netdesk.services.clock import Clock
+from netdesk.services.settings import Settings
+from netdesk.services.signals import Hub
+from netdesk.store import db
+from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
+from netdesk.ui.widgets import resource_path
+
+log = logging.getLogger("netdesk.app")
+
+DEMO_CONTACTS = 300
+
+
+class _FirstPaintQuit(QObject):
+    """--exit-after-launch: quit as soon as the main window has painted once."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self._done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            QTimer.singleShot(0, self._app.quit)
+        return False
+
+
+def _fill_demo(folder: Path, clock: Clock) -> None:
+    """A throwaway store holding the demo network."""
+    from netdesk.core.demo import generate_network
+    from netdesk.store import demo as store_demo
+
+    database = db.open_store(folder / db.DATABASE_NAME)
+    try:
+        store_demo.load_network(
+            generate_network(DEMO_CONTACTS, seed=1, now=clock.now()), clock.now()
+        )
+    finally:
+        db.close_store(database)
+
+
+def _make_app() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("NetDesk")
+    app.setOrganizationName("NetDesk")
+    app.setApplicationDisplayName("NetDesk")
+    app.setDesktopFileName("netdesk")
+    icon_file = resource_path("icons", "netdesk.svg")
+    if icon_file.is_file():
+        app.setWindowIcon(QIcon(str(icon_file)))
+    return app
+
+
+def _open_store_or_explain(where: paths.Paths) -> pw.SqliteDatabase | None:
+    """Open the store; when it cannot be, tell the user why in plain words and return None."""
+    try:
+        return db.open_store(where.database, backup_dir=where.backups)
+    except db.StoreError as exc:
+        log.error("store could not be opened: %s", exc)
+        box = QMessageBox(QMessageBox.Icon.Critical, "NetDesk cannot open your network", str(exc))
+        box.setInformativeText(f"Your data folder is {where.data_dir}.")
+        box.exec()
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    os.umask(0o077)
+    clock = Clock()
+    demo_dir: Path | None = None
+    data_dir = args.data_dir
+    if args.demo:
+        demo_dir = Path(tempfile.mkdtemp(prefix="netdesk-demo-"))
+        data_dir = demo_dir
+    try:
+        return _run(args, paths.resolve(data_dir), clock, demo_dir)
+    finally:
+        if demo_dir is not None:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path | None) -> int:
+    if demo is not None:
+        _fill_demo(where.data_dir, clock)
+    logs.setup_logging(where.log_dir)
+    app = _make_app()
+    database = _open_store_or_explain(where)
+    if database is None:
+        return 1
+    try:
+        hub = Hub()
+        settings = Settings(where.settings_file)
+        context = AppContext(hub=hub, clock=clock, settings=settings)
+
+        # --- wiring: other parts hook in here ------------------------------------------
+        # single-instance guard (before the window): hand our arguments over and exit.
+        # ---------------------------------------------------------------------------------
+
+        window = build_main_window(context)
+
+        # --- wiring: tray, scheduler and notifier, import controller ---------------------
+        # ---------------------------------------------------------------------------------
+
+        if args.exit_after_launch:
+            window.installEventFilter(_FirstPaintQuit(app))
+        if not args.background or args.exit_after_launch:
+            window.show()
+        files = [str(Path(f).resolve()) for f in args.files]
+        if files:
+            _when_shown(window, lambda: hub.importRequested.emit(files))
+        code = app.exec()
+        log.info("exit %s", code)
+        return int(code)
+    finally:
+        db.close_store(database)
+
+
+def _when_shown(window: MainWindow, call: Callable[[], None]) -> None:
+    """Run `call` once, when the window has painted (the import preview opens over it)."""
+    if not window.isVisible():
+        QTimer.singleShot(0, call)  # started in the background: nothing to wait for
+        return
+    pending = [call]
+
+    def once() -> None:
+        while pending:
+            pending.pop()()
+
+    window.firstPainted.connect(once)

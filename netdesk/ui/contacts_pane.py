@@ -1,0 +1,270 @@
+"""The left pane: search field, quick-filter chips, the contact list, and the first-launch state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.services.signals import Hub
+from netdesk.store import queries
+from netdesk.store.models import db
+from netdesk.ui.models.contacts_model import (
+    COMPANY,
+    LAST_CONTACT,
+    NAME,
+    TIE,
+    ContactsModel,
+    QuickFilter,
+)
+from netdesk.ui.widgets import EmptyState
+
+SEARCH_PLACEHOLDER = "Search names, companies, emails, notes, tags"
+
+
+class DeleteContactsCommand(QUndoCommand):
+    """Delete contacts; undo puts them back with the same ids and timelines."""
+
+    def __init__(self, contact_ids: Sequence[int], hub: Hub, now: Callable[[], dt.datetime]):
+        count = len(contact_ids)
+        super().__init__(f"Delete {count} contact{'s' if count != 1 else ''}")
+        self._ids = list(contact_ids)
+        self._hub = hub
+        self._now = now
+        self._snapshot: list[dict[str, Any]] = []
+
+    def redo(self) -> None:
+        self._snapshot = queries.delete_contacts(self._ids)
+        self._hub.store_changed(self._ids)
+
+    def undo(self) -> None:
+        queries.restore_contacts(self._snapshot, self._now())
+        self._hub.store_changed(self._ids)
+
+
+class ContactsPane(QWidget):
+    """Search, filter and select contacts; the main window acts on the selection."""
+
+    currentContactChanged = Signal(int)  # 0 when none
+    selectionChanged = Signal(list)  # the selected contact ids
+    contactActivated = Signal(int)  # double-click or Enter: edit it
+
+    def __init__(self, hub: Hub, now: Callable[[], dt.datetime], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._hub = hub
+        self.model = ContactsModel(now, self)
+        self._kept_selection: list[int] = []
+        self._kept_current = 0
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setAccessibleName("Search contacts")
+        layout.addWidget(self.search_field)
+
+        chips = QHBoxLayout()
+        chips.setSpacing(4)
+        self.filter_group = QButtonGroup(self)
+        self.filter_group.setExclusive(True)
+        self.filter_buttons: dict[str, QToolButton] = {}
+        for name, label in QuickFilter.LABELS.items():
+            button = QToolButton()
+            button.setObjectName(f"filter_{name}")
+            button.setText(label)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setAccessibleName(f"Show {label.lower()}")
+            button.setToolTip(f"Show {label.lower()}" if name != "all" else "Show every contact")
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.filter_group.addButton(button)
+            self.filter_buttons[name] = button
+            chips.addWidget(button)
+            button.clicked.connect(lambda _=False, n=name: self.set_quick_filter(n))
+        self.filter_buttons[QuickFilter.ALL].setChecked(True)
+        chips.addStretch(1)
+        layout.addLayout(chips)
+
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.view = QTableView()
+        self.view.setObjectName("contactList")
+        self.view.setAccessibleName("Contacts")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)
+        self.view.verticalHeader().hide()
+        # A fixed row height: the view never measures 50,000 rows to lay them out.
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in ((NAME, 170), (COMPANY, 130), (TIE, 120), (LAST_CONTACT, 100)):
+            header.resizeSection(column, width)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.stack.addWidget(self.view)
+
+        self.empty_state = EmptyState()
+        self.stack.addWidget(self.empty_state)
+
+        # A zero-delay timer: keystrokes already queued are taken together, and the list
+        # follows the very next turn of the event loop.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(0)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search_field.textChanged.connect(self._search_timer.start)
+        self.search_field.returnPressed.connect(self._focus_first)
+
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.activated.connect(self._activated)
+        hub.contactsChanged.connect(self._contacts_changed)
+        self.setTabOrder(self.search_field, self.filter_buttons[QuickFilter.ALL])
+        previous: QWidget = self.filter_buttons[QuickFilter.ALL]
+        for button in list(self.filter_buttons.values())[1:]:
+            self.setTabOrder(previous, button)
+            previous = button
+        self.setTabOrder(previous, self.view)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """The first query: the ordered ids of the current filter (row data comes lazily)."""
+        self.model.sort(
+            self.view.horizontalHeader().sortIndicatorSection(),
+            self.view.horizontalHeader().sortIndicatorOrder(),
+        )
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        empty = self.model.rowCount() == 0 and not _store_has_contacts()
+        self.stack.setCurrentWidget(self.empty_state if empty else self.view)
+
+    def _contacts_changed(self, ids: list[int]) -> None:
+        self.model.refresh(ids)
+        self._update_empty_state()
+
+    # --- search and filters ----------------------------------------------------------------
+
+    def _apply_search(self) -> None:
+        self.model.set_search(self.search_field.text())
+
+    def set_quick_filter(self, name: str) -> None:
+        self.filter_buttons[name].setChecked(True)
+        self.model.set_quick_filter(name)
+
+    def clear_filters(self) -> None:
+        self._search_timer.stop()
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        self.filter_buttons[QuickFilter.ALL].setChecked(True)
+        self.model.set_search("")
+        self.model.set_quick_filter(QuickFilter.ALL)
+
+    def _focus_first(self) -> None:
+        if self.model.rowCount():
+            self.view.setFocus()
+            if not self.view.selectionModel().hasSelection():
+                self.view.selectRow(0)
+
+    # --- selection -------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        return [cid for r in rows if (cid := self.model.contact_id(r)) is not None]
+
+    def current_id(self) -> int:
+        index = self.view.currentIndex()
+        if index.isValid() and self.view.selectionModel().isRowSelected(index.row()):
+            return self.model.contact_id(index.row()) or 0
+        ids = self.selected_ids()
+        return ids[0] if len(ids) == 1 else 0
+
+    def select_contact(self, contact_id: int) -> bool:
+        """Select and show a contact, clearing the search when it hides them."""
+        row = self.model.row_of(contact_id)
+        if row is None:
+            self.clear_filters()
+            row = self.model.row_of(contact_id)
+        if row is None:
+            return False
+        self.stack.setCurrentWidget(self.view)
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def _keep_selection(self) -> None:
+        self._kept_selection = self.selected_ids()
+        index = self.view.currentIndex()
+        self._kept_current = (self.model.contact_id(index.row()) or 0) if index.isValid() else 0
+
+    def _restore_selection(self) -> None:
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for cid in self._kept_selection:
+            row = self.model.row_of(cid)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        selection_model = self.view.selectionModel()
+        if not selection.isEmpty():
+            selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        current = self.model.row_of(self._kept_current) if self._kept_current else None
+        if current is not None:
+            selection_model.setCurrentIndex(
+                self.model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self._selection_changed()
+
+    def _selection_changed(self, *_: object) -> None:
+        self.selectionChanged.emit(self.selected_ids())
+        self.currentContactChanged.emit(self.current_id())
+
+    def _current_changed(self, *_: object) -> None:
+        self.currentContactChanged.emit(self.current_id())
+
+    def _activated(self, index: Any) -> None:
+        cid = self.model.contact_id(index.row())
+        if cid is not None:
+            self.contactActivated.emit(cid)
+
+
+def _store_has_contacts() -> bool:
+    return db.execute_sql("SELECT EXISTS (SELECT 1 FROM contact)").fetchone()[0] == 1

@@ -1,0 +1,422 @@
+"""The contact editor: every field of a contact, checked before one store call saves it all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core import playbook
+from netdesk.core.domain import HOW_KNOWN_LABELS, TIE_DEFINITIONS, HowKnown, Tie
+from netdesk.core.templates import is_valid_email
+from netdesk.store import queries
+from netdesk.store.models import Contact
+from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
+
+_BIRTHDAY = re.compile(r"^(\d{4}|--)-?(\d{2})-(\d{2})$")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _valid_birthday(text: str) -> bool:
+    match = _BIRTHDAY.match(text)
+    if not match:
+        return False
+    year = 2000 if match.group(1) == "--" else int(match.group(1))
+    try:
+        dt.date(year, int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return False
+    return True
+
+
+class ContactEditor(QDialog):
+    """New contact (no id) or edit one; `saved_id` is set once the store has the change."""
+
+    def __init__(
+        self, now: dt.datetime, parent: QWidget | None = None, *, contact_id: int = 0
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactEditor")
+        self._now = now
+        self.contact_id = contact_id
+        self.saved_id = 0
+        self._tie_chosen = False  # once the user picks a tie, how-you-know-them stops suggesting
+        self.setWindowTitle("Edit contact" if contact_id else "New contact")
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.photo = QLabel()
+        self.photo.setObjectName("contactPhoto")
+        self.photo.setFixedSize(72, 72)
+        self.photo.setAccessibleName("Photo")
+        self.photo.hide()
+        top.addWidget(self.photo)
+        self.heading = plain_label(self.windowTitle())
+        top.addWidget(self.heading, 1)
+        layout.addLayout(top)
+
+        tabs = QTabWidget()
+        layout.addWidget(tabs, 1)
+        tabs.addTab(self._details_tab(), "&Details")
+        tabs.addTab(self._relationship_tab(), "&Relationship")
+        tabs.addTab(self._notes_tab(), "&Notes and tags")
+
+        self.error = plain_label(wrap=True)
+        self.error.setObjectName("editorError")
+        palette = self.error.palette()
+        palette.setColor(self.error.foregroundRole(), OVERDUE_COLOR)
+        self.error.setPalette(palette)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(620, 560)
+
+        if contact_id:
+            self._load(contact_id)
+        else:
+            self._set_tie(Tie.UNSORTED)
+        self.display_name.setFocus()
+
+    # --- the form --------------------------------------------------------------------------
+
+    def _line(self, name: str, accessible: str, placeholder: str = "") -> QLineEdit:
+        field = QLineEdit()
+        field.setObjectName(name)
+        field.setAccessibleName(accessible)
+        field.setPlaceholderText(placeholder)
+        return field
+
+    def _lines_field(self, name: str, accessible: str, placeholder: str) -> QPlainTextEdit:
+        field = QPlainTextEdit()
+        field.setObjectName(name)
+        field.setAccessibleName(accessible)
+        field.setPlaceholderText(placeholder)
+        field.setTabChangesFocus(True)
+        field.setFixedHeight(field.fontMetrics().lineSpacing() * 3 + 14)
+        return field
+
+    def _details_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.display_name = self._line("displayName", "Name", "e.g. Dana Smith")
+        form.addRow("&Name:", self.display_name)
+        names = QHBoxLayout()
+        self.prefix = self._line("prefix", "Prefix", "Prefix")
+        self.given_name = self._line("givenName", "Given name", "Given")
+        self.middle_name = self._line("middleName", "Middle name", "Middle")
+        self.family_name = self._line("familyName", "Family name", "Family")
+        self.suffix = self._line("suffix", "Suffix", "Suffix")
+        for field, stretch in (
+            (self.prefix, 1),
+            (self.given_name, 2),
+            (self.middle_name, 2),
+            (self.family_name, 2),
+            (self.suffix, 1),
+        ):
+            names.addWidget(field, stretch)
+        form.addRow("Name parts:", names)
+        self.nickname = self._line("nickname", "Nickname")
+        form.addRow("Nic&kname:", self.nickname)
+        self.emails = self._lines_field("emails", "Email addresses", "One address per line")
+        form.addRow("&Emails:", self.emails)
+        self.phones = self._lines_field("phones", "Phone numbers", "One number per line")
+        form.addRow("&Phones:", self.phones)
+        self.company = self._line("company", "Company")
+        form.addRow("&Company:", self.company)
+        self.title = self._line("jobTitle", "Job title")
+        form.addRow("&Title:", self.title)
+        self.linkedin_url = self._line(
+            "linkedinUrl", "LinkedIn URL", "https://www.linkedin.com/in/…"
+        )
+        form.addRow("&LinkedIn:", self.linkedin_url)
+        self.urls = self._lines_field("urls", "Web addresses", "One address per line")
+        form.addRow("&Web:", self.urls)
+        self.birthday = self._line("birthday", "Birthday", "YYYY-MM-DD, or --MM-DD without year")
+        form.addRow("&Birthday:", self.birthday)
+        return page
+
+    def _relationship_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.how_known = QComboBox()
+        self.how_known.setObjectName("howKnown")
+        self.how_known.setAccessibleName("How you know them")
+        for value, label in HOW_KNOWN_LABELS.items():
+            self.how_known.addItem(label, value.value)
+        self.how_known.setCurrentIndex(self.how_known.findData(HowKnown.UNKNOWN.value))
+        self.how_known.currentIndexChanged.connect(self._suggest_tie)
+        form.addRow("&How you know them:", self.how_known)
+
+        ties = QVBoxLayout()
+        self.tie_group = QButtonGroup(self)
+        self.tie_buttons: dict[Tie, QRadioButton] = {}
+        for tie in Tie:
+            button = QRadioButton(tie.label)
+            button.setObjectName(f"tie_{tie.value}")
+            button.setAccessibleName(tie.label)
+            button.setAccessibleDescription(TIE_DEFINITIONS[tie])
+            self.tie_group.addButton(button)
+            self.tie_buttons[tie] = button
+            ties.addWidget(button)
+            definition = plain_label(TIE_DEFINITIONS[tie], wrap=True)
+            definition.setObjectName(f"tieDefinition_{tie.value}")
+            definition.setIndent(24)
+            ties.addWidget(definition)
+            button.clicked.connect(self._tie_clicked)
+        self.tie_hint = plain_label(wrap=True)
+        self.tie_hint.setObjectName("tieHint")
+        ties.addWidget(self.tie_hint)
+        form.addRow("Tie:", ties)
+
+        self.cadence = QSpinBox()
+        self.cadence.setObjectName("cadence")
+        self.cadence.setRange(0, 3650)
+        self.cadence.setSpecialValueText("As the tie says")
+        self.cadence.setSuffix(" days")
+        self.cadence.setAccessibleName("Keep in touch every (days); 0 follows the tie")
+        form.addRow("Keep in touch &every:", self.cadence)
+
+        reference = QHBoxLayout()
+        self.reference_consent = QCheckBox("Agreed to be a reference")
+        self.reference_consent.setObjectName("referenceConsent")
+        self.reference_agreed_on = QDateEdit()
+        self.reference_agreed_on.setObjectName("referenceAgreedOn")
+        self.reference_agreed_on.setAccessibleName("Date they agreed to be a reference")
+        self.reference_agreed_on.setDisplayFormat("yyyy-MM-dd")
+        self.reference_agreed_on.setCalendarPopup(True)
+        self.reference_agreed_on.setDate(QDate(self._now.year, self._now.month, self._now.day))
+        self.reference_agreed_on.setEnabled(False)
+        self.reference_consent.toggled.connect(self.reference_agreed_on.setEnabled)
+        reference.addWidget(self.reference_consent)
+        reference.addWidget(plain_label("on"))
+        reference.addWidget(self.reference_agreed_on)
+        reference.addStretch(1)
+        form.addRow("&Reference:", reference)
+        self.above_and_beyond = QCheckBox("Went above and beyond for me (thank with a gift)")
+        self.above_and_beyond.setObjectName("aboveAndBeyond")
+        form.addRow("", self.above_and_beyond)
+        self.archived = QCheckBox("Archived (hidden from the list and follow-ups)")
+        self.archived.setObjectName("archived")
+        form.addRow("", self.archived)
+        return page
+
+    def _notes_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.tags = self._line("tags", "Tags", "Comma-separated, e.g. python, Berlin")
+        form.addRow("&Tags:", self.tags)
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)
+        form.addRow("N&otes:", self.notes)
+        return page
+
+    # --- tie: chosen by the user, or suggested by how you know them ------------------------
+
+    def _set_tie(self, tie: Tie) -> None:
+        self.tie_buttons[tie].setChecked(True)
+
+    def tie(self) -> Tie:
+        for tie, button in self.tie_buttons.items():
+            if button.isChecked():
+                return tie
+        return Tie.UNSORTED
+
+    def _tie_clicked(self) -> None:
+        self._tie_chosen = True
+        self.tie_hint.clear()
+
+    def _suggest_tie(self) -> None:
+        if self._tie_chosen:
+            return
+        suggested = playbook.suggest_tie(self.how_known.currentData())
+        if suggested is None:
+            self.tie_hint.clear()
+            return
+        self._set_tie(suggested)
+        self.tie_hint.setText(
+            f"Suggested: {suggested.label}, from how you know them. Pick another if it fits better."
+        )
+
+    # --- load and save ---------------------------------------------------------------------
+
+    def _load(self, contact_id: int) -> None:
+        contact = Contact.get_by_id(contact_id)
+        self.heading.setText(contact.display_name)
+        for name in (
+            "display_name",
+            "given_name",
+            "family_name",
+            "middle_name",
+            "prefix",
+            "suffix",
+            "nickname",
+            "title",
+            "linkedin_url",
+            "birthday",
+            "tags",
+        ):
+            getattr(self, name).setText(getattr(contact, name) or "")
+        self.company.setText(contact.company.name if contact.company_id else "")
+        self.emails.setPlainText("\n".join(queries.contact_emails(contact_id)))
+        self.phones.setPlainText("\n".join(queries.contact_phones(contact_id)))
+        self.urls.setPlainText(contact.urls or "")
+        self.notes.setPlainText(contact.notes or "")
+        index = self.how_known.findData(contact.how_known or "")
+        self.how_known.blockSignals(True)
+        self.how_known.setCurrentIndex(max(index, 0))
+        self.how_known.blockSignals(False)
+        try:
+            tie = Tie(contact.tie)
+        except ValueError:
+            tie = Tie.UNSORTED
+        self._set_tie(tie)
+        # A sorted contact's tie was a choice; only an unsorted one takes suggestions.
+        self._tie_chosen = tie is not Tie.UNSORTED
+        self.cadence.setValue(contact.cadence_days or 0)
+        self.reference_consent.setChecked(bool(contact.reference_consent))
+        agreed = contact.reference_agreed_on
+        if agreed:
+            if isinstance(agreed, str):
+                agreed = dt.date.fromisoformat(agreed)
+            self.reference_agreed_on.setDate(QDate(agreed.year, agreed.month, agreed.day))
+        self.above_and_beyond.setChecked(bool(contact.above_and_beyond))
+        self.archived.setChecked(bool(contact.archived))
+        if contact.photo:
+            pixmap = QPixmap()
+            if pixmap.loadFromData(bytes(contact.photo)):
+                self.photo.setPixmap(
+                    pixmap.scaled(
+                        72,
+                        72,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )
+                self.photo.show()
+
+    def problems(self) -> list[tuple[str, QWidget]]:
+        """What is wrong with the form, each with the field to fix; empty when it can be saved."""
+        found: list[tuple[str, QWidget]] = []
+        name = self.display_name.text().strip()
+        parts = [self.given_name.text().strip(), self.family_name.text().strip()]
+        if not name and not any(parts):
+            found.append(("Give the contact a name.", self.display_name))
+        for email in _lines(self.emails.toPlainText()):
+            if not is_valid_email(email):
+                found.append((f"“{email}” is not an email address.", self.emails))
+        birthday = self.birthday.text().strip()
+        if birthday and not _valid_birthday(birthday):
+            found.append(
+                (f"“{birthday}” is not a date: write YYYY-MM-DD, or --MM-DD.", self.birthday)
+            )
+        linkedin = self.linkedin_url.text().strip()
+        if linkedin and " " in linkedin:
+            found.append((f"“{linkedin}” is not a web address.", self.linkedin_url))
+        for url in _lines(self.urls.toPlainText()):
+            if " " in url or "." not in url:
+                found.append((f"“{url}” is not a web address.", self.urls))
+        return found
+
+    def fields(self) -> dict[str, Any]:
+        name = self.display_name.text().strip()
+        if not name:
+            name = " ".join(
+                p
+                for p in (
+                    self.given_name.text().strip(),
+                    self.middle_name.text().strip(),
+                    self.family_name.text().strip(),
+                )
+                if p
+            )
+        consent = self.reference_consent.isChecked()
+        agreed = self.reference_agreed_on.date()
+        return {
+            "display_name": name,
+            "given_name": self.given_name.text().strip(),
+            "family_name": self.family_name.text().strip(),
+            "middle_name": self.middle_name.text().strip(),
+            "prefix": self.prefix.text().strip(),
+            "suffix": self.suffix.text().strip(),
+            "nickname": self.nickname.text().strip(),
+            "title": self.title.text().strip(),
+            "how_known": self.how_known.currentData(),
+            "tie": self.tie().value,
+            "cadence_days": self.cadence.value() or None,
+            "reference_consent": consent,
+            "reference_agreed_on": (
+                dt.date(agreed.year(), agreed.month(), agreed.day()) if consent else None
+            ),
+            "above_and_beyond": self.above_and_beyond.isChecked(),
+            "notes": self.notes.toPlainText().strip(),
+            "linkedin_url": self.linkedin_url.text().strip(),
+            "urls": "\n".join(_lines(self.urls.toPlainText())),
+            "birthday": self.birthday.text().strip(),
+            "tags": ", ".join(t.strip() for t in self.tags.text().split(",") if t.strip()),
+            "archived": self.archived.isChecked(),
+        }
+
+    def save(self) -> bool:
+        """Check the form, then write it in one store call; False (and a message) if not."""
+        problems = self.problems()
+        if problems:
+            self.error.setText("\n".join(message for message, _ in problems))
+            self.error.show()
+            problems[0][1].setFocus()
+            return False
+        self.error.hide()
+        emails = _lines(self.emails.toPlainText())
+        phones = _lines(self.phones.toPlainText())
+        company = self.company.text().strip()
+        if self.contact_id:
+            queries.update_contact(
+                self.contact_id,
+                self.fields(),
+                self._now,
+                emails=emails,
+                phones=phones,
+                company=company,
+            )
+            self.saved_id = self.contact_id
+        else:
+            contact = queries.create_contact(
+                self.fields(), self._now, emails=emails, phones=phones, company=company
+            )
+            self.saved_id = contact.id
+        return True
+
+    def accept(self) -> None:
+        if self.save():
+            super().accept()

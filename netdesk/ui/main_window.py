@@ -1,0 +1,476 @@
+"""The main window: contacts, timeline and follow-ups side by side, and the menus acting on them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QProcess, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk import __version__
+from netdesk.core.domain import Tie
+from netdesk.services.clock import Clock
+from netdesk.services.settings import Settings
+from netdesk.services.signals import Hub
+from netdesk.store import queries
+from netdesk.ui.contacts_pane import ContactsPane, DeleteContactsCommand
+from netdesk.ui.followups_pane import FollowUpsPane
+from netdesk.ui.models.contacts_model import QuickFilter
+from netdesk.ui.timeline_pane import TimelinePane
+from netdesk.ui.widgets import Banner
+
+CONTACT_FILE_SUFFIXES = (".vcf", ".vcard", ".csv")
+
+
+@dataclass
+class AppContext:
+    """What every part of the window shares: the hub, the clock and the preferences."""
+
+    hub: Hub
+    clock: Clock
+    settings: Settings
+
+
+def demo_command() -> tuple[str, list[str]]:
+    """How to start another NetDesk on the demo network (frozen or from Python)."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["--demo"]
+    return sys.executable, ["-m", "netdesk", "--demo"]
+
+
+class MainWindow(QMainWindow):
+    firstPainted = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.hub = context.hub
+        self.clock = context.clock
+        self.settings = context.settings
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("NetDesk")
+        self.setAcceptDrops(True)
+        # Set by the tray: what closing the window means. None: closing quits the app.
+        self.close_policy: Callable[[QCloseEvent], None] | None = None
+        self.undo_stack = QUndoStack(self)
+        self._painted = False
+        self._deferred_loaded = False
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        self.banner = Banner()
+        outer.addWidget(self.banner)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.contacts = ContactsPane(self.hub, self.clock.now)
+        self.timeline = TimelinePane(self.hub, self.clock.now, self.undo_stack)
+        self.follow_ups = FollowUpsPane(self.hub, self.clock.now)
+        for pane in (self.contacts, self.timeline, self.follow_ups):
+            self.splitter.addWidget(pane)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 3)
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.statusBar()
+
+        self.actions: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        self.restore_layout()
+        self.contacts.load()
+        self._selection_changed(self.contacts.selected_ids())
+
+    # --- actions and menus -----------------------------------------------------------------
+
+    def _action(
+        self,
+        key: str,
+        text: str,
+        shortcut: QKeySequence | None = None,
+        slot: Callable[[], object] | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if slot is not None:
+            action.triggered.connect(lambda _=False: slot())
+        self.actions[key] = action
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self._action("import", "&Import…", QKeySequence(std.Open), tip="Import a vCard or CSV file")
+        self._action("export", "&Export…", tip="Export your network as vCard or CSV")
+        undo_import = self._action("undo_import", "&Undo import", tip="Undo the last import")
+        undo_import.setEnabled(False)
+        prefs = QKeySequence(std.Preferences)
+        self._action(
+            "preferences",
+            "&Preferences…",
+            prefs if not prefs.isEmpty() else QKeySequence("Ctrl+,"),
+            self.open_preferences,
+        )
+        quit_action = self._action("quit", "&Quit", QKeySequence(std.Quit), self._quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence(std.Undo))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence(std.Redo))
+        self.actions["undo"], self.actions["redo"] = undo, redo
+        self._action("find", "&Find…", QKeySequence(std.Find), self.focus_search)
+
+        self._action("new_contact", "&New contact…", QKeySequence(std.New), self.new_contact)
+        self._action("edit_contact", "&Edit contact…", QKeySequence("Ctrl+E"), self.edit_contact)
+        self._action(
+            "log_interaction", "&Log interaction…", QKeySequence("Ctrl+L"), self.log_interaction
+        )
+        self.tie_actions: dict[Tie, QAction] = {}
+        for tie in Tie:
+            action = QAction(tie.label, self)
+            action.setObjectName(f"action_tie_{tie.value}")
+            action.triggered.connect(lambda _=False, t=tie: self.set_tie(t))
+            self.tie_actions[tie] = action
+        self._action("add_tag", "Add &tag…", slot=self.add_tag)
+        self._action("archive", "&Archive", slot=self.archive)
+        delete = self._action("delete", "&Delete", QKeySequence(std.Delete), self.delete_contacts)
+        # Delete acts on the list only: the timeline and follow-ups have their own.
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.contacts.view.addAction(delete)
+        self._action("about", "&About NetDesk", slot=self.about)
+        about = self.actions["about"]
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.actions["recent_activity"] = self._action(
+            "recent_activity", "&Recent activity", QKeySequence("Ctrl+0"), self.show_recent
+        )
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        a = self.actions
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a["import"], a["export"], a["undo_import"]])
+        file_menu.addSeparator()
+        file_menu.addAction(a["preferences"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([a["undo"], a["redo"]])
+        edit_menu.addSeparator()
+        edit_menu.addAction(a["find"])
+        contact_menu = bar.addMenu("&Contact")
+        contact_menu.addActions([a["new_contact"], a["edit_contact"], a["log_interaction"]])
+        self.tie_menu = contact_menu.addMenu("Set &tie")
+        self.tie_menu.setObjectName("tieMenu")
+        self.tie_menu.addActions(list(self.tie_actions.values()))
+        contact_menu.addActions([a["add_tag"], a["archive"]])
+        contact_menu.addSeparator()
+        contact_menu.addAction(a["delete"])
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(a["recent_activity"])
+        view_menu.addSeparator()
+        for index, (name, label) in enumerate(QuickFilter.LABELS.items(), start=1):
+            action = QAction(f"Show {label.lower()}", self)
+            action.setShortcut(QKeySequence(f"Alt+{index}"))
+            action.triggered.connect(lambda _=False, n=name: self.contacts.set_quick_filter(n))
+            view_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["about"])
+        self.menus = {
+            "file": file_menu,
+            "edit": edit_menu,
+            "contact": contact_menu,
+            "view": view_menu,
+            "help": help_menu,
+        }
+        # The list's context menu: the same actions as the Contact menu.
+        view = self.contacts.view
+        for key in ("edit_contact", "log_interaction"):
+            view.addAction(a[key])
+        view.insertAction(a["delete"], self.tie_menu.menuAction())
+        view.insertAction(a["delete"], a["add_tag"])
+        view.insertAction(a["delete"], a["archive"])
+
+    def _connect(self) -> None:
+        self.contacts.selectionChanged.connect(self._selection_changed)
+        self.contacts.currentContactChanged.connect(self._current_changed)
+        self.contacts.contactActivated.connect(lambda cid: self.edit_contact(cid))
+        self.contacts.empty_state.addContactClicked.connect(self.new_contact)
+        self.contacts.empty_state.importClicked.connect(self.actions["import"].trigger)
+        self.contacts.empty_state.demoClicked.connect(self.launch_demo)
+        self.follow_ups.contactActivated.connect(self.contacts.select_contact)
+        self.timeline.contactActivated.connect(self.contacts.select_contact)
+        self.hub.followUpRequested.connect(lambda _id: self.bring_to_front())
+        self.hub.contactRequested.connect(self._contact_requested)
+        self.hub.showWindowRequested.connect(self.bring_to_front)
+        self.hub.bannerRequested.connect(self.banner.show_message)
+        self.banner.activated.connect(self._banner_activated)
+        self.undo_stack.indexChanged.connect(lambda _i: self._show_undo_hint())
+
+    # --- start-up --------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            # What can wait (follow-ups, recent activity) loads after the window is up.
+            QTimer.singleShot(0, self.load_deferred)
+            self.firstPainted.emit()
+        return super().event(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._painted:
+            # Offscreen and some compositors never paint a hidden-then-shown window at once.
+            QTimer.singleShot(50, self.load_deferred)
+
+    def load_deferred(self) -> None:
+        if self._deferred_loaded:
+            return
+        self._deferred_loaded = True
+        self.follow_ups.reload()
+        self.timeline.show_contact(self.contacts.current_id())
+
+    # --- layout persistence ----------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        s = self.settings
+        geometry = s.get_bytes("window/geometry")
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = s.get_bytes("window/state")
+        if not state.isEmpty():
+            self.restoreState(state)
+        sizes = s.get_int_list("window/splitter")
+        if len(sizes) == self.splitter.count() and all(v > 0 for v in sizes):
+            self.splitter.setSizes(sizes)
+        else:
+            self.splitter.setSizes([520, 420, 340])
+        header = self.contacts.view.horizontalHeader()
+        for column, width in enumerate(s.get_int_list("contacts/column_widths")):
+            if column < header.count() and width > 0:
+                header.resizeSection(column, width)
+        column = s.get_int("contacts/sort_column")
+        order = Qt.SortOrder(s.get_int("contacts/sort_order"))
+        if 0 <= column < header.count():
+            header.setSortIndicator(column, order)
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.set_value("window/geometry", self.saveGeometry())
+        s.set_value("window/state", self.saveState())
+        s.set_int_list("window/splitter", self.splitter.sizes())
+        header = self.contacts.view.horizontalHeader()
+        s.set_int_list(
+            "contacts/column_widths", [header.sectionSize(i) for i in range(header.count())]
+        )
+        s.set_value("contacts/sort_column", header.sortIndicatorSection())
+        s.set_value("contacts/sort_order", header.sortIndicatorOrder().value)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        if self.close_policy is not None:
+            self.close_policy(event)
+            return
+        event.accept()
+        app = QApplication.instance()
+        if app is not None:
+            QTimer.singleShot(0, app.quit)
+
+    def _quit(self) -> None:
+        self.save_layout()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    # --- drops: a file dropped anywhere on the window goes to the import preview ----------
+
+    @staticmethod
+    def _contact_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        files = self._contact_files(event)
+        if files and any(f.lower().endswith(CONTACT_FILE_SUFFIXES) for f in files):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self._contact_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.hub.importRequested.emit(files)
+
+    # --- selection -------------------------------------------------------------------------
+
+    def _selection_changed(self, ids: list[int]) -> None:
+        some, one = bool(ids), len(ids) == 1
+        for key in ("add_tag", "archive", "delete"):
+            self.actions[key].setEnabled(some)
+        self.tie_menu.setEnabled(some)
+        self.actions["edit_contact"].setEnabled(one)
+        self.actions["log_interaction"].setEnabled(one)
+        if len(ids) > 1:
+            self.statusBar().showMessage(f"{len(ids)} contacts selected")
+
+    def _current_changed(self, contact_id: int) -> None:
+        if self._deferred_loaded and contact_id != self.timeline.contact_id:
+            self.timeline.show_contact(contact_id)
+
+    def _contact_requested(self, contact_id: int) -> None:
+        self.bring_to_front()
+        self.contacts.select_contact(contact_id)
+
+    def _banner_activated(self, follow_up_id: int) -> None:
+        if follow_up_id:
+            self.hub.followUpRequested.emit(follow_up_id)
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def focus_search(self) -> None:
+        self.contacts.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.contacts.search_field.selectAll()
+
+    def show_recent(self) -> None:
+        self.contacts.view.clearSelection()
+        self.timeline.show_contact(0)
+
+    def _show_undo_hint(self) -> None:
+        text = self.undo_stack.undoText()
+        if text and self.undo_stack.canUndo():
+            self.statusBar().showMessage(f"{text} — Undo with {self._undo_keys()}", 8000)
+
+    def _undo_keys(self) -> str:
+        return self.actions["undo"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+    # --- contact actions -------------------------------------------------------------------
+
+    def new_contact(self) -> None:
+        from netdesk.ui.dialogs.contact_editor import ContactEditor
+
+        editor = ContactEditor(self.clock.now(), self)
+        if editor.exec() == ContactEditor.DialogCode.Accepted and editor.saved_id:
+            self.hub.store_changed([editor.saved_id])
+            self.contacts.select_contact(editor.saved_id)
+
+    def edit_contact(self, contact_id: int = 0) -> None:
+        from netdesk.ui.dialogs.contact_editor import ContactEditor
+
+        contact_id = contact_id or self.contacts.current_id()
+        if not contact_id:
+            return
+        editor = ContactEditor(self.clock.now(), self, contact_id=contact_id)
+        if editor.exec() == ContactEditor.DialogCode.Accepted and editor.saved_id:
+            self.hub.store_changed([contact_id])
+            self.hub.timelineChanged.emit(contact_id)
+
+    def log_interaction(self) -> None:
+        contact_id = self.contacts.current_id()
+        if contact_id:
+            self.timeline.log_interaction(contact_id)
+
+    def set_tie(self, tie: Tie) -> None:
+        ids = self.contacts.selected_ids()
+        if ids:
+            queries.set_tie(ids, tie, self.clock.now())
+            self.hub.store_changed(ids)
+
+    def add_tag(self, tag: str | None = None) -> None:
+        ids = self.contacts.selected_ids()
+        if not ids:
+            return
+        if tag is None:
+            tag, ok = QInputDialog.getText(
+                self, "Add tag", f"Tag to add to {len(ids)} contact{'s' if len(ids) > 1 else ''}:"
+            )
+            if not ok:
+                return
+        if tag.strip():
+            queries.add_tag(ids, tag, self.clock.now())
+            self.hub.store_changed(ids)
+
+    def archive(self) -> None:
+        ids = self.contacts.selected_ids()
+        if ids:
+            queries.set_archived(ids, True, self.clock.now())
+            self.hub.store_changed(ids)
+            self.statusBar().showMessage(
+                f"Archived {len(ids)} contact{'s' if len(ids) > 1 else ''}", 8000
+            )
+
+    def delete_contacts(self) -> None:
+        ids = self.contacts.selected_ids()
+        if ids:
+            self.undo_stack.push(DeleteContactsCommand(ids, self.hub, self.clock.now))
+
+    # --- the rest --------------------------------------------------------------------------
+
+    def open_preferences(self) -> None:
+        from netdesk.ui.dialogs.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self.clock.now(), self)
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            self.hub.searchChanged.emit()
+            self.hub.store_changed([])
+
+    def launch_demo(self) -> bool:
+        program, arguments = demo_command()
+        ok, _pid = QProcess.startDetached(program, arguments)
+        if not ok:
+            QMessageBox.warning(self, "NetDesk", "The demo network could not be started.")
+        return bool(ok)
+
+    def about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About NetDesk")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            f"NetDesk {__version__}\n\nKeeps your job-search network on your own machine and "
+            "tells you who to write to, and why. It never uses the network."
+        )
+        box.exec()
+
+
+def build_main_window(context: AppContext) -> MainWindow:
+    """The window as app.run builds it (tests build it the same way on their own store)."""
+    return MainWindow(context)

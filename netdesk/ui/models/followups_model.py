@@ -1,0 +1,126 @@
+"""The follow-ups pane's list model: Overdue, Today and Upcoming sections of due follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QPalette
+
+from netdesk.store.queries import DueFollowUp
+from netdesk.ui.widgets import OVERDUE_COLOR
+
+FOLLOW_UP_ROLE = Qt.ItemDataRole.UserRole  # the follow-up id; 0 on a section heading
+CONTACT_ROLE = Qt.ItemDataRole.UserRole + 1
+SECTION_ROLE = Qt.ItemDataRole.UserRole + 2
+
+OVERDUE, TODAY, UPCOMING = "Overdue", "Today", "Upcoming"
+SECTIONS = (OVERDUE, TODAY, UPCOMING)
+UPCOMING_DAYS = 14
+# A section shows this many rows at most: thousands of overdue rows help nobody, and the
+# heading still says how many there are.
+SECTION_LIMIT = 200
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    section: str
+    follow_up: DueFollowUp | None  # None: the section's heading
+    text: str
+
+
+def section_of(follow_up: DueFollowUp, now: dt.datetime) -> str:
+    day = follow_up.effective_at.date()
+    if day < now.date():
+        return OVERDUE
+    if day == now.date():
+        return TODAY
+    return UPCOMING
+
+
+class FollowUpsModel(QAbstractListModel):
+    """Section headings followed by their follow-ups, soonest first."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self.counts: dict[str, int] = dict.fromkeys(SECTIONS, 0)
+
+    def set_follow_ups(self, follow_ups: Sequence[DueFollowUp], now: dt.datetime) -> None:
+        grouped: dict[str, list[DueFollowUp]] = {s: [] for s in SECTIONS}
+        for fu in follow_ups:
+            grouped[section_of(fu, now)].append(fu)
+        rows: list[_Row] = []
+        for section in SECTIONS:
+            items = grouped[section]
+            if not items:
+                continue
+            heading = f"{section} ({len(items)})"
+            if len(items) > SECTION_LIMIT:
+                heading += f" — showing the first {SECTION_LIMIT}"
+            rows.append(_Row(section, None, heading))
+            for fu in items[:SECTION_LIMIT]:
+                rows.append(
+                    _Row(section, fu, f"{fu.contact_name} — {fu.reason.label}\n{fu.sentence}")
+                )
+        self.beginResetModel()
+        self._rows = rows
+        self.counts = {s: len(grouped[s]) for s in SECTIONS}
+        self.endResetModel()
+
+    def follow_up(self, row: int) -> DueFollowUp | None:
+        return self._rows[row].follow_up if 0 <= row < len(self._rows) else None
+
+    def row_of(self, follow_up_id: int) -> int | None:
+        for row, item in enumerate(self._rows):
+            if item.follow_up is not None and item.follow_up.follow_up_id == follow_up_id:
+                return row
+        return None
+
+    def follow_up_ids(self) -> list[int]:
+        return [r.follow_up.follow_up_id for r in self._rows if r.follow_up is not None]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._rows[index.row()].follow_up is None:
+            return Qt.ItemFlag.ItemIsEnabled  # a heading: shown, never selected
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        fu = item.follow_up
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if fu is None:
+                return item.text
+            return f"{fu.sentence}\nDue {fu.effective_at.strftime('%Y-%m-%d %H:%M')}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return item.text.replace("\n", ". ")
+        if role == FOLLOW_UP_ROLE:
+            return 0 if fu is None else fu.follow_up_id
+        if role == CONTACT_ROLE:
+            return 0 if fu is None else fu.contact_id
+        if role == SECTION_ROLE:
+            return item.section
+        if fu is None:
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.ForegroundRole and item.section == OVERDUE:
+                return OVERDUE_COLOR
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QPalette().color(QPalette.ColorRole.AlternateBase)
+        return None

@@ -1,0 +1,242 @@
+"""The middle pane: the selected contact's timeline, or recent activity across the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.services.signals import Hub
+from netdesk.store import queries
+from netdesk.store.models import Contact
+from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
+from netdesk.ui.models.timeline_model import CONTACT, HELPED, KIND, SUMMARY, WHEN, TimelineModel
+from netdesk.ui.widgets import bold_font, plain_label
+
+RECENT_LIMIT = 100
+
+
+class DeleteInteractionCommand(QUndoCommand):
+    """Delete one interaction; undo puts it back (and the follow-ups it implied)."""
+
+    def __init__(self, interaction_id: int, hub: Hub, now: Callable[[], dt.datetime]) -> None:
+        super().__init__("Delete interaction")
+        self._id = interaction_id
+        self._hub = hub
+        self._now = now
+        self._row: dict[str, Any] = {}
+
+    def redo(self) -> None:
+        self._row = queries.delete_interaction(self._id, self._now())
+        self._emit()
+
+    def undo(self) -> None:
+        queries.restore_interaction(self._row, self._now())
+        self._emit()
+
+    def _emit(self) -> None:
+        contact_id = int(self._row["contact"])
+        self._hub.timelineChanged.emit(contact_id)
+        self._hub.store_changed([contact_id])
+
+
+def contact_name(contact_id: int) -> str:
+    row = Contact.select(Contact.display_name).where(Contact.id == contact_id).first()
+    return row.display_name if row is not None else ""
+
+
+class TimelinePane(QWidget):
+    """Shows what happened; logs, edits and deletes interactions through the store."""
+
+    contactActivated = Signal(int)  # an entry in recent activity was opened
+
+    def __init__(
+        self,
+        hub: Hub,
+        now: Callable[[], dt.datetime],
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._hub = hub
+        self._now = now
+        self._undo = undo_stack
+        self.contact_id = 0
+        self.model = TimelineModel(self)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = plain_label()
+        self.title.setObjectName("timelineTitle")
+        self.title.setFont(bold_font(self.title.font()))
+        layout.addWidget(self.title)
+
+        self.view = QTreeView()
+        self.view.setObjectName("timeline")
+        self.view.setAccessibleName("Timeline")
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.view.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in ((WHEN, 90), (KIND, 110), (CONTACT, 130), (SUMMARY, 220)):
+            header.resizeSection(column, width)
+        layout.addWidget(self.view, 1)
+
+        buttons = QHBoxLayout()
+        self.log_button = QPushButton("&Log interaction…")
+        self.log_button.setAccessibleName("Log an interaction with the selected contact")
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setAccessibleName("Edit the selected interaction")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete the selected interaction")
+        for button in (self.log_button, self.edit_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.edit_action = QAction("Edit interaction…", self)
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.delete_action = QAction("Delete interaction", self)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.view.addAction(self.edit_action)
+        self.view.addAction(self.delete_action)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        self.log_button.clicked.connect(lambda: self.log_interaction())
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.view.activated.connect(self._activated)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        hub.timelineChanged.connect(self._timeline_changed)
+        hub.contactsChanged.connect(self._contacts_changed)
+        self._update_buttons()
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    def show_contact(self, contact_id: int) -> None:
+        self.contact_id = contact_id
+        self.reload()
+
+    def reload(self) -> None:
+        if self.contact_id:
+            name = contact_name(self.contact_id)
+            if not name and not Contact.get_or_none(Contact.id == self.contact_id):
+                self.contact_id = 0
+                return self.reload()
+            self.title.setText(f"Timeline — {name}")
+            self.model.set_entries(queries.timeline(self.contact_id))
+            self.view.setColumnHidden(CONTACT, True)
+        else:
+            self.title.setText("Recent activity across your network")
+            self.model.set_entries(queries.recent_activity(RECENT_LIMIT))
+            self.view.setColumnHidden(CONTACT, False)
+        self.view.setColumnHidden(HELPED, False)
+        return None
+
+    def _timeline_changed(self, contact_id: int) -> None:
+        if not self.contact_id or contact_id == self.contact_id:
+            self.reload()
+
+    def _contacts_changed(self, ids: list[int]) -> None:
+        # A rename shows in the title; a deleted contact leaves recent activity.
+        if not ids or not self.contact_id or self.contact_id in ids:
+            self.reload()
+
+    def _update_buttons(self, *_: object) -> None:
+        has = self._selected_entry() is not None
+        self.log_button.setEnabled(bool(self.contact_id))
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+        self.edit_action.setEnabled(has)
+        self.delete_action.setEnabled(has)
+
+    def _selected_entry(self) -> queries.TimelineEntry | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def log_interaction(self, contact_id: int = 0) -> bool:
+        """Ask what happened and log it; True when something was logged."""
+        contact_id = contact_id or self.contact_id
+        if not contact_id:
+            return False
+        dialog = LogInteractionDialog(contact_name(contact_id), self._now(), self.window())
+        if dialog.exec() != LogInteractionDialog.DialogCode.Accepted:
+            return False
+        value = dialog.value()
+        queries.log_interaction(
+            contact_id,
+            value.kind,
+            value.at,
+            self._now(),
+            summary=value.summary,
+            helped=value.helped,
+            direction=value.direction,
+        )
+        self._hub.timelineChanged.emit(contact_id)
+        self._hub.store_changed([contact_id])
+        return True
+
+    def edit_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            return
+        dialog = LogInteractionDialog(
+            entry.contact_name,
+            self._now(),
+            self.window(),
+            title="Edit interaction",
+            initial=LoggedInteraction(
+                entry.kind, entry.at, entry.summary, entry.helped, entry.direction
+            ),
+        )
+        if dialog.exec() != LogInteractionDialog.DialogCode.Accepted:
+            return
+        value = dialog.value()
+        at = value.at if value.at.date() != entry.at.date() else entry.at
+        queries.update_interaction(
+            entry.interaction_id,
+            self._now(),
+            kind=value.kind,
+            at=at,
+            summary=value.summary,
+            helped=value.helped,
+            direction=value.direction,
+        )
+        self._hub.timelineChanged.emit(entry.contact_id)
+        self._hub.store_changed([entry.contact_id])
+
+    def delete_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is not None:
+            self._undo.push(DeleteInteractionCommand(entry.interaction_id, self._hub, self._now))
+
+    def _activated(self, index: Any) -> None:
+        entry = self.model.entry(index.row())
+        if entry is None:
+            return
+        if self.contact_id:
+            self.edit_selected()
+        else:
+            self.contactActivated.emit(entry.contact_id)

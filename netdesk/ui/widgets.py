@@ -1,0 +1,136 @@
+"""Small widgets the panes share: plain-text labels, the first-launch empty state, a banner."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+# The one accent that is not a palette role: a warm red that reads on light and dark bases.
+OVERDUE_COLOR = QColor("#d9480f")
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under `resources/`: beside the package in a checkout, or inside a frozen bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle, "resources", *parts)
+    return Path(__file__).resolve().parents[2].joinpath("resources", *parts)
+
+
+def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = False) -> QLabel:
+    """A label that never interprets its text as HTML: user data shows as typed."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(wrap)
+    return label
+
+
+def bold_font(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
+
+
+class EmptyState(QFrame):
+    """What the contact list shows when the store holds nobody yet: what to do first."""
+
+    addContactClicked = Signal()
+    demoClicked = Signal()
+    importClicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emptyState")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addStretch(1)
+        title = plain_label("Your network starts here")
+        title.setFont(bold_font(title.font()))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        drop = plain_label(
+            "Drop a vCard or CSV file here — exported from your phone, Google Contacts, "
+            "Outlook or LinkedIn — to bring your contacts in.",
+            wrap=True,
+        )
+        drop.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        drop.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(drop)
+        layout.addSpacing(12)
+        self.import_button = QPushButton("Import a file…")
+        self.import_button.setAccessibleName("Import a contact file")
+        self.add_button = QPushButton("Add a contact")
+        self.add_button.setAccessibleName("Add a contact")
+        self.add_button.setDefault(True)
+        self.demo_button = QPushButton("Try the demo network")
+        self.demo_button.setAccessibleName("Try the demo network in a separate window")
+        self.demo_button.setToolTip(
+            "Opens NetDesk on a generated network in a throwaway folder; your own data is "
+            "not touched."
+        )
+        for button in (self.add_button, self.import_button, self.demo_button):
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addStretch(2)
+        self.add_button.clicked.connect(self.addContactClicked)
+        self.import_button.clicked.connect(self.importClicked)
+        self.demo_button.clicked.connect(self.demoClicked)
+
+
+class Banner(QFrame):
+    """A one-line message across the top of the window, with an optional action and a close."""
+
+    activated = Signal(int)  # the follow-up id given with the message (0 when none)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setAutoFillBackground(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        self.label = plain_label(wrap=True)
+        layout.addWidget(self.label, 1)
+        self.open_button = QPushButton("Open")
+        self.open_button.setAccessibleName("Open the follow-up")
+        layout.addWidget(self.open_button)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setAccessibleName("Close the message")
+        close.setToolTip("Close the message")
+        layout.addWidget(close)
+        close.clicked.connect(self.hide)
+        self.open_button.clicked.connect(self._open)
+        self._follow_up_id = 0
+        self.hide()
+
+    def show_message(self, text: str, follow_up_id: int = 0) -> None:
+        self.label.setText(text)
+        self._follow_up_id = follow_up_id
+        self.open_button.setVisible(follow_up_id != 0)
+        self.show()
+
+    def _open(self) -> None:
+        self.activated.emit(self._follow_up_id)
+        self.hide()
