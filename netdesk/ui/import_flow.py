@@ -1,0 +1,612 @@
+"""Import and export from the window: drops, menus and requests -> worker -> preview -> store."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from netdesk.commands import write_json
+from netdesk.core.csv_export import write_csv
+from netdesk.core.matching import ImportPlan, plan_import
+from netdesk.core.records import ContactRecord, ImportProblem
+from netdesk.core.vcard import write_vcards
+from netdesk.services.clock import Clock
+from netdesk.services.signals import Hub
+from netdesk.store import backup, importer, queries
+from netdesk.store.models import Contact, ImportBatch, db
+from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
+from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
+from netdesk.ui.drop import FileDropTarget, Notice
+
+log = logging.getLogger("netdesk.ui.import")
+
+FILE_FILTERS = "Contact files (*.vcf *.vcard *.csv);;All files (*)"
+# How often (in records) the reading worker reports progress: often enough for a smooth bar,
+# rarely enough that the signals cost nothing next to the reading.
+REPORT_EVERY = 250
+
+
+class Cancelled(Exception):
+    """The user pressed Cancel while the worker was reading."""
+
+
+Report = Callable[[int, int], None]
+
+
+class Worker(QThread):
+    """Runs one job off the UI thread with its own store connection, closed when it ends.
+
+    The job gets a `report(done, total)` callable and may check `cancel_requested`.
+    """
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, job: Callable[[Worker], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._job = job
+        self.cancel_requested = threading.Event()
+
+    def report(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)
+
+    def check(self) -> None:
+        if self.cancel_requested.is_set():
+            raise Cancelled
+
+    def run(self) -> None:
+        _pause_cycle_collector()
+        try:
+            result = self._job(self)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:
+            log.exception("import or export job failed")
+            self.failed.emit(str(exc) or exc.__class__.__name__)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            # Peewee opened a connection for this thread; it must not outlive the thread.
+            db.close()
+            _resume_cycle_collector()
+
+
+# Python's cycle collector runs in whichever thread happens to allocate. Run in a worker,
+# it could free a Qt object that belongs to the UI thread there, which Qt does not allow
+# (and which can crash). So it pauses while a worker runs; the UI thread catches up after.
+_paused_lock = threading.Lock()
+_paused_by = 0
+_was_enabled = True
+
+
+def _pause_cycle_collector() -> None:
+    global _paused_by, _was_enabled
+    with _paused_lock:
+        if _paused_by == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused_by += 1
+
+
+def _resume_cycle_collector() -> None:
+    global _paused_by
+    with _paused_lock:
+        _paused_by -= 1
+        if _paused_by == 0 and _was_enabled:
+            gc.enable()
+
+
+def estimate_records(paths: Sequence[str | Path]) -> int:
+    """About how many cards or rows the files hold (0 when unknown): the progress bar's end."""
+    marker8 = b"begin:vcard"
+    # Matches UTF-16 in either byte order: the letters with a zero byte between them.
+    marker16 = "begin:vcard".encode("utf-16-le")[:-1]
+    total = 0
+    for path in paths:
+        try:
+            if os.path.getsize(path) > 256 * 1024 * 1024:
+                return 0
+            data = Path(path).read_bytes().lower()
+        except OSError:
+            continue
+        cards = data.count(marker8) or data.count(marker16)
+        total += cards or data.count(b"\n")
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedImport:
+    paths: list[str]
+    plan: ImportPlan
+    candidates: dict[int, tuple[str, str]]  # contact id -> (name, company)
+
+
+def plan_job(paths: list[str]) -> Callable[[Worker], PlannedImport]:
+    """The reading and matching of an import, as a worker job."""
+
+    def job(worker: Worker) -> PlannedImport:
+        total = estimate_records(paths)
+        worker.report(0, total)
+
+        def items() -> Iterator[ContactRecord | ImportProblem]:
+            for n, item in enumerate(importer.read_files([Path(p) for p in paths]), 1):
+                worker.check()
+                if n % REPORT_EVERY == 0:
+                    worker.report(n, max(total, n))
+                yield item
+
+        known = importer.known_contacts()
+        worker.check()
+        plan = plan_import(items(), known)
+        candidates = {}
+        for entry in plan.entries:
+            for cid in entry.candidates:
+                rec = known.records.get(cid)
+                if rec is not None:
+                    candidates[cid] = (rec.display_name, rec.organization)
+        return PlannedImport(paths, plan, candidates)
+
+    return job
+
+
+def source_names(paths: Sequence[str]) -> list[str]:
+    return [Path(p).name for p in paths]
+
+
+def describe_sources(sources: Sequence[str]) -> str:
+    """ "contacts.vcf", "a.vcf and b.csv", "a.vcf and 3 more files"."""
+    if not sources:
+        return "files"
+    if len(sources) == 1:
+        return sources[0]
+    if len(sources) == 2:
+        return f"{sources[0]} and {sources[1]}"
+    return f"{sources[0]} and {len(sources) - 1} more files"
+
+
+def _contacts(n: int) -> str:
+    return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
+
+
+def undo_text(batch: ImportBatch | None) -> str:
+    if batch is None:
+        return "Undo import"
+    sources = [s for s in str(batch.sources).splitlines() if s]
+    return f"Undo import of {describe_sources(sources)} ({_contacts(batch.added + batch.updated)})"
+
+
+@contextlib.contextmanager
+def atomic_text_file(path: Path) -> Iterator[IO[str]]:
+    """A file written whole or not at all: a private temporary beside it, renamed at the end."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def export_records(contact_ids: Sequence[int] | None) -> Iterator[ContactRecord]:
+    """The chosen contacts (or every one not archived) as records, in name order."""
+    if contact_ids is None:
+        query = Contact.select().where(Contact.archived == False)  # noqa: E712
+        for contact in query.order_by(Contact.display_name).iterator():
+            yield queries.contact_record(contact)
+        return
+    for chunk in queries.chunks(list(contact_ids)):
+        for contact in Contact.select().where(Contact.id.in_(chunk)).order_by(Contact.id):
+            yield queries.contact_record(contact)
+
+
+def write_export(path: Path, fmt: str, contact_ids: Sequence[int] | None) -> int:
+    """Write the export file atomically (0600); returns how many contacts went in."""
+    count = 0
+
+    def counted(records: Iterator[ContactRecord]) -> Iterator[ContactRecord]:
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record
+
+    with atomic_text_file(path) as out:
+        if fmt == "json":
+            write_json(out)
+            count = Contact.select().count()
+        elif fmt == "csv":
+            write_csv(counted(export_records(contact_ids)), out)
+        else:
+            version = "3.0" if fmt == "vcard3" else "4.0"
+            write_vcards(counted(export_records(contact_ids)), out, version=version)
+    return count
+
+
+class ImportController(QObject):
+    """Everything import and export do in the window; one per main window.
+
+    Ways in: `import_files(paths)` (drops, File > Import, hub.importRequested), each read
+    and matched by a worker, then previewed; applied by a worker after a backup.
+    """
+
+    # A message shown to the user (also handy for tests and for other notifiers).
+    message = Signal(str)
+    # The preview is open: the dialog, for whoever wants to look at it.
+    previewShown = Signal(object)
+    # An import was applied: (batch id, contacts added).
+    imported = Signal(int, int)
+    # Contacts that arrived unsorted, and the invitation to sort them (for the sorting pass).
+    unsortedInvitation = Signal(int, str)
+    # Nothing in flight any more (import done, cancelled or failed; undo; export).
+    idle = Signal()
+
+    def __init__(
+        self,
+        hub: Hub,
+        clock: Clock,
+        backup_dir: Path,
+        window: QWidget,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent or window)
+        self.hub = hub
+        self.clock = clock
+        self.backup_dir = backup_dir
+        self.window = window
+        self.notice = Notice(window)
+        self.notice.setObjectName("importNotice")
+        self.notice.actionTriggered.connect(self._notice_action)
+        self._notice_does: Callable[[], None] | None = None
+        self.drop_target = FileDropTarget(self)
+        self.drop_target.filesDropped.connect(self.import_files)
+        self.drop_target.refused.connect(self.show_message)
+        self.worker: Worker | None = None
+        self.progress: QProgressDialog | None = None
+        self.preview: ImportPreviewDialog | None = None
+        self._queue: list[list[str]] = []
+        self.undo_action: QAction | None = None
+        hub.importRequested.connect(self.import_files)
+        hub.importApplied.connect(self.refresh_undo_action)
+        hub.importUndone.connect(self.refresh_undo_action)
+
+    # --- wiring ------------------------------------------------------------------------
+
+    def install_drop_target(self, *widgets: QWidget) -> None:
+        """Take file drops on these widgets (the window; an item view's viewport)."""
+        for widget in widgets:
+            self.drop_target.watch(widget)
+
+    def connect_actions(
+        self,
+        import_action: QAction | None = None,
+        export_action: QAction | None = None,
+        undo_action: QAction | None = None,
+    ) -> None:
+        if import_action is not None:
+            import_action.triggered.connect(self.choose_files)
+        if export_action is not None:
+            export_action.triggered.connect(self.choose_export)
+        if undo_action is not None:
+            self.undo_action = undo_action
+            undo_action.triggered.connect(lambda: self.confirm_undo())
+            self.refresh_undo_action()
+
+    @property
+    def busy(self) -> bool:
+        return self.worker is not None or self.preview is not None
+
+    def show_message(
+        self, text: str, action: str = "", does: Callable[[], None] | None = None
+    ) -> None:
+        self._notice_does = does
+        self.notice.show_message(text, action, timeout_ms=15000 if action else 8000)
+        self.message.emit(text)
+
+    def _notice_action(self) -> None:
+        does, self._notice_does = self._notice_does, None
+        if does is not None:
+            does()
+
+    def shutdown(self) -> None:
+        """Stop a running worker and wait for it (the app is quitting)."""
+        worker = self.worker
+        if worker is not None:
+            worker.cancel_requested.set()
+            worker.wait()
+
+    # --- import: read and match ----------------------------------------------------------
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, "Import contacts", str(Path.home()), FILE_FILTERS
+        )
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: Sequence[str]) -> None:
+        """Read, match and preview these files (queued when another import is under way)."""
+        paths = [str(p) for p in paths]
+        if not paths:
+            return
+        if self.busy:
+            self._queue.append(paths)
+            return
+        names = describe_sources(source_names(paths))
+        self.progress = self._progress_dialog(f"Reading {names}…", cancellable=True)
+        worker = self._start(plan_job(paths), self._show_preview)
+        worker.progressed.connect(self._on_progress)
+
+    def _progress_dialog(self, text: str, *, cancellable: bool) -> QProgressDialog:
+        dialog = QProgressDialog(text, "Cancel" if cancellable else "", 0, 0, self.window)
+        dialog.setObjectName("importProgress")
+        dialog.setWindowTitle("NetDesk")
+        dialog.setAccessibleName(text)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(400)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self.cancel)
+        dialog.setValue(0)
+        return dialog
+
+    def _on_progress(self, done: int, total: int) -> None:
+        dialog = self.progress
+        if dialog is None:
+            return
+        if total > 0:
+            # The total is an estimate: stop just short of the end until reading is done.
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total - 1))
+        if done:
+            dialog.setLabelText(
+                f"{dialog.labelText().split('…')[0]}… {done:,} of about {total:,} cards"
+                if total
+                else f"{dialog.labelText().split('…')[0]}… {done:,} cards"
+            )
+
+    def cancel(self) -> None:
+        """Cancel the reading under way (applying is one transaction and runs to its end)."""
+        if self.worker is not None:
+            self.worker.cancel_requested.set()
+
+    def _start(self, job: Callable[[Worker], Any], done: Callable[[Any], None]) -> Worker:
+        worker = Worker(job, self)
+        self.worker = worker
+        worker.succeeded.connect(done)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.finished.connect(lambda: self._worker_finished(worker))
+        worker.start()
+        return worker
+
+    def _worker_finished(self, worker: Worker) -> None:
+        if self.worker is worker:
+            self.worker = None
+        worker.deleteLater()
+        self.refresh_undo_action()
+        self._next()
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self.cancel)
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _on_failed(self, reason: str) -> None:
+        self._close_progress()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "NetDesk",
+            f"That did not work, and nothing in your network was changed.\n\n{reason}",
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        box.setObjectName("importFailed")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.message.emit(reason)
+
+    def _on_cancelled(self) -> None:
+        self._close_progress()
+        self.show_message("Import cancelled: nothing was written.")
+
+    def _next(self) -> None:
+        if self.busy:
+            return
+        if self._queue:
+            self.import_files(self._queue.pop(0))
+        else:
+            self.idle.emit()
+
+    # --- import: preview and apply -------------------------------------------------------
+
+    def _show_preview(self, planned: PlannedImport) -> None:
+        self._close_progress()
+        dialog = ImportPreviewDialog(
+            planned.plan, planned.candidates, source_names(planned.paths), self.window
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview = dialog
+        # finished comes before accepted: one handler, so that applying starts before a
+        # queued import could.
+        dialog.finished.connect(lambda result: self._preview_closed(planned, dialog, result))
+        dialog.open()
+        self.previewShown.emit(dialog)
+
+    def _preview_closed(
+        self, planned: PlannedImport, dialog: ImportPreviewDialog, result: int
+    ) -> None:
+        if self.preview is dialog:
+            self.preview = None
+        if result == ImportPreviewDialog.DialogCode.Accepted.value and will_write(planned.plan):
+            self._apply(planned, dialog)
+        elif will_write(planned.plan):
+            self.message.emit("Import cancelled: nothing was written.")
+        self._next()
+
+    def _apply(self, planned: PlannedImport, dialog: ImportPreviewDialog) -> None:
+        decisions = dialog.decisions()
+        sources = source_names(planned.paths)
+        now = self.clock.now()
+        backup_dir = self.backup_dir
+
+        def job(worker: Worker) -> tuple[importer.ImportResult, list[str]]:
+            backup.backup_database(db.obj, backup_dir, reason="before-import", now=now)
+            return importer.apply_plan(planned.plan, sources, now, decisions), sources
+
+        count = planned.plan.new + planned.plan.updated + planned.plan.duplicates
+        self.progress = self._progress_dialog(f"Importing {_contacts(count)}…", cancellable=False)
+        self._start(job, self._applied)
+
+    def _applied(self, outcome: tuple[importer.ImportResult, list[str]]) -> None:
+        result, sources = outcome
+        self._close_progress()
+        self.hub.store_changed([])
+        self.hub.importApplied.emit(result.batch_id)
+        parts = [f"Imported {_contacts(result.added)} from {describe_sources(sources)}"]
+        if result.updated:
+            parts.append(f"updated {_contacts(result.updated)}")
+        text = ", ".join(parts) + "."
+        if result.added:
+            invitation = (
+                f"{result.added:,} new contact{' is' if result.added == 1 else 's are'} "
+                "unsorted — sort them so NetDesk knows how often to remind you."
+            )
+            text += " " + invitation
+            self.unsortedInvitation.emit(result.added, invitation)
+        batch_id = result.batch_id
+        self.show_message(text, "Undo", lambda: self.confirm_undo(batch_id))
+        self.imported.emit(batch_id, result.added)
+
+    # --- undo ----------------------------------------------------------------------------
+
+    def refresh_undo_action(self, *_: Any) -> None:
+        if self.undo_action is None:
+            return
+        batch = importer.last_batch()
+        self.undo_action.setText(undo_text(batch))
+        self.undo_action.setEnabled(batch is not None and self.worker is None)
+
+    def confirm_undo(self, batch_id: int | None = None) -> QMessageBox | None:
+        """Ask before undoing the newest import (or `batch_id`); the answer arrives later."""
+        batch = (
+            importer.last_batch()
+            if batch_id is None
+            else ImportBatch.get_or_none(ImportBatch.id == batch_id)
+        )
+        if batch is None or batch.undone_at is not None or self.worker is not None:
+            self.show_message("There is no import to undo.")
+            return None
+        sources = [s for s in str(batch.sources).splitlines() if s]
+        text = f"Undo the import of {describe_sources(sources)}?"
+        detail = []
+        if batch.added:
+            detail.append(f"The {_contacts(batch.added)} it added will be removed")
+        if batch.updated:
+            detail.append(
+                f"the {_contacts(batch.updated)} it changed will be put back as they were"
+            )
+        box = QMessageBox(QMessageBox.Icon.Question, "Undo import", text, parent=self.window)
+        box.setObjectName("confirmUndoImport")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(("; ".join(detail) or "Nothing it wrote is left") + ".")
+        undo = box.addButton("Undo import", QMessageBox.ButtonRole.AcceptRole)
+        undo.setObjectName("undoImportButton")
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(undo)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chosen = batch.id
+        box.finished.connect(
+            lambda _r: self.undo_import(chosen) if box.clickedButton() is undo else None
+        )
+        box.open()
+        return box
+
+    def undo_import(self, batch_id: int) -> None:
+        """Undo a batch without asking (the confirmation has been given)."""
+        if self.worker is not None:
+            return
+        now = self.clock.now()
+        batch = ImportBatch.get_by_id(batch_id)
+        sources = [s for s in str(batch.sources).splitlines() if s]
+
+        def job(worker: Worker) -> tuple[int, int]:
+            return importer.undo_import(batch_id, now)
+
+        def done(counts: tuple[int, int]) -> None:
+            self._close_progress()
+            removed, reverted = counts
+            self.hub.store_changed([])
+            self.hub.importUndone.emit(batch_id)
+            text = f"Import of {describe_sources(sources)} undone: {_contacts(removed)} removed"
+            if reverted:
+                text += f", {_contacts(reverted)} put back as they were"
+            self.show_message(text + ".")
+
+        self.progress = self._progress_dialog("Undoing the import…", cancellable=False)
+        self._start(job, done)
+        self.refresh_undo_action()
+
+    # --- export --------------------------------------------------------------------------
+
+    def selected_contact_ids(self) -> list[int]:
+        pick = getattr(self.window, "selected_contact_ids", None)
+        return list(pick()) if callable(pick) else []
+
+    def choose_export(self) -> None:
+        """File > Export…: what and which format, then where; written by a worker."""
+        dialog = ExportDialog(
+            len(self.selected_contact_ids()),
+            Contact.select().where(Contact.archived == False).count(),  # noqa: E712
+            self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._choose_export_file(dialog.choice()))
+        dialog.open()
+
+    def _choose_export_file(self, choice: ExportChoice) -> None:
+        fmt = FORMATS[choice.format]
+        suggested = str(Path.home() / f"netdesk-contacts.{fmt.extension}")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export contacts", suggested, f"{fmt.label} (*.{fmt.extension})"
+        )
+        if path:
+            ids = self.selected_contact_ids() if choice.selection_only else None
+            self.export_to(Path(path), choice.format, ids)
+
+    def export_to(self, path: Path, fmt: str, contact_ids: Sequence[int] | None) -> None:
+        """Write the export in a worker; `contact_ids` None means everyone (not archived)."""
+        if self.worker is not None:
+            self.show_message("Wait for the import to finish, then export.")
+            return
+        ids = list(contact_ids) if contact_ids is not None else None
+
+        def job(worker: Worker) -> int:
+            return write_export(path, fmt, ids)
+
+        def done(count: int) -> None:
+            self._close_progress()
+            self.show_message(f"Exported {_contacts(count)} to {path.name}.")
+
+        self.progress = self._progress_dialog(f"Exporting to {path.name}…", cancellable=False)
+        self._start(job, done)
