@@ -21,6 +21,7 @@ from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.store import db
+from netdesk.ui.import_flow import install_import
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
 from netdesk.ui.widgets import resource_path
 
@@ -119,6 +120,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         window = build_main_window(context)
 
         # --- wiring: tray, scheduler and notifier, import controller ---------------------
+        install_import(window, where.backups)
         # ---------------------------------------------------------------------------------
 
         if args.exit_after_launch:

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from netdesk.commands import write_json
 from netdesk.core.csv_export import write_csv
@@ -29,6 +29,7 @@ from netdesk.store.models import Contact, ImportBatch, db
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
 from netdesk.ui.drop import FileDropTarget, Notice
+from netdesk.ui.main_window import MainWindow
 
 log = logging.getLogger("netdesk.ui.import")
 
@@ -610,3 +611,18 @@ class ImportController(QObject):
 
         self.progress = self._progress_dialog(f"Exporting to {path.name}…", cancellable=False)
         self._start(job, done)
+
+
+def install_import(window: MainWindow, backup_dir: Path) -> ImportController:
+    """Wire import and export into the main window, as the app does: drops (on the window and
+    over the contact list), File > Import / Export / Undo import, and hub.importRequested."""
+    controller = ImportController(window.hub, window.clock, backup_dir, window)
+    controller.install_drop_target(window, window.contacts.view.viewport())
+    controller.connect_actions(
+        window.actions["import"], window.actions["export"], window.actions["undo_import"]
+    )
+    app = QApplication.instance()
+    if app is not None:
+        # A worker still reading must stop before its thread object goes with the window.
+        app.aboutToQuit.connect(controller.shutdown)
+    return controller

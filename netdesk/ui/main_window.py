@@ -10,8 +10,6 @@ from PySide6.QtCore import QEvent, QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
     QKeySequence,
     QShowEvent,
     QUndoStack,
@@ -38,8 +36,6 @@ from netdesk.ui.followups_pane import FollowUpsPane
 from netdesk.ui.models.contacts_model import QuickFilter
 from netdesk.ui.timeline_pane import TimelinePane
 from netdesk.ui.widgets import Banner
-
-CONTACT_FILE_SUFFIXES = (".vcf", ".vcard", ".csv")
 
 
 @dataclass
@@ -314,29 +310,14 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.quit()
 
-    # --- drops: a file dropped anywhere on the window goes to the import preview ----------
-
-    @staticmethod
-    def _contact_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return []
-        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        files = self._contact_files(event)
-        if files and any(f.lower().endswith(CONTACT_FILE_SUFFIXES) for f in files):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = self._contact_files(event)
-        if files:
-            event.acceptProposedAction()
-            self.hub.importRequested.emit(files)
+    # --- drops: netdesk.ui.import_flow.install_import puts its drop target on the window
+    # and over the contact list (it sniffs the files and says why it refuses a drag).
 
     # --- selection -------------------------------------------------------------------------
+
+    def selected_contact_ids(self) -> list[int]:
+        """The contacts selected in the list (what File > Export offers as "selected")."""
+        return self.contacts.selected_ids()
 
     def _selection_changed(self, ids: list[int]) -> None:
         some, one = bool(ids), len(ids) == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +13,10 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QWidget
 
-from netdesk.services.clock import FixedClock
 from netdesk.services.signals import Hub
 from netdesk.store.models import Contact
-from netdesk.ui.contacts_pane import ContactsPane
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog
-from netdesk.ui.import_flow import ImportController
+from netdesk.ui.import_flow import ImportController, install_import
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -101,37 +98,27 @@ class Desk:
         return sorted(c.display_name for c in Contact.select())
 
 
-class _Host(QMainWindow):
-    def __init__(self, hub: Hub, clock: FixedClock) -> None:
-        super().__init__()
-        self.setObjectName("mainWindow")
-        self.contacts = ContactsPane(hub, clock.now, self)
-        self.setCentralWidget(self.contacts)
-
-    def selected_contact_ids(self) -> list[int]:
-        return self.contacts.selected_ids()
-
-
 # The offscreen platform cannot resize a native window to a dialog's size hint and says so
 # whenever a dialog with a layout opens; real platforms do not.
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
 @contextlib.contextmanager
-def open_desk(qtbot, data_dir: Path, now: dt.datetime) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
-    """The window over the test's store (the `store` fixture), with import wired in."""
-    hub = Hub()
-    clock = FixedClock(now)
-    window = _Host(hub, clock)
-    qtbot.addWidget(window)
-    window.contacts.load()
-    controller = ImportController(hub, clock, data_dir / "backups", window)
-    contact_list = window.findChild(QTableView, "contactList")
-    controller.install_drop_target(window, contact_list.viewport())
-    window.resize(900, 600)
-    window.show()
+def open_desk(main_window, data_dir: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+    """The real main window on the test store, with import installed as app.run installs it.
+
+    `main_window` is tests/ui/conftest.py's factory (it builds the window as app.run does).
+    """
+    window = main_window()
+    controller = install_import(window, data_dir / "backups")
     try:
-        yield Desk(window, contact_list, controller, hub, data_dir / "backups")
+        yield Desk(
+            window,
+            window.findChild(QTableView, "contactList"),
+            controller,
+            window.hub,
+            data_dir / "backups",
+        )
     finally:
         controller.shutdown()
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QTimer
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QPushButton, QTreeWidget
 
 from netdesk.store import queries
@@ -34,8 +33,8 @@ pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
-def desk(qtbot, store, data_dir: Path, now) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
-    with open_desk(qtbot, data_dir, now) as opened:
+def desk(main_window, data_dir: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+    with open_desk(main_window, data_dir) as opened:
         yield opened
 
 
@@ -91,8 +90,7 @@ def test_undo_import_removes_what_it_added(qtbot, desk: Desk, tmp_path: Path) ->
     accept_preview(qtbot, desk)
     qtbot.waitUntil(lambda: len(desk.names()) == 3)
 
-    undo = QAction("Undo import", desk.window)
-    desk.controller.connect_actions(undo_action=undo)
+    undo = desk.window.actions["undo_import"]
     assert undo.isEnabled()
     assert undo.text() == "Undo import of people.vcf (3 contacts)"
 
@@ -270,3 +268,20 @@ def test_a_large_file_keeps_the_window_alive_and_cancel_writes_nothing(
     qtbot.waitUntil(lambda: not desk.controller.busy)
     assert Contact.select().count() == 0
     assert ImportBatch.select().count() == 0
+
+
+def test_file_import_opens_the_chosen_files(
+    qtbot, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_vcf(tmp_path / "chosen.vcf", *THREE[:2])
+    asked: list[str] = []
+
+    def choose(parent, caption, folder, filters):  # type: ignore[no-untyped-def]
+        asked.append(filters)
+        return [str(path)], "Contact files (*.vcf *.vcard *.csv)"
+
+    monkeypatch.setattr("netdesk.ui.import_flow.QFileDialog.getOpenFileNames", choose)
+    desk.window.actions["import"].trigger()
+    assert asked == ["Contact files (*.vcf *.vcard *.csv);;All files (*)"]
+    accept_preview(qtbot, desk)
+    qtbot.waitUntil(lambda: desk.names() == ["Ada Lovelace", "Grace Hopper"])
