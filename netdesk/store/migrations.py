@@ -201,6 +201,14 @@ _SCHEMA_2 = (
 )
 
 
+# Schema 3: the follow-ups that are open, in the order they fall due, straight from an index
+# (the due list, the tray's count and the scheduler's next alarm all read it).
+_SCHEMA_3 = (
+    "CREATE INDEX follow_up_open_effective_at ON follow_up (effective_at, contact_id) "
+    "WHERE state IN ('due', 'snoozed')",
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -213,6 +221,7 @@ def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
 MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     1: _run(_SCHEMA_1),
     2: _run(_SCHEMA_2),
+    3: _run(_SCHEMA_3),
 }
 
 LATEST = max(MIGRATIONS)

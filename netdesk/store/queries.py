@@ -38,6 +38,8 @@ from netdesk.store.models import (
 from netdesk.store.sql import dict_rows
 
 OPEN_STATES = (FollowUpState.DUE.value, FollowUpState.SNOOZED.value)
+# Spelled as in the partial index of schema 3, so that SQLite can use it.
+_OPEN_SQL = "('due', 'snoozed')"
 _CHUNK = 500  # SQLite's limit on bound parameters is far above this; keeps IN lists small
 
 
@@ -719,8 +721,25 @@ def _refresh_next_due(contact_ids: Sequence[int] | None) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class _SentenceContext:
+    now: dt.datetime
+    settings: playbook.PlaybookSettings
+    search_active: bool
+
+    def facts(self, contact_id: int) -> playbook.ContactFacts:
+        row = db.execute_sql(
+            f"SELECT {_FACTS_COLUMNS} FROM contact c WHERE c.id = ?", [contact_id]
+        ).fetchone()
+        return _facts_from_row(row)
+
+
+@dataclass(slots=True, eq=False)
 class DueFollowUp:
-    """A follow-up as the panes, the tray and `netdesk due` show it."""
+    """A follow-up as the panes, the tray and `netdesk due` show it.
+
+    Its sentence is written when first read: a pane shows a few dozen of the thousands a
+    large network can have due, so the rest never pay for theirs.
+    """
 
     follow_up_id: int
     contact_id: int
@@ -730,10 +749,43 @@ class DueFollowUp:
     effective_at: dt.datetime
     state: FollowUpState
     notified_at: dt.datetime | None
-    sentence: str
+    _note: str = ""
+    _context: _SentenceContext | None = None
+    _sentence: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        if self._sentence is None:
+            if self.reason in RULE_REASONS and self._context is not None:
+                context = self._context
+                self._sentence = playbook.describe(
+                    playbook.DueRule(self.reason, self.due_at),
+                    context.facts(self.contact_id),
+                    context.now,
+                    context.settings,
+                    search_active=context.search_active,
+                )
+            else:
+                self._sentence = self._note or self.reason.label
+        return self._sentence
 
     def is_due(self, now: dt.datetime) -> bool:
         return self.effective_at <= now
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DueFollowUp):
+            return NotImplemented
+        return (self.follow_up_id, self.state, self.effective_at) == (
+            other.follow_up_id,
+            other.state,
+            other.effective_at,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_REASONS = {r.value: r for r in FollowUpReason}
+_STATES = {s.value: s for s in FollowUpState}
 
 
 def follow_ups(
@@ -744,14 +796,13 @@ def follow_ups(
     limit: int | None = None,
 ) -> list[DueFollowUp]:
     """Open follow-ups that are due at `now` (or within `horizon` after it), soonest first."""
-    settings = playbook_settings()
-    active = search_active()
+    context = _SentenceContext(now, playbook_settings(), search_active())
     sql = (
-        f"SELECT f.id, f.reason, f.due_at, f.effective_at, f.state, f.notified_at, f.note, "
-        f"{_FACTS_COLUMNS} FROM follow_up f JOIN contact c ON c.id = f.contact_id "
-        "WHERE f.state IN (?, ?) AND f.effective_at <= ? AND c.archived = 0"
+        "SELECT f.id, f.contact_id, c.display_name, f.reason, f.due_at, f.effective_at, "
+        "f.state, f.notified_at, f.note FROM follow_up f JOIN contact c ON c.id = f.contact_id "
+        f"WHERE f.state IN {_OPEN_SQL} AND f.effective_at <= ? AND c.archived = 0"
     )
-    params: list[Any] = [*OPEN_STATES, iso(now + horizon)]
+    params: list[Any] = [iso(now + horizon)]
     if contact_id is not None:
         sql += " AND c.id = ?"
         params.append(contact_id)
@@ -759,29 +810,24 @@ def follow_ups(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
+    parse = dt.datetime.fromisoformat
     out = []
-    for row in db.execute_sql(sql, params):
-        fid, reason, due_at, effective_at, state, notified_at, note = row[:7]
-        facts = _facts_from_row(row[7:])
-        reason_value = FollowUpReason(reason)
-        due = _parse_dt(due_at) or now
-        if reason_value in RULE_REASONS:
-            sentence = playbook.describe(
-                playbook.DueRule(reason_value, due), facts, now, settings, search_active=active
-            )
-        else:
-            sentence = note or reason_value.label
+    for fid, cid, name, reason, due_at, effective_at, state, notified_at, note in db.execute_sql(
+        sql, params
+    ):
+        due = parse(due_at)
         out.append(
             DueFollowUp(
                 fid,
-                row[7],
-                facts.name,
-                reason_value,
+                cid,
+                name,
+                _REASONS[reason],
                 due,
-                _parse_dt(effective_at) or due,
-                FollowUpState(state),
-                _parse_dt(notified_at),
-                sentence,
+                parse(effective_at) if effective_at != due_at else due,
+                _STATES[state],
+                parse(notified_at) if notified_at else None,
+                note,
+                context,
             )
         )
     return out
@@ -791,8 +837,8 @@ def next_due_moment(after: dt.datetime) -> dt.datetime | None:
     """The first moment after `after` when an open follow-up falls due: the scheduler's alarm."""
     row = db.execute_sql(
         "SELECT min(f.effective_at) FROM follow_up f JOIN contact c ON c.id = f.contact_id "
-        "WHERE f.state IN (?, ?) AND f.effective_at > ? AND c.archived = 0",
-        [*OPEN_STATES, iso(after)],
+        f"WHERE f.state IN {_OPEN_SQL} AND f.effective_at > ? AND c.archived = 0",
+        [iso(after)],
     ).fetchone()
     return _parse_dt(row[0]) if row else None
 
@@ -800,8 +846,8 @@ def next_due_moment(after: dt.datetime) -> dt.datetime | None:
 def count_due(now: dt.datetime) -> int:
     row = db.execute_sql(
         "SELECT count(*) FROM follow_up f JOIN contact c ON c.id = f.contact_id "
-        "WHERE f.state IN (?, ?) AND f.effective_at <= ? AND c.archived = 0",
-        [*OPEN_STATES, iso(now)],
+        f"WHERE f.state IN {_OPEN_SQL} AND f.effective_at <= ? AND c.archived = 0",
+        [iso(now)],
     ).fetchone()
     return int(row[0])
 
