@@ -125,10 +125,17 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
                 result.added,
                 result.updated,
             )
+    readable = plan.new + plan.updated + plan.unchanged + plan.duplicates
     if args.json:
         out = plan.to_json()
         out["dry_run"] = bool(args.dry_run)
         out["batch_id"] = result.batch_id if result else None
+        out["remarks"] = [
+            {"name": e.record.display_name, "line": e.record.line, "remark": remark}
+            for e in plan.entries
+            if e.record is not None
+            for remark in e.record.remarks
+        ]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
@@ -140,15 +147,27 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
                     f"likely duplicate: {entry.record.display_name} "
                     f"({entry.record.source}, line {entry.record.line})"
                 )
+            if entry.record is not None:
+                for remark in entry.record.remarks:
+                    print(
+                        f"note: {entry.record.display_name} "
+                        f"({entry.record.source}, line {entry.record.line}): {remark}"
+                    )
         verb = "would be" if args.dry_run else "were"
+        outcome = (
+            "nothing was written (dry run)"
+            if args.dry_run
+            else "import done"
+            if readable
+            else "nothing was imported"
+        )
         print(
             f"{plan.new} new, {plan.updated} updated, {plan.unchanged} unchanged, "
             f"{plan.duplicates} likely duplicates, {plan.errors} not readable: "
-            f"{'nothing was written (dry run)' if args.dry_run else 'import done'}."
+            f"{outcome}."
             if plan.entries
             else f"No contacts {verb} found."
         )
-    readable = plan.new + plan.updated + plan.unchanged + plan.duplicates
     return 1 if plan.errors and not readable else 0
 
 
