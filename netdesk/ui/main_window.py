@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
         self.hub.showWindowRequested.connect(self.bring_to_front)
         self.hub.bannerRequested.connect(self.banner.show_message)
         self.banner.activated.connect(self._banner_activated)
-        self.undo_stack.indexChanged.connect(lambda _i: self._show_undo_hint())
+        self.undo_stack.indexChanged.connect(self._show_undo_hint)
 
     # --- start-up --------------------------------------------------------------------------
 
@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         self.contacts.view.clearSelection()
         self.timeline.show_contact(0)
 
-    def _show_undo_hint(self) -> None:
+    def _show_undo_hint(self, *_: object) -> None:
         text = self.undo_stack.undoText()
         if text and self.undo_stack.canUndo():
             self.statusBar().showMessage(f"{text} — Undo with {self._undo_keys()}", 8000)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import Qt as QtGuiQt  # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,6 +38,17 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = F
     label.setText(text)
     label.setWordWrap(wrap)
     return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` as typed.
+
+    Qt guesses whether a tooltip is rich text; a name like "<b>x</b>" would be rendered as
+    markup. Such text is escaped and marked as rich text, so the characters show literally.
+    """
+    if not QtGuiQt.mightBeRichText(text):
+        return text
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 def bold_font(font: QFont) -> QFont:

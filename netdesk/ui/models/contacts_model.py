@@ -20,7 +20,7 @@ from netdesk.core import playbook
 from netdesk.core.domain import TIE_LABELS, Tie
 from netdesk.store import queries
 from netdesk.store.models import db
-from netdesk.ui.widgets import OVERDUE_COLOR, bold_font
+from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_tooltip
 
 NAME, COMPANY, TIE, LAST_CONTACT, NEXT_FOLLOW_UP = range(5)
 HEADERS = ("Name", "Company", "Tie", "Last contact", "Next follow-up")
@@ -284,7 +284,7 @@ class ContactsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(contact, column, now)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(contact, column, now, overdue)
+            return plain_tooltip(self._tooltip(contact, column, now, overdue))
         if role == SORT_ROLE:
             return self._sort_value(contact, column)
         if column == NEXT_FOLLOW_UP and overdue:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont, QPalette
 
 from netdesk.store.queries import DueFollowUp
-from netdesk.ui.widgets import OVERDUE_COLOR
+from netdesk.ui.widgets import OVERDUE_COLOR, plain_tooltip
 
 FOLLOW_UP_ROLE = Qt.ItemDataRole.UserRole  # the follow-up id; 0 on a section heading
 CONTACT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -105,7 +105,8 @@ class FollowUpsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if fu is None:
                 return item.text
-            return f"{fu.sentence}\nDue {fu.effective_at.strftime('%Y-%m-%d %H:%M')}"
+            due = fu.effective_at.strftime("%Y-%m-%d %H:%M")
+            return plain_tooltip(f"{fu.contact_name}: {fu.sentence}\nDue {due}")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return item.text.replace("\n", ". ")
         if role == FOLLOW_UP_ROLE:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from netdesk.core.domain import Direction
 from netdesk.store.queries import TimelineEntry
+from netdesk.ui.widgets import plain_tooltip
 
 WHEN, KIND, CONTACT, SUMMARY, HELPED = range(5)
 HEADERS = ("Date", "Kind", "Contact", "What happened", "What they did to help")
@@ -84,16 +85,20 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(entry, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == WHEN:
-                return entry.at.strftime("%Y-%m-%d %H:%M")
-            if column == KIND:
-                return f"{entry.kind.label} ({_DIRECTION.get(entry.direction, '')})"
-            if column == SUMMARY:
-                return entry.summary
-            if column == HELPED:
-                return entry.helped
-            return entry.contact_name
+            return plain_tooltip(self._tooltip(entry, column))
         return None
+
+    @staticmethod
+    def _tooltip(entry: TimelineEntry, column: int) -> str:
+        if column == WHEN:
+            return entry.at.strftime("%Y-%m-%d %H:%M")
+        if column == KIND:
+            return f"{entry.kind.label} ({_DIRECTION.get(entry.direction, '')})"
+        if column == SUMMARY:
+            return entry.summary
+        if column == HELPED:
+            return entry.helped
+        return entry.contact_name
 
     @staticmethod
     def _display(entry: TimelineEntry, column: int) -> str:

@@ -1,0 +1,88 @@
+"""The item models under Qt's model tester, on a demo network, and their lazy loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from netdesk.core.demo import generate_network
+from netdesk.store import queries
+from netdesk.store.demo import load_network
+from netdesk.ui.models import contacts_model as cm
+from netdesk.ui.models.contacts_model import ContactsModel, QuickFilter
+from netdesk.ui.models.followups_model import FollowUpsModel
+from netdesk.ui.models.timeline_model import TimelineModel
+
+
+@pytest.fixture
+def demo(store, now: dt.datetime) -> int:  # type: ignore[no-untyped-def]
+    return load_network(generate_network(120, seed=3, now=now), now)
+
+
+def test_contacts_model_passes_the_model_tester(qtmodeltester, demo: int, now) -> None:
+    model = ContactsModel(lambda: now)
+    model.reload()
+    qtmodeltester.check(model, force_py=True)
+    model.sort(cm.COMPANY, Qt.SortOrder.DescendingOrder)
+    model.set_search("a")
+    model.set_quick_filter(QuickFilter.OVERDUE)
+    model.refresh([model.contact_id(0) or 0])
+    model.refresh([])
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_contacts_model_sorts_in_sql_and_loads_rows_lazily(demo: int, now, monkeypatch) -> None:
+    model = ContactsModel(lambda: now)
+    model.reload()
+    assert model.rowCount() == demo
+    names = [model.index(r, cm.NAME).data(cm.SORT_ROLE) for r in range(model.rowCount())]
+    assert names == sorted(names)
+    for column in (cm.COMPANY, cm.TIE, cm.LAST_CONTACT, cm.NEXT_FOLLOW_UP):
+        model.sort(column, Qt.SortOrder.DescendingOrder)
+        values = [model.index(r, column).data(cm.SORT_ROLE) for r in range(model.rowCount())]
+        filled = [v for v in values if v]
+        assert filled == sorted(filled, reverse=True), column
+
+    fetched: list[int] = []
+    real = model._fetch_page
+    monkeypatch.setattr(model, "_fetch_page", lambda row: (fetched.append(row), real(row)))
+    monkeypatch.setattr(cm, "PAGE", 50)
+    model.reload()
+    model._cache.clear()
+    model.index(0, cm.NAME).data()
+    model.index(10, cm.NAME).data()
+    assert fetched == [0]  # one page of 50 covers both
+    model.index(demo - 1, cm.NAME).data()
+    assert fetched == [0, demo - 1]
+    assert len(model._cache) <= 100
+
+
+def test_contacts_model_refreshes_only_changed_rows(qtbot, store, now) -> None:
+    ids = [queries.create_contact({"display_name": n}, now).id for n in ("Ann", "Bob", "Cid")]
+    model = ContactsModel(lambda: now)
+    model.reload()
+    assert model.index(1, cm.TIE).data() == "Unsorted"
+    queries.set_tie([ids[1]], queries.Tie.ADVOCATE, now)
+    with qtbot.waitSignal(model.dataChanged) as changed, qtbot.assertNotEmitted(model.modelReset):
+        model.refresh([ids[1]])
+    assert changed.args[0].row() == 1
+    assert model.index(1, cm.TIE).data() == "Advocate"
+    queries.update_contact(ids[0], {"display_name": "Zed"}, now)
+    with qtbot.waitSignal(model.modelReset):
+        model.refresh([ids[0]])
+    assert [model.index(r, cm.NAME).data() for r in range(3)] == ["Bob", "Cid", "Zed"]
+
+
+def test_follow_ups_and_timeline_models_pass_the_model_tester(
+    qtmodeltester, demo: int, now
+) -> None:
+    follow_ups = FollowUpsModel()
+    follow_ups.set_follow_ups(queries.follow_ups(now, horizon=dt.timedelta(days=14)), now)
+    assert follow_ups.rowCount() > 3
+    qtmodeltester.check(follow_ups, force_py=True)
+    timeline = TimelineModel()
+    timeline.set_entries(queries.recent_activity(50))
+    qtmodeltester.check(timeline, force_py=True)
+    assert timeline.index(0, 0).data() >= timeline.index(49, 0).data()  # newest first
