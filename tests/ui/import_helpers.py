@@ -134,7 +134,11 @@ def accept_preview(qtbot, desk: Desk) -> ImportPreviewDialog:  # type: ignore[no
     preview = wait_preview(qtbot, desk)
     with qtbot.waitSignal(desk.controller.imported, timeout=10_000):
         qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not desk.controller.busy, timeout=10_000)
+    # Done when nothing is in flight, or when the next queued import has its preview up.
+    qtbot.waitUntil(
+        lambda: not desk.controller.busy or desk.controller.preview not in (None, preview),
+        timeout=10_000,
+    )
     return preview
 
 

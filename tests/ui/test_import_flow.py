@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QPushButton, QTreeWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QTreeWidget
 
 from netdesk.store import queries
 from netdesk.store.models import Contact, ContactEmail, ImportBatch
@@ -81,6 +81,14 @@ def test_a_vcf_dropped_on_the_list_is_previewed_then_lands_in_the_list(
     assert "3 new contacts are unsorted — sort them" in notice.text()
     assert notice.action.text() == "Undo"
     assert {c.tie for c in Contact.select()} == {"unsorted"}
+
+    # The notice's Undo asks first; Cancel keeps the import.
+    qtbot.mouseClick(notice.action, Qt.MouseButton.LeftButton)
+    box = desk.window.findChild(QMessageBox, "confirmUndoImport")
+    assert box is not None and box.isVisible()
+    assert box.text() == "Undo the import of people.vcf?"
+    box.reject()
+    assert Contact.select().count() == 3
     assert any("before-import" in p.name for p in desk.backups.iterdir())
 
 
@@ -285,3 +293,19 @@ def test_file_import_opens_the_chosen_files(
     assert asked == ["Contact files (*.vcf *.vcard *.csv);;All files (*)"]
     accept_preview(qtbot, desk)
     qtbot.waitUntil(lambda: desk.names() == ["Ada Lovelace", "Grace Hopper"])
+
+
+def test_a_request_during_an_import_waits_its_turn(qtbot, desk: Desk, tmp_path: Path) -> None:
+    first = write_vcf(tmp_path / "first.vcf", THREE[0])
+    missing = tmp_path / "gone.vcf"
+    desk.hub.importRequested.emit([str(first)])
+    desk.hub.importRequested.emit([str(missing)])  # a second launch, say
+    accept_preview(qtbot, desk)
+    assert desk.stored_names() == ["Ada Lovelace"]
+
+    preview = wait_preview(qtbot, desk)
+    assert _group_rows(preview, "error") == [("gone.vcf", "the file does not exist")]
+    assert not preview.import_button.isEnabled()
+    with qtbot.waitSignal(desk.controller.idle, timeout=10_000):
+        preview.reject()
+    assert desk.stored_names() == ["Ada Lovelace"]

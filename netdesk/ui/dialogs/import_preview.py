@@ -26,6 +26,7 @@ from netdesk.store.importer import Decisions
 # Rows listed per group: beyond this a line says how many more there are, so that a
 # 100,000-card file opens its preview at once; the counts in the header stay exact.
 MAX_ROWS_PER_GROUP = 500
+EXPAND_UPDATES_UP_TO = 20
 
 # Field names in the user's words, for the "what changes" lines of updated contacts.
 FIELD_LABELS = {
@@ -200,6 +201,10 @@ class ImportPreviewDialog(QDialog):
             if len(entries) > MAX_ROWS_PER_GROUP:
                 rows.append(QTreeWidgetItem([f"… and {len(entries) - MAX_ROWS_PER_GROUP:,} more"]))
             group.addChildren(rows)
+            if action == "update" and len(rows) <= EXPAND_UPDATES_UP_TO:
+                # What changes is the point of the Updated group: show it without a click.
+                for row in rows:
+                    row.setExpanded(True)
 
     def _row(self, entry: PlanEntry, candidates: Mapping[int, tuple[str, str]]) -> QTreeWidgetItem:
         if entry.problem is not None:
