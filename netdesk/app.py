@@ -14,15 +14,19 @@ from pathlib import Path
 import peewee as pw
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from netdesk import logs, paths
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
+from netdesk.services.single_instance import SingleInstance
 from netdesk.store import db
+from netdesk.store.models import db as store_proxy
+from netdesk.ui.dialogs.recovery import install_error_hook, install_recovery, open_store_or_recover
 from netdesk.ui.import_flow import install_import
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
+from netdesk.ui.tray import wire_tray_services
 from netdesk.ui.widgets import resource_path
 
 log = logging.getLogger("netdesk.app")
@@ -73,16 +77,10 @@ def _make_app() -> QApplication:
     return app
 
 
-def _open_store_or_explain(where: paths.Paths) -> pw.SqliteDatabase | None:
-    """Open the store; when it cannot be, tell the user why in plain words and return None."""
-    try:
-        return db.open_store(where.database, backup_dir=where.backups)
-    except db.StoreError as exc:
-        log.error("store could not be opened: %s", exc)
-        box = QMessageBox(QMessageBox.Icon.Critical, "NetDesk cannot open your network", str(exc))
-        box.setInformativeText(f"Your data folder is {where.data_dir}.")
-        box.exec()
-        return None
+def _open_store_or_explain(where: paths.Paths, clock: Clock) -> pw.SqliteDatabase | None:
+    """Open the store; a damaged one is moved aside and the newest backup offered, a newer
+    one refused untouched; None (the user was told why) when there is no store to use."""
+    return open_store_or_recover(where, clock)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,9 +101,15 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path | None) -> int:
     if demo is not None:
         _fill_demo(where.data_dir, clock)
-    logs.setup_logging(where.log_dir)
+    log_file = logs.setup_logging(where.log_dir)
     app = _make_app()
-    database = _open_store_or_explain(where)
+    install_error_hook(log_file)
+    # One NetDesk per data folder, decided before the store opens: a later launch hands over.
+    guard = SingleInstance(where.data_dir, where.lock_file)
+    if not guard.acquire():
+        return guard.second_launch([str(Path(f).resolve()) for f in args.files])
+    guard.listen()
+    database = _open_store_or_explain(where, clock)
     if database is None:
         return 1
     try:
@@ -121,6 +125,19 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
 
         # --- wiring: tray, scheduler and notifier, import controller ---------------------
         install_import(window, where.backups)
+        install_recovery(window, where, background=args.background and not args.exit_after_launch)
+        chosen_dir = args.data_dir or os.environ.get(paths.ENV_DATA_DIR)
+        tray_services = wire_tray_services(  # noqa: F841 - kept alive for the session
+            app,
+            window,
+            hub,
+            clock,
+            settings,
+            guard,
+            where.data_dir if chosen_dir else None,
+            start=not args.exit_after_launch,
+            manage_autostart=demo is None,
+        )
         # ---------------------------------------------------------------------------------
 
         if args.exit_after_launch:
@@ -134,7 +151,10 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         log.info("exit %s", code)
         return int(code)
     finally:
+        guard.release()
         db.close_store(database)
+        if store_proxy.obj is not None:
+            db.close_store(store_proxy.obj)  # the store reopened by Restore from backup
 
 
 def _when_shown(window: MainWindow, call: Callable[[], None]) -> None:

@@ -298,3 +298,19 @@ def test_a_failed_daily_backup_is_reported_not_raised(qtbot: QtBot, tmp_path: Pa
         daily.stop()
     finally:
         db.close_store(database)
+
+
+def test_the_window_offers_restore_and_backs_up_daily_after_the_first_paint(
+    qtbot: QtBot, desk, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = desk()
+    action = window.actions["restore_backup"]
+    assert action in window.menus["file"].actions()
+    assert action.text().replace("&", "") == "Restore from backup…"
+    daily = window.daily_backups
+    # Shown and painted: the first check is scheduled, a few seconds out, not run at start.
+    qtbot.waitUntil(daily.timer.isActive)
+    assert not (data_dir / "backups").exists() or not list((data_dir / "backups").iterdir())
+    with qtbot.waitSignal(daily.backupTaken):
+        daily.timer.timeout.emit()
+    assert [b.reason for b in backup.list_backups(data_dir / "backups")] == ["daily"]

@@ -1,14 +1,21 @@
-"""Recovery dialogs: the offer after a damaged store was moved aside, and Restore from backup."""
+"""Recovery: the offer after a damaged store was moved aside, Restore from backup, the daily
+backup timer's wiring, and the plain message (and log entry) for an unexpected error."""
 
 from __future__ import annotations
 
 import enum
 import logging
+import re
+import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 import peewee as pw
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,11 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.paths import Paths
+from netdesk.services.backups import DailyBackups
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
 from netdesk.store import backup, db, recovery
 from netdesk.store.models import db as store_proxy
 from netdesk.ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from netdesk.ui.main_window import MainWindow
 
 log = logging.getLogger("netdesk.ui.recovery")
 
@@ -44,7 +55,13 @@ class RecoveryDialog(QDialog):
         self.setObjectName("recoveryDialog")
         self.setWindowTitle("NetDesk: your database could not be read")
         self.choice = Choice.QUIT
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
+        title = plain_label("Your database could not be read")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
         self.message = plain_label(aside.message, wrap=True)
         self.message.setObjectName("recoveryMessage")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -52,6 +69,15 @@ class RecoveryDialog(QDialog):
         details = plain_label(f"What SQLite said: {aside.detail}", wrap=True)
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(details)
+        layout.addWidget(
+            plain_label(
+                "Restore the backup to go back to that moment, or start with an empty store "
+                "(you can still restore a backup later, from File > Restore from backup)."
+                if aside.backup is not None
+                else "You can restore a backup later, from File > Restore from backup.",
+                wrap=True,
+            )
+        )
         buttons = QDialogButtonBox(self)
         self.restore_button: QPushButton | None = None
         if aside.backup is not None:
@@ -242,3 +268,71 @@ def restore_from_backup(
     hub.searchChanged.emit()
     hub.bannerRequested.emit(f"Restored the backup. Your store as it was is saved at {safety}.", 0)
     return True
+
+
+def install_recovery(window: MainWindow, paths: Paths, *, background: bool = False) -> DailyBackups:
+    """Add File > Restore from backup… and start the daily backups once the window is up."""
+    action = QAction("&Restore from backup…", window)
+    action.setObjectName("action_restore_backup")
+    action.setStatusTip("Go back to one of the backups of your network")
+    action.triggered.connect(
+        lambda _=False: restore_from_backup(paths, window.clock, window.hub, window)
+    )
+    window.actions["restore_backup"] = action
+    menu = window.menus["file"]
+    anchor = window.actions.get("preferences")
+    if anchor is not None and anchor in menu.actions():
+        # Beside import and export, before the separator that sets Preferences apart.
+        index = menu.actions().index(anchor)
+        menu.insertAction(menu.actions()[max(0, index - 1)], action)
+    else:
+        menu.addAction(action)
+    daily = DailyBackups(paths.backups, window.clock, parent=window)
+    if background:
+        QTimer.singleShot(0, daily.start)
+    else:
+        # Start-up stays fast: the first check waits for the first paint, then some more.
+        window.firstPainted.connect(daily.start, Qt.ConnectionType.SingleShotConnection)
+    return daily
+
+
+# What an exception's message may carry of the user's data: quoted values and addresses.
+_QUOTED = re.compile(r"(['\"]).*?\1")
+_EMAIL = re.compile(r"[^\s@'\"<>]+@[^\s@'\"<>]+")
+
+
+def scrub(text: str) -> str:
+    """An exception message fit for the log: quoted values and email addresses hidden."""
+    return _EMAIL.sub("<email>", _QUOTED.sub(r"\1…\1", text))
+
+
+def install_error_hook(log_file: Path | None = None) -> None:
+    """Uncaught exceptions go to the log with their traceback, then to a plain message box."""
+    previous = sys.excepthook
+    showing = [False]
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, value, tb)
+            return
+        frames = "".join(traceback.format_tb(tb))
+        log.error(
+            "uncaught %s: %s\nTraceback (most recent call last):\n%s",
+            kind.__name__,
+            scrub(str(value)),
+            frames.rstrip(),
+        )
+        if showing[0]:
+            return  # one box at a time: an error in a paint handler would stack up boxes
+        showing[0] = True
+        try:
+            where = f" The details were written to {log_file}." if log_file else ""
+            tell_error(
+                "NetDesk ran into a problem",
+                f"Something went wrong ({kind.__name__}: {value}).{where} Every change you "
+                "made before was saved; if this keeps happening, restart NetDesk.",
+            )
+        finally:
+            showing[0] = False
+
+    sys.excepthook = hook
