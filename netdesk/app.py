@@ -20,11 +20,13 @@ from netdesk import logs, paths
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
+from netdesk.services.single_instance import SingleInstance
 from netdesk.store import db
 from netdesk.store.models import db as store_proxy
 from netdesk.ui.dialogs.recovery import install_error_hook, install_recovery, open_store_or_recover
 from netdesk.ui.import_flow import install_import
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
+from netdesk.ui.tray import wire_tray_services
 from netdesk.ui.widgets import resource_path
 
 log = logging.getLogger("netdesk.app")
@@ -102,6 +104,11 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
     log_file = logs.setup_logging(where.log_dir)
     app = _make_app()
     install_error_hook(log_file)
+    # One NetDesk per data folder, decided before the store opens: a later launch hands over.
+    guard = SingleInstance(where.data_dir, where.lock_file)
+    if not guard.acquire():
+        return guard.second_launch([str(Path(f).resolve()) for f in args.files])
+    guard.listen()
     database = _open_store_or_explain(where, clock)
     if database is None:
         return 1
@@ -119,6 +126,18 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         # --- wiring: tray, scheduler and notifier, import controller ---------------------
         install_import(window, where.backups)
         install_recovery(window, where, background=args.background and not args.exit_after_launch)
+        chosen_dir = args.data_dir or os.environ.get(paths.ENV_DATA_DIR)
+        tray_services = wire_tray_services(  # noqa: F841 - kept alive for the session
+            app,
+            window,
+            hub,
+            clock,
+            settings,
+            guard,
+            where.data_dir if chosen_dir else None,
+            start=not args.exit_after_launch,
+            manage_autostart=demo is None,
+        )
         # ---------------------------------------------------------------------------------
 
         if args.exit_after_launch:
@@ -132,6 +151,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         log.info("exit %s", code)
         return int(code)
     finally:
+        guard.release()
         db.close_store(database)
         if store_proxy.obj is not None:
             db.close_store(store_proxy.obj)  # the store reopened by Restore from backup

@@ -146,18 +146,36 @@ def set_enabled(enabled: bool, data_dir: Path | None = None) -> None:
 class AutostartSwitch(QObject):
     """Keeps the system's log-in entry in step with the Settings key `autostart`."""
 
-    def __init__(self, settings: Any, data_dir: Path | None, parent: QObject | None = None):
+    def __init__(
+        self,
+        settings: Any,
+        data_dir: Path | None,
+        parent: QObject | None = None,
+        *,
+        active: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.data_dir = data_dir
-        settings.changed.connect(self._changed)
+        # Inactive for a throwaway demo store: its settings must not touch the user's log-in.
+        self.active = active
+        if active:
+            settings.changed.connect(self._changed)
 
     def wanted(self) -> bool:
         raw = self.settings.value(SETTING, False)
         return raw.strip().lower() in {"true", "1", "yes"} if isinstance(raw, str) else bool(raw)
 
+    def refresh(self) -> None:
+        """At start-up: rewrite a wanted entry (the venv or the app may have moved).
+
+        Never removes one: another data folder's settings may be the ones that asked for it.
+        """
+        if self.active and self.wanted():
+            self.apply()
+
     def apply(self) -> None:
-        """Write or remove the entry. At start-up this refreshes the command (a moved venv)."""
+        """Write or remove the entry, as the setting says."""
         wanted = self.wanted()
         if not wanted and not is_enabled():
             return

@@ -102,6 +102,12 @@ class NotifierBackend(ABC):
 BackendFactory = Callable[[NoticeSink], NotifierBackend]
 
 
+def named(name: str, factory: BackendFactory) -> BackendFactory:
+    """A factory that says what it builds, for the log."""
+    factory.name = name  # type: ignore[attr-defined]
+    return factory
+
+
 def pick(factories: Sequence[BackendFactory], sink: NoticeSink) -> tuple[NotifierBackend, int]:
     """The first backend that constructs, and its place in the chain."""
     for index, factory in enumerate(factories):

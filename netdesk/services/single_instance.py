@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,18 @@ class SingleInstance(QObject):
             sock.disconnectFromServer()
             return ACK in answer
         return False
+
+    def second_launch(self, files: list[str], *, show: bool = True) -> int:
+        """The exit code of a launch that found NetDesk running: 0 once the files are handed."""
+        if self.hand_over({"files": files, "show": show}):
+            log.info("handed %d file(s) to the running NetDesk", len(files))
+            return 0
+        log.error("NetDesk is running for this folder but does not answer")
+        print(
+            "NetDesk is already running for this data folder but does not answer.",
+            file=sys.stderr,
+        )
+        return 1
 
     def release(self) -> None:
         # Peers first, by hand: a socket torn down with its parent would still signal into us.
