@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction
@@ -29,7 +29,9 @@ from netdesk.store.models import Contact, ImportBatch, db
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
 from netdesk.ui.drop import FileDropTarget, Notice
-from netdesk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:  # the window may one day import this module itself
+    from netdesk.ui.main_window import MainWindow
 
 log = logging.getLogger("netdesk.ui.import")
 
