@@ -209,6 +209,44 @@ _SCHEMA_3 = (
 )
 
 
+# Schema 4: the playbook's workflows. References the user named on applications (each ask,
+# with the date of the reference check and its heads-up follow-up), and the offer wrap-up's
+# state per contact (thanked when, how, what gift was sent).
+_SCHEMA_4 = _statements(
+    """
+CREATE TABLE reference_request (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    company_id INTEGER,
+    asked_at DATETIME NOT NULL,
+    check_at DATETIME,
+    notes TEXT NOT NULL,
+    follow_up_id INTEGER,
+    created_at DATETIME NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY (company_id) REFERENCES company (id) ON DELETE SET NULL,
+    FOREIGN KEY (follow_up_id) REFERENCES follow_up (id) ON DELETE SET NULL
+);
+CREATE INDEX reference_request_contact_id ON reference_request (contact_id);
+CREATE INDEX reference_request_company_id ON reference_request (company_id);
+CREATE INDEX reference_request_follow_up_id ON reference_request (follow_up_id);
+CREATE TABLE wrapup_step (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    follow_up_id INTEGER,
+    thanked_at DATETIME,
+    channel VARCHAR(255) NOT NULL,
+    gift_note TEXT NOT NULL,
+    created_at DATETIME NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY (follow_up_id) REFERENCES follow_up (id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX wrapup_step_contact_id ON wrapup_step (contact_id);
+CREATE INDEX wrapup_step_follow_up_id ON wrapup_step (follow_up_id);
+"""
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -222,6 +260,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     1: _run(_SCHEMA_1),
     2: _run(_SCHEMA_2),
     3: _run(_SCHEMA_3),
+    4: _run(_SCHEMA_4),
 }
 
 LATEST = max(MIGRATIONS)

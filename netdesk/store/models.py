@@ -180,3 +180,37 @@ ALL_MODELS: list[type[Any]] = [
     FollowUp,
     JobSearch,
 ]
+
+
+class ReferenceRequest(BaseModel):
+    """One time the user asked a contact to be a reference (schema 4)."""
+
+    contact = pw.ForeignKeyField(Contact, backref="reference_requests", on_delete="CASCADE")
+    contact_id: int
+    company = pw.ForeignKeyField(Company, null=True, on_delete="SET NULL")
+    company_id: int | None
+    asked_at = pw.DateTimeField()
+    check_at = pw.DateTimeField(null=True)  # when the employer is expected to call
+    notes = pw.TextField(default="")
+    follow_up = pw.ForeignKeyField(FollowUp, null=True, on_delete="SET NULL")
+    follow_up_id: int | None
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class WrapUpStep(BaseModel):
+    """The offer wrap-up's state for one contact: thanked when and how, the gift sent (schema 4)."""
+
+    contact = pw.ForeignKeyField(Contact, backref="wrapup_steps", on_delete="CASCADE", unique=True)
+    contact_id: int
+    follow_up = pw.ForeignKeyField(FollowUp, null=True, on_delete="SET NULL")
+    follow_up_id: int | None
+    thanked_at = pw.DateTimeField(null=True)
+    channel = pw.CharField(default="")
+    gift_note = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "wrapup_step"
+
+
+ALL_MODELS.extend([ReferenceRequest, WrapUpStep])
