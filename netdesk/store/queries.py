@@ -707,16 +707,20 @@ def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) ->
 
 
 def _refresh_next_due(contact_ids: Sequence[int] | None) -> None:
+    """Each contact's `next_due_at`: the soonest of its open follow-ups."""
     where, params = "", []
     if contact_ids is not None:
         where, params = (
             f"WHERE contact.id IN ({','.join('?' * len(contact_ids))})",
             list(contact_ids),
         )
+    # INDEXED BY: left to itself, SQLite walks the (state, effective_at) index for every
+    # contact, which turns a refresh of the whole network quadratic.
     db.execute_sql(
         "UPDATE contact SET next_due_at = (SELECT min(f.effective_at) FROM follow_up f "
-        f"WHERE f.contact_id = contact.id AND f.state IN (?, ?)) {where}",
-        [*OPEN_STATES, *params],
+        "INDEXED BY follow_up_contact_id_state "
+        f"WHERE f.contact_id = contact.id AND f.state IN {_OPEN_SQL}) {where}",
+        params,
     )
 
 
