@@ -48,7 +48,9 @@ NO_TRAY_KEEP_RUNNING = "no_tray_keep_running"
 STATUS_FILE_ENV = "NETDESK_TEST_STATUS_FILE"
 
 
-def tooltip_text(count: int, paused_until: dt.datetime | None = None) -> str:
+def tooltip_text(
+    count: int, paused_until: dt.datetime | None = None, today: dt.date | None = None
+) -> str:
     if count == 0:
         text = "NetDesk: nothing due"
     elif count == 1:
@@ -57,7 +59,7 @@ def tooltip_text(count: int, paused_until: dt.datetime | None = None) -> str:
         text = f"NetDesk: {count} follow-ups due"
     if paused_until is not None:
         text += f" (notifications paused until {paused_until:%H:%M})"
-        if paused_until.date() != dt.date.today():
+        if paused_until.date() != (today or paused_until.date()):
             text = text[:-1] + f" on {paused_until:%a %d %b})"
     return text
 
@@ -133,8 +135,11 @@ class Tray(QObject):
     def set_count(self, count: int) -> None:
         self.count = count
         self.icon.setIcon(badge_icon(self._base, count))
-        self.icon.setToolTip(tooltip_text(count, self.scheduler.paused_until()))
+        self.icon.setToolTip(self._tooltip())
         self.rebuild_menu()
+
+    def _tooltip(self) -> str:
+        return tooltip_text(self.count, self.scheduler.paused_until(), self.clock.now().date())
 
     def rebuild_menu(self) -> None:
         self.menu.clear()
@@ -184,7 +189,7 @@ class Tray(QObject):
             "week": now + dt.timedelta(days=7),
         }.get(how)
         self.scheduler.pause(until)
-        self.icon.setToolTip(tooltip_text(self.count, self.scheduler.paused_until()))
+        self.icon.setToolTip(self._tooltip())
         self.rebuild_menu()
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
