@@ -117,6 +117,7 @@ def _follow_up_due_in(data_dir: Path, seconds: int) -> int:
 
 def test_follow_up_reaches_dunst_and_the_tray_and_opens(app: App) -> None:
     follow_up_id = _follow_up_due_in(app.data_dir, 6)
+    subprocess.run(["dunstctl", "close-all"], check=True)  # ours is then the one to click
     before = _dunst_displayed()
     app.launch()
     started = _wait("the app's first status", app.status)

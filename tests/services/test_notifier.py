@@ -169,6 +169,7 @@ def test_freedesktop_against_dunst(qapp: object, qtbot: object) -> None:
     import subprocess
 
     sink = Sink()
+    subprocess.run(["dunstctl", "close-all"], check=True)  # ours is then the one to click
     backend = nt.FreedesktopBackend(sink)
     try:
         assert backend.supports_actions  # dunst lists "actions"
