@@ -18,7 +18,7 @@ from typing import IO, Any
 import peewee as pw
 
 from netdesk import paths as paths_mod
-from netdesk.logs import setup_logging
+from netdesk.logs import LOG_NAME, setup_logging
 from netdesk.store import backup, db, importer, queries, recovery
 from netdesk.store.models import Company, Contact, FollowUp, Interaction
 
@@ -57,8 +57,19 @@ def run(args: argparse.Namespace) -> int:
         return 0
     except OSError as exc:
         name = exc.filename or ""
+        log.error("netdesk %s: %s %s", args.command, type(exc).__name__, exc.strerror)
         print(
             f"netdesk {args.command}: {name}{': ' if name else ''}{exc.strerror}", file=sys.stderr
+        )
+        return 1
+    except Exception as exc:
+        # Not a failure we foresaw: the traceback goes to the log (the formatter hides what
+        # the message quotes), and the user gets one line saying where to find it.
+        log.exception("netdesk %s failed unexpectedly", args.command)
+        print(
+            f"netdesk {args.command}: an unexpected error ({type(exc).__name__}: {exc}). "
+            f"Details are in {where.log_dir / LOG_NAME}.",
+            file=sys.stderr,
         )
         return 1
 

@@ -5,9 +5,39 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import re
 from pathlib import Path
+from types import TracebackType
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 LOG_NAME = "netdesk.log"
+
+# Where contact data could slip into the log: email addresses anywhere, and the quoted
+# values an exception's message carries (KeyError: 'ana@example.org', "Ana Lima" not found).
+_EMAIL = re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+")
+_QUOTED = re.compile(r"(['\"]).*?\1")
+
+
+def scrub(text: str) -> str:
+    """`text` with email addresses and quoted values hidden: fit for the log."""
+    return _EMAIL.sub("<email>", _QUOTED.sub(r"\1…\1", text))
+
+
+class PrivateFormatter(logging.Formatter):
+    """Tracebacks keep their frames (code, which is what debugging needs); the exception's own
+    words are scrubbed, and no email address is written anywhere."""
+
+    def formatException(self, ei: ExcInfo) -> str:
+        text = super().formatException(ei)
+        # Frame and source lines are indented; the unindented ones are the messages.
+        return "\n".join(
+            line if line.startswith((" ", "Traceback")) else scrub(line)
+            for line in text.splitlines()
+        )
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _EMAIL.sub("<email>", super().format(record))
 
 
 def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
@@ -27,7 +57,7 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
         path, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
     )
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s")
+        PrivateFormatter("%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s")
     )
     logger.addHandler(handler)
     logger.setLevel(level)

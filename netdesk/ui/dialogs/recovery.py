@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import enum
 import logging
-import re
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -296,16 +294,6 @@ def install_recovery(window: MainWindow, paths: Paths, *, background: bool = Fal
     return daily
 
 
-# What an exception's message may carry of the user's data: quoted values and addresses.
-_QUOTED = re.compile(r"(['\"]).*?\1")
-_EMAIL = re.compile(r"[^\s@'\"<>]+@[^\s@'\"<>]+")
-
-
-def scrub(text: str) -> str:
-    """An exception message fit for the log: quoted values and email addresses hidden."""
-    return _EMAIL.sub("<email>", _QUOTED.sub(r"\1…\1", text))
-
-
 def install_error_hook(log_file: Path | None = None) -> None:
     """Uncaught exceptions go to the log with their traceback, then to a plain message box."""
     previous = sys.excepthook
@@ -315,13 +303,8 @@ def install_error_hook(log_file: Path | None = None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             previous(kind, value, tb)
             return
-        frames = "".join(traceback.format_tb(tb))
-        log.error(
-            "uncaught %s: %s\nTraceback (most recent call last):\n%s",
-            kind.__name__,
-            scrub(str(value)),
-            frames.rstrip(),
-        )
+        # The log's formatter keeps the frames and hides what the message quotes.
+        log.error("uncaught %s in the app", kind.__name__, exc_info=(kind, value, tb))
         if showing[0]:
             return  # one box at a time: an error in a paint handler would stack up boxes
         showing[0] = True
