@@ -28,6 +28,7 @@ from netdesk.ui.import_flow import install_import
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
 from netdesk.ui.tray import wire_tray_services
 from netdesk.ui.widgets import resource_path
+from netdesk.ui.workflows import install_workflows
 
 log = logging.getLogger("netdesk.app")
 
@@ -125,6 +126,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
 
         # --- wiring: tray, scheduler and notifier, import controller ---------------------
         install_import(window, where.backups)
+        install_workflows(window)
         install_recovery(window, where, background=args.background and not args.exit_after_launch)
         chosen_dir = args.data_dir or os.environ.get(paths.ENV_DATA_DIR)
         tray_services = wire_tray_services(  # noqa: F841 - kept alive for the session

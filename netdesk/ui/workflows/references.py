@@ -1,0 +1,272 @@
+"""References: who agreed, each application they were named on, heads-ups before a check, and a
+warning before asking the same person too often."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDateTime, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.store import workflows as wf
+from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
+from netdesk.ui.workflows.common import WorkflowDialog, button, from_qdate, to_qdate
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _to_qdatetime(moment: dt.datetime) -> QDateTime:
+    return QDateTime(to_qdate(moment.date()), QTime(moment.hour, moment.minute))
+
+
+def _from_qdatetime(value: QDateTime) -> dt.datetime:
+    time = value.time()
+    return dt.datetime.combine(from_qdate(value.date()), dt.time(time.hour(), time.minute()))
+
+
+class ReferencesDialog(WorkflowDialog):
+    changed = Signal(list)
+
+    def __init__(self, now: Callable[[], dt.datetime], parent: QWidget | None = None) -> None:
+        super().__init__("References", "referencesDialog", parent)
+        self._now = now
+        self.resize(1100, 640)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            plain_label(
+                "Advocates give references. Mark who agreed, name them on each application, "
+                "and NetDesk reminds you to give them a heads-up before the reference check.",
+                wrap=True,
+            )
+        )
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(splitter, 1)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("referenceList")
+        self.table.setAccessibleName("Advocates and references")
+        self.table.setHorizontalHeaderLabels(["Name", "Company", "Reference since", "Asked"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 180)
+        self.table.setColumnWidth(1, 140)
+        self.table.setColumnWidth(2, 130)
+        splitter.addWidget(self.table)
+
+        detail = QWidget()
+        d = QVBoxLayout(detail)
+        d.setContentsMargins(0, 0, 0, 0)
+        self.who = plain_label(wrap=True)
+        self.who.setFont(bold_font(self.who.font()))
+        d.addWidget(self.who)
+        consent_row = QHBoxLayout()
+        self.consent = QCheckBox("Agreed to be a &reference on")
+        self.consent.setObjectName("referenceConsent")
+        self.consent.setAccessibleName("Agreed to be a reference")
+        self.agreed_on = QDateEdit()
+        self.agreed_on.setCalendarPopup(True)
+        self.agreed_on.setDisplayFormat("d MMMM yyyy")
+        self.agreed_on.setAccessibleName("The day they agreed")
+        consent_row.addWidget(self.consent)
+        consent_row.addWidget(self.agreed_on)
+        consent_row.addStretch(1)
+        d.addLayout(consent_row)
+
+        ask_box = QGroupBox("Name them on an application")
+        form = QFormLayout(ask_box)
+        self.company = QLineEdit()
+        self.company.setObjectName("referenceCompany")
+        self.company.setAccessibleName("The company you applied to")
+        form.addRow("&Company", self.company)
+        self.asked_at = QDateEdit()
+        self.asked_at.setCalendarPopup(True)
+        self.asked_at.setDisplayFormat("d MMMM yyyy")
+        self.asked_at.setAccessibleName("The day you asked them")
+        form.addRow("&Asked on", self.asked_at)
+        check_row = QHBoxLayout()
+        self.has_check = QCheckBox("Reference check expected")
+        self.has_check.setObjectName("referenceHasCheck")
+        self.check_at = QDateTimeEdit()
+        self.check_at.setCalendarPopup(True)
+        self.check_at.setDisplayFormat("d MMMM yyyy HH:mm")
+        self.check_at.setObjectName("referenceCheckAt")
+        self.check_at.setAccessibleName("When the employer will call them")
+        check_row.addWidget(self.has_check)
+        check_row.addWidget(self.check_at, 1)
+        form.addRow(check_row)
+        self.lead_days = QSpinBox()
+        self.lead_days.setRange(0, 30)
+        self.lead_days.setValue(wf.HEADS_UP_LEAD_DAYS)
+        self.lead_days.setSuffix(" days before")
+        self.lead_days.setAccessibleName("Days before the check to give them a heads-up")
+        form.addRow("&Heads-up", self.lead_days)
+        self.notes = QLineEdit()
+        self.notes.setAccessibleName("Notes on this ask")
+        form.addRow("&Notes", self.notes)
+        self.warning = plain_label(wrap=True)
+        self.warning.setObjectName("referenceWarning")
+        palette = self.warning.palette()
+        palette.setColor(self.warning.foregroundRole(), OVERDUE_COLOR)
+        self.warning.setPalette(palette)
+        form.addRow(self.warning)
+        self.ask_button = button(
+            "&Log this ask", "Log that you named them on this application", "referenceAsk"
+        )
+        form.addRow(self.ask_button)
+        d.addWidget(ask_box)
+        d.addWidget(plain_label("Each time you asked them"))
+        self.asks = QListWidget()
+        self.asks.setObjectName("referenceAsks")
+        self.asks.setAccessibleName("Each time you asked them for a reference")
+        d.addWidget(self.asks, 1)
+        self.outcome = plain_label(wrap=True)
+        self.outcome.setObjectName("referenceOutcome")
+        d.addWidget(self.outcome)
+        close = button("Close", "Close references")
+        close.clicked.connect(self.accept)
+        d.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        splitter.addWidget(detail)
+        splitter.setSizes([520, 560])
+
+        self.table.itemSelectionChanged.connect(self._show_current)
+        self.consent.toggled.connect(self._consent_changed)
+        self.agreed_on.dateChanged.connect(lambda _d: self._consent_changed(True, dated=True))
+        self.has_check.toggled.connect(self.check_at.setEnabled)
+        self.company.textChanged.connect(self._update_ask_button)
+        self.ask_button.clicked.connect(self.log_ask)
+        self._loading = False
+        self.reload()
+
+    def reload(self, keep: int = 0) -> None:
+        keep = keep or self.current_contact_id()
+        rows = wf.reference_contacts()
+        self.table.setRowCount(len(rows))
+        for r, ref in enumerate(rows):
+            since = (
+                wf.long_date(ref.agreed_on)
+                if ref.consent and ref.agreed_on
+                else ("yes" if ref.consent else "—")
+            )
+            cells = (ref.name, ref.company, since, str(ref.asks))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(ID_ROLE, ref.contact_id)
+                self.table.setItem(r, column, item)
+        target = next((i for i, ref in enumerate(rows) if ref.contact_id == keep), 0)
+        if rows:
+            self.table.selectRow(target)
+        self._show_current()
+
+    def current_contact_id(self) -> int:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return int(item.data(ID_ROLE)) if item is not None else 0
+
+    def select_contact(self, contact_id: int) -> None:
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.data(ID_ROLE) == contact_id:
+                self.table.selectRow(row)
+                return
+
+    def _current(self) -> wf.ReferenceContact | None:
+        cid = self.current_contact_id()
+        return next((r for r in wf.reference_contacts() if r.contact_id == cid), None)
+
+    def _show_current(self) -> None:
+        ref = self._current()
+        now = self._now()
+        self._loading = True
+        for widget in (self.consent, self.agreed_on, self.company, self.asked_at, self.notes):
+            widget.setEnabled(ref is not None)
+        self.asked_at.setDate(to_qdate(now.date()))
+        default_check = (now + dt.timedelta(days=7)).replace(hour=10, minute=0, second=0)
+        self.check_at.setDateTime(_to_qdatetime(default_check))
+        self.check_at.setEnabled(self.has_check.isChecked())
+        self.asks.clear()
+        if ref is None:
+            self.who.setText("No advocates yet: sort your network to find them.")
+            self.warning.setText("")
+            self.ask_button.setEnabled(False)
+            self._loading = False
+            return
+        self.who.setText(f"{ref.name}" + (f" — {ref.company}" if ref.company else ""))
+        self.consent.setChecked(ref.consent)
+        self.agreed_on.setDate(to_qdate(ref.agreed_on or now.date()))
+        self.agreed_on.setEnabled(ref.consent)
+        for ask in wf.reference_requests(ref.contact_id):
+            text = f"{wf.long_date(ask.asked_at.date())}: {ask.company or 'no company named'}"
+            if ask.check_at is not None:
+                text += f", check on {wf.long_date(ask.check_at.date())}"
+            if ask.notes:
+                text += f" — {ask.notes}"
+            self.asks.addItem(text)
+        warning = wf.reference_warning(ref.contact_id, now)
+        self.warning.setText(warning or "")
+        self.warning.setVisible(bool(warning))
+        self._update_ask_button()
+        self._loading = False
+
+    def _update_ask_button(self, *_: object) -> None:
+        self.ask_button.setEnabled(
+            self.current_contact_id() != 0 and bool(self.company.text().strip())
+        )
+
+    def _consent_changed(self, on: bool, dated: bool = False) -> None:
+        if self._loading:
+            return
+        cid = self.current_contact_id()
+        if not cid:
+            return
+        if dated and not self.consent.isChecked():
+            return
+        agreed = from_qdate(self.agreed_on.date()) if self.consent.isChecked() else None
+        wf.mark_reference(cid, agreed, self._now())
+        self.changed.emit([cid])
+        self.reload(cid)
+
+    def log_ask(self) -> None:
+        cid = self.current_contact_id()
+        company = self.company.text().strip()
+        if not cid or not company:
+            return
+        now = self._now()
+        asked = dt.datetime.combine(from_qdate(self.asked_at.date()), now.time())
+        check = _from_qdatetime(self.check_at.dateTime()) if self.has_check.isChecked() else None
+        wf.ask_reference(
+            cid,
+            company,
+            asked,
+            now,
+            check_at=check,
+            lead_days=self.lead_days.value(),
+            notes=self.notes.text().strip(),
+        )
+        self.outcome.setText(
+            f"Logged. NetDesk will remind you {self.lead_days.value()} days before the check."
+            if check is not None
+            else "Logged."
+        )
+        self.company.clear()
+        self.notes.clear()
+        self.changed.emit([cid])
+        self.reload(cid)
