@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from netdesk.core.domain import Tie
 from netdesk.core.drafts import wrap_up_draft
@@ -28,7 +29,9 @@ def test_weeks_end_today_oldest_first_and_ignore_days_outside() -> None:
     assert bars[-1].last_day == TODAY and bars[-1].first_day == TODAY - dt.timedelta(days=6)
     assert bars[0].first_day == window_start(TODAY) == dt.date(2026, 9, 4)
     assert bars[0].label == "4 Sep"
-    assert all(b.first_day - a.first_day == dt.timedelta(days=7) for a, b in zip(bars, bars[1:]))
+    assert all(
+        b.first_day - a.first_day == dt.timedelta(days=7) for a, b in itertools.pairwise(bars)
+    )
 
 
 def test_shares_and_axis() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from netdesk.core.domain import TIE_DEFINITIONS, HowKnown, Tie
@@ -95,20 +95,35 @@ class SortDialog(WorkflowDialog):
         self.skip_button.clicked.connect(lambda: self.decide(None))
         self.back_button.clicked.connect(self.back)
         self.close_button.clicked.connect(self.accept)
-        for keys, slot in (
-            ("A", lambda: self.decide(Tie.ADVOCATE)),
-            ("W", lambda: self.decide(Tie.WORK_ACQUAINTANCE)),
-            ("S", lambda: self.decide(None)),
-            ("Space", lambda: self.decide(None)),
-            ("Backspace", self.back),
-            ("Ctrl+Z", self.back),
+        # The keys are read by the dialog itself (no button takes focus), so Space can never
+        # press whichever button happens to have it.
+        for widget in (
+            self.advocate_button,
+            self.work_button,
+            self.skip_button,
+            self.back_button,
+            self.close_button,
         ):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-        for widget in (self.advocate_button, self.work_button, self.skip_button, self.back_button):
-            widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space must reach the shortcut
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._show()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        plain = mods == Qt.KeyboardModifier.NoModifier or mods == Qt.KeyboardModifier.ShiftModifier
+        if plain and key == Qt.Key.Key_A:
+            self.decide(Tie.ADVOCATE)
+        elif plain and key == Qt.Key.Key_W:
+            self.decide(Tie.WORK_ACQUAINTANCE)
+        elif plain and key in (Qt.Key.Key_S, Qt.Key.Key_Space):
+            self.decide(None)
+        elif key == Qt.Key.Key_Backspace or event.matches(QKeySequence.StandardKey.Undo):
+            self.back()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
 
     @property
     def total(self) -> int:

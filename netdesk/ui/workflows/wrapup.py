@@ -280,7 +280,7 @@ class WrapUpDialog(WorkflowDialog):
                 declined_companies=set(plan.declined),
                 my_name=wf.my_name(),
             )
-            news = "joining" if plan.joining else "an offer from"
+            news = "are joining" if plan.joining else "have an offer from"
             declined = f" Declined: {', '.join(plan.declined)}." if plan.declined else ""
             self.heading.setText(
                 f"You are {news} {plan.offer_company}. Everyone you networked with since "
