@@ -246,9 +246,19 @@ class NativeCentreBackend(TrayMessageBackend):
 def close_policy(
     window: QWidget, tray: Tray, settings: Any, *, ask: Callable[[QWidget], tuple[bool, bool]]
 ) -> Callable[[QCloseEvent], None]:
-    """What closing the window does: hide to the tray (told once), or ask where there's none."""
+    """What closing the window does: hide to the tray (told once), or ask where there's none.
+
+    Only the user's own close (the title bar's button: a spontaneous event) is turned into
+    hiding. Qt 6's quit() closes every window first and gives up if one refuses, so a close
+    that Qt or the session sends (Quit, log-out) must be let through.
+    """
+
+    def really_close(event: QCloseEvent) -> None:
+        event.accept()
 
     def to_tray(event: QCloseEvent) -> None:
+        if not event.spontaneous():
+            return really_close(event)
         event.ignore()
         window.hide()
         if not _read_bool(settings, TOLD_CLOSE_TO_TRAY):
@@ -262,6 +272,8 @@ def close_policy(
             )
 
     def without_tray(event: QCloseEvent) -> None:
+        if not event.spontaneous():
+            return really_close(event)
         if _read_bool(settings, NO_TRAY_DONT_ASK):
             keep = _read_bool(settings, NO_TRAY_KEEP_RUNNING)
         else:

@@ -21,6 +21,13 @@ from netdesk.ui.tray import Tray, close_policy, tooltip_text
 from netdesk.ui.tray_icon import BADGE_COLOR, badge_pixmap, badge_text, base_icon
 
 
+class UserClose(QCloseEvent):
+    """A close from the title bar's button (the window system's, so spontaneous)."""
+
+    def spontaneous(self) -> bool:
+        return True
+
+
 class Rig:
     def __init__(self, tmp_path: Path, now: dt.datetime) -> None:
         self.hub = Hub()
@@ -143,7 +150,7 @@ def test_closing_with_a_tray_hides_and_tells_once(
     policy = close_policy(window, rig.tray, rig.settings, ask=lambda w: pytest.fail("asked"))
     for _ in range(2):
         window.show()
-        event = QCloseEvent()
+        event = UserClose()
         policy(event)
         assert not event.isAccepted() and not window.isVisible()
     assert told == ["NetDesk is still running"]
@@ -165,7 +172,7 @@ def test_closing_without_a_tray_asks_once_when_told_not_to_ask_again(
     policy = close_policy(window, rig.tray, rig.settings, ask=ask)
     for _ in range(2):
         window.show()
-        event = QCloseEvent()
+        event = UserClose()
         policy(event)
         assert not event.isAccepted() and not window.isVisible()
     assert asked == [True]
@@ -177,8 +184,20 @@ def test_closing_without_a_tray_can_quit(rig: Rig, qtbot: object) -> None:
     window = QWidget()
     qtbot.addWidget(window)
     policy = close_policy(window, rig.tray, rig.settings, ask=lambda w: (False, False))
-    event = QCloseEvent()
+    event = UserClose()
     policy(event)
     assert event.isAccepted()
     assert rig.quits == [True]
     assert tray_module._read_bool(rig.settings, tray_module.NO_TRAY_DONT_ASK) is False
+
+
+@pytest.mark.parametrize("available", [True, False])
+def test_quit_closes_the_window_for_real(rig: Rig, qtbot: object, available: bool) -> None:
+    """Qt 6's quit() closes windows first: a refused close would cancel it."""
+    rig.tray.available = available
+    window = QWidget()
+    qtbot.addWidget(window)
+    policy = close_policy(window, rig.tray, rig.settings, ask=lambda w: pytest.fail("asked"))
+    event = QCloseEvent()  # sent by Qt, not by the user
+    policy(event)
+    assert event.isAccepted()
