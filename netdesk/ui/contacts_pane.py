@@ -124,7 +124,7 @@ class ContactsPane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in ((NAME, 170), (COMPANY, 130), (TIE, 120), (LAST_CONTACT, 100)):
+        for column, width in ((NAME, 140), (COMPANY, 122), (TIE, 116), (LAST_CONTACT, 92)):
             header.resizeSection(column, width)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)

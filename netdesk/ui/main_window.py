@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         if len(sizes) == self.splitter.count() and all(v > 0 for v in sizes):
             self.splitter.setSizes(sizes)
         else:
-            self.splitter.setSizes([520, 420, 340])
+            self.splitter.setSizes([590, 380, 310])
         header = self.contacts.view.horizontalHeader()
         for column, width in enumerate(s.get_int_list("contacts/column_widths")):
             if column < header.count() and width > 0:

@@ -88,15 +88,19 @@ class TimelinePane(QWidget):
         self.view.setAccessibleName("Timeline")
         self.view.setModel(self.model)
         self.view.setRootIsDecorated(False)
-        self.view.setUniformRowHeights(True)
+        self.view.setUniformRowHeights(False)
+        self.view.setWordWrap(True)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.view.header()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in ((WHEN, 90), (KIND, 110), (CONTACT, 130), (SUMMARY, 220)):
+        for column, width in ((WHEN, 80), (KIND, 96), (CONTACT, 110), (HELPED, 140)):
             header.resizeSection(column, width)
+        # What happened takes the room that is left, however wide the pane.
+        header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
         layout.addWidget(self.view, 1)
 
         buttons = QHBoxLayout()
@@ -145,12 +149,12 @@ class TimelinePane(QWidget):
                 return self.reload()
             self.title.setText(f"Timeline — {name}")
             self.model.set_entries(queries.timeline(self.contact_id))
-            self.view.setColumnHidden(CONTACT, True)
         else:
             self.title.setText("Recent activity across your network")
             self.model.set_entries(queries.recent_activity(RECENT_LIMIT))
-            self.view.setColumnHidden(CONTACT, False)
-        self.view.setColumnHidden(HELPED, False)
+        # What they did to help shows under what happened (the column would leave no room).
+        self.view.setColumnHidden(CONTACT, bool(self.contact_id))
+        self.view.setColumnHidden(HELPED, True)
         return None
 
     def _timeline_changed(self, contact_id: int) -> None:

@@ -158,7 +158,10 @@ def test_logging_an_interaction_moves_the_next_follow_up(
     assert after == (now + dt.timedelta(days=30)).date().isoformat()
     qtbot.waitUntil(lambda: _follow_up_contacts(follow_ups) == [])
     timeline = window.findChild(QTreeView, "timeline")
-    assert timeline.model().index(0, 3).data() == "Coffee near the office"
+    assert (
+        timeline.model().index(0, 3).data()
+        == "Coffee near the office\nHelped: Introduced me to Ana"
+    )
 
 
 def test_done_and_snooze_change_the_follow_ups_pane(
@@ -346,10 +349,3 @@ def test_the_demo_button_starts_a_separate_process(main_window, add_contact, mon
     window = main_window()
     window.contacts.empty_state.demo_button.click()
     assert started and started[0][1][-1] == "--demo"
-
-
-def test_dropped_files_are_handed_to_the_import(main_window, add_contact, qtbot, tmp_path) -> None:
-    window = main_window()
-    with qtbot.waitSignal(window.hub.importRequested) as blocker:
-        window.hub.importRequested.emit([str(tmp_path / "a.vcf")])
-    assert blocker.args == [[str(tmp_path / "a.vcf")]]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -65,7 +65,7 @@ class QuickFilter:
     }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ContactRow:
     contact_id: int
     name: str
@@ -74,6 +74,9 @@ class ContactRow:
     title: str
     last_touch_at: dt.datetime | None
     next_due_at: dt.datetime | None
+    # What the view paints, computed once when the row is read (the view asks often).
+    texts: tuple[str, ...] = ()
+    overdue: bool = False
 
 
 def _parse(value: Any) -> dt.datetime | None:
@@ -109,6 +112,7 @@ class ContactsModel(QAbstractTableModel):
         self._sort_column = NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._loaded = False
+        self._bold: QFont | None = None
 
     # --- the filter and the order ----------------------------------------------------------
 
@@ -237,9 +241,15 @@ class ContactsModel(QAbstractTableModel):
             "LEFT JOIN company co ON co.id = c.company_id "
             f"WHERE c.id IN ({','.join('?' * len(wanted))})"
         )
+        now = self._now()
         for cid, name, company, tie, title, last, nxt in db.execute_sql(sql, wanted):
-            self._cache[cid] = ContactRow(
+            contact = ContactRow(
                 cid, name or "", company, _tie(tie), title or "", _parse(last), _parse(nxt)
+            )
+            self._cache[cid] = dataclasses.replace(
+                contact,
+                texts=tuple(self._display(contact, c, now) for c in range(len(HEADERS))),
+                overdue=contact.next_due_at is not None and contact.next_due_at <= now,
             )
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
@@ -264,34 +274,32 @@ class ContactsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
+    # The view calls data() a dozen times per cell per paint: the common roles come first
+    # and read precomputed values.
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if role == ID_ROLE:
-            return self._ids[index.row()]
         if role not in _ROLES:
+            return self._ids[index.row()] if role == ID_ROLE and index.isValid() else None
+        if not index.isValid():
             return None
         contact = self.contact_row(index.row())
         if contact is None:
             return None
         column = index.column()
-        now = self._now()
-        overdue = contact.next_due_at is not None and contact.next_due_at <= now
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(contact, column, now)
+            return contact.texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(self._tooltip(contact, column, now, overdue))
+            return plain_tooltip(self._tooltip(contact, column, self._now(), contact.overdue))
         if role == SORT_ROLE:
             return self._sort_value(contact, column)
-        if column == NEXT_FOLLOW_UP and overdue:
+        if column == NEXT_FOLLOW_UP and contact.overdue:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return OVERDUE_COLOR
             if role == Qt.ItemDataRole.FontRole:
-                return bold_font(QFont())
+                if self._bold is None:
+                    self._bold = bold_font(QFont())
+                return self._bold
         return None
 
     @staticmethod
@@ -341,6 +349,7 @@ class ContactsModel(QAbstractTableModel):
         return None
 
 
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,

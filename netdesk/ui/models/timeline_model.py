@@ -95,6 +95,8 @@ class TimelineModel(QAbstractTableModel):
         if column == KIND:
             return f"{entry.kind.label} ({_DIRECTION.get(entry.direction, '')})"
         if column == SUMMARY:
+            if entry.helped:
+                return f"{entry.summary}\nWhat they did to help: {entry.helped}"
             return entry.summary
         if column == HELPED:
             return entry.helped
@@ -109,6 +111,8 @@ class TimelineModel(QAbstractTableModel):
         if column == CONTACT:
             return entry.contact_name
         if column == SUMMARY:
+            if entry.helped:
+                return f"{_one_line(entry.summary)}\nHelped: {_one_line(entry.helped)}"
             return _one_line(entry.summary)
         if column == HELPED:
             return _one_line(entry.helped)
