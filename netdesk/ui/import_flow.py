@@ -8,6 +8,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +151,9 @@ def plan_job(paths: list[str]) -> Callable[[Worker], PlannedImport]:
                 worker.check()
                 if n % REPORT_EVERY == 0:
                     worker.report(n, max(total, n))
+                    # Hand the interpreter to the UI thread now and then, even on a busy
+                    # machine, so that the window keeps painting while a big file is read.
+                    time.sleep(0)
                 yield item
 
         known = importer.known_contacts()
