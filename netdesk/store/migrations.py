@@ -206,6 +206,8 @@ _SCHEMA_2 = (
 _SCHEMA_3 = (
     "CREATE INDEX follow_up_open_effective_at ON follow_up (effective_at, contact_id) "
     "WHERE state IN ('due', 'snoozed')",
+    # Superseded by the partial index, and it misled the planner into sorting.
+    "DROP INDEX follow_up_state_effective_at",
 )
 
 

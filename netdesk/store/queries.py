@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from netdesk.core import playbook
 from netdesk.core.domain import (
@@ -792,36 +793,74 @@ _REASONS = {r.value: r for r in FollowUpReason}
 _STATES = {s.value: s for s in FollowUpState}
 
 
-def follow_ups(
-    now: dt.datetime,
-    *,
-    horizon: dt.timedelta = dt.timedelta(0),
-    contact_id: int | None = None,
-    limit: int | None = None,
-) -> list[DueFollowUp]:
-    """Open follow-ups that are due at `now` (or within `horizon` after it), soonest first."""
-    context = _SentenceContext(now, playbook_settings(), search_active())
-    sql = (
-        "SELECT f.id, f.contact_id, c.display_name, f.reason, f.due_at, f.effective_at, "
-        "f.state, f.notified_at, f.note FROM follow_up f JOIN contact c ON c.id = f.contact_id "
-        f"WHERE f.state IN {_OPEN_SQL} AND f.effective_at <= ? AND c.archived = 0"
-    )
-    params: list[Any] = [iso(now + horizon)]
-    if contact_id is not None:
-        sql += " AND c.id = ?"
-        params.append(contact_id)
-    sql += " ORDER BY f.effective_at, f.id"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    parse = dt.datetime.fromisoformat
-    out = []
-    for fid, cid, name, reason, due_at, effective_at, state, notified_at, note in db.execute_sql(
-        sql, params
-    ):
-        due = parse(due_at)
-        out.append(
-            DueFollowUp(
+class DueList(Sequence[DueFollowUp]):
+    """Open follow-ups in the order they fall due, read from the store a page at a time.
+
+    Finding them is one pass over an index (ids and due moments); a follow-up's row is
+    read when someone looks at it. A large network can have tens of thousands due, of
+    which a pane shows a few hundred and the tray five.
+    """
+
+    PAGE = 200
+
+    def __init__(self, ids: list[int], moments: list[str], context: _SentenceContext) -> None:
+        self._ids = ids
+        self._moments = moments  # effective_at as stored: ISO text, sorted
+        self._context = context
+        self._rows: dict[int, DueFollowUp] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> DueFollowUp: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DueFollowUp]: ...
+
+    def __getitem__(self, index: int | slice) -> DueFollowUp | list[DueFollowUp]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._ids)))]
+        if index < 0:
+            index += len(self._ids)
+        if not 0 <= index < len(self._ids):
+            raise IndexError(index)
+        fid = self._ids[index]
+        if fid not in self._rows:
+            start = index - index % self.PAGE
+            self._load(self._ids[start : start + self.PAGE])
+        return self._rows[fid]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<DueList of {len(self)} follow-ups>"
+
+    def ids(self) -> list[int]:
+        """The follow-up ids, in order, without reading any row."""
+        return list(self._ids)
+
+    def index_at(self, moment: dt.datetime) -> int:
+        """How many of the follow-ups fall due before `moment` (they come first)."""
+        return bisect.bisect_left(self._moments, iso(moment))
+
+    def _load(self, ids: Sequence[int]) -> None:
+        marks = ",".join("?" * len(ids))
+        parse = dt.datetime.fromisoformat
+        rows = db.execute_sql(
+            "SELECT f.id, f.contact_id, c.display_name, f.reason, f.due_at, f.effective_at, "
+            "f.state, f.notified_at, f.note FROM follow_up f "
+            f"JOIN contact c ON c.id = f.contact_id WHERE f.id IN ({marks})",
+            list(ids),
+        )
+        for fid, cid, name, reason, due_at, effective_at, state, notified_at, note in rows:
+            due = parse(due_at)
+            self._rows[fid] = DueFollowUp(
                 fid,
                 cid,
                 name,
@@ -831,10 +870,57 @@ def follow_ups(
                 _STATES[state],
                 parse(notified_at) if notified_at else None,
                 note,
-                context,
+                self._context,
             )
-        )
-    return out
+        for fid in ids:
+            if fid not in self._rows:
+                # Gone since the list was made (its contact deleted): shown as set aside.
+                moment = parse(self._moments[self._ids.index(fid)])
+                self._rows[fid] = DueFollowUp(
+                    fid,
+                    0,
+                    "",
+                    FollowUpReason.CADENCE,
+                    moment,
+                    moment,
+                    FollowUpState.DISMISSED,
+                    None,
+                    "",
+                    self._context,
+                )
+
+
+def follow_ups(
+    now: dt.datetime,
+    *,
+    horizon: dt.timedelta = dt.timedelta(0),
+    contact_id: int | None = None,
+    limit: int | None = None,
+    unannounced: bool = False,
+) -> DueList:
+    """Open follow-ups due at `now` (or within `horizon` after it), soonest first.
+
+    `unannounced` keeps those the user has not been notified of yet.
+    """
+    context = _SentenceContext(now, playbook_settings(), search_active())
+    # The partial index of schema 3 gives them in order; archived contacts are left out.
+    sql = (
+        "SELECT f.id, f.effective_at FROM follow_up f INDEXED BY follow_up_open_effective_at "
+        f"WHERE f.state IN {_OPEN_SQL} AND f.effective_at <= ? "
+        "AND f.contact_id NOT IN (SELECT id FROM contact WHERE archived = 1)"
+    )
+    params: list[Any] = [iso(now + horizon)]
+    if contact_id is not None:
+        sql += " AND f.contact_id = ?"
+        params.append(contact_id)
+    if unannounced:
+        sql += " AND f.notified_at IS NULL"
+    sql += " ORDER BY f.effective_at, f.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = db.execute_sql(sql, params).fetchall()
+    return DueList([r[0] for r in rows], [r[1] for r in rows], context)
 
 
 def next_due_moment(after: dt.datetime) -> dt.datetime | None:
@@ -869,7 +955,7 @@ def snooze_follow_up(follow_up_id: int, until: dt.datetime) -> None:
 
 
 def snooze_all_due(now: dt.datetime, until: dt.datetime) -> int:
-    ids = [f.follow_up_id for f in follow_ups(now)]
+    ids = follow_ups(now).ids()
     with db.atomic():
         for chunk in chunks(ids):
             FollowUp.update(
