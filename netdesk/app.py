@@ -46,8 +46,16 @@ class _FirstPaintQuit(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
-            QTimer.singleShot(0, self._app.quit)
+            QTimer.singleShot(0, lambda: self._finish(watched))
         return False
+
+    def _finish(self, window: QObject) -> None:
+        # Save the layout as a close would, then exit() rather than quit(): quit() first asks
+        # every window to close, and the close policy (no tray: "keep running?") would stop
+        # the smoke test with a question.
+        if isinstance(window, MainWindow):
+            window.save_layout()
+        self._app.exit(0)
 
 
 def _fill_demo(folder: Path, clock: Clock) -> None:
