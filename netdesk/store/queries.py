@@ -422,6 +422,14 @@ def paused_search_index(new_contact_ids: list[int]) -> Iterator[None]:
         yield
         for _, definition in saved:
             db.execute_sql(definition)
+        if not new_contact_ids:
+            return
+        low, high = min(new_contact_ids), max(new_contact_ids)
+        if high - low + 1 == len(new_contact_ids):
+            # The usual case, a run of new ids: one statement indexes them all.
+            db.execute_sql("DELETE FROM contact_fts WHERE rowid BETWEEN ? AND ?", [low, high])
+            db.execute_sql(f"{FTS_INSERT} WHERE c.id BETWEEN ? AND ?", [low, high])
+            return
         for chunk in chunks(new_contact_ids):
             marks = ",".join("?" * len(chunk))
             db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", list(chunk))
