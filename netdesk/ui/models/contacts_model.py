@@ -113,6 +113,8 @@ class ContactsModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._loaded = False
         self._bold: QFont | None = None
+        # The ordered ids of the quick filter and sort, kept until either or the store changes.
+        self._base: tuple[tuple[str, int, Qt.SortOrder], list[int]] | None = None
 
     # --- the filter and the order ----------------------------------------------------------
 
@@ -152,13 +154,32 @@ class ContactsModel(QAbstractTableModel):
         self.reload()
 
     def _query_ids(self) -> list[int]:
+        """The ids to show: the ordered base list, narrowed by the search when there is one.
+
+        The base list (quick filter and order, one SQL query) is kept between keystrokes;
+        a keystroke costs one full-text lookup and a pass over that list in Python, which
+        at 50,000 contacts is a few milliseconds where a combined query took tens.
+        """
+        base = self._base_ids()
+        if not self._search:
+            return base
+        match = queries.fts_query(self._search)
+        if not match:
+            return base
+        found = {
+            r[0]
+            for r in db.execute_sql(
+                "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match]
+            )
+        }
+        return [cid for cid in base if cid in found]
+
+    def _base_ids(self) -> list[int]:
+        key = (self._quick, self._sort_column, self._sort_order)
+        if self._base is not None and self._base[0] == key:
+            return self._base[1]
         where = ["c.archived = 0"]
         params: list[Any] = []
-        if self._search:
-            match = queries.fts_query(self._search)
-            if match:
-                where.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
-                params.append(match)
         tie = QuickFilter.TIES.get(self._quick)
         if tie is not None:
             where.append("c.tie = ?")
@@ -174,7 +195,9 @@ class ContactsModel(QAbstractTableModel):
             f"SELECT c.id FROM contact c {join}WHERE {' AND '.join(where)} "
             f"ORDER BY {_ORDER[self._sort_column].format(dir=direction)}"
         )
-        return [r[0] for r in db.execute_sql(sql, params)]
+        ids = [r[0] for r in db.execute_sql(sql, params)]
+        self._base = (key, ids)
+        return ids
 
     def reload(self) -> None:
         """Run the id query again and reset the view (the pane keeps the selection)."""
@@ -187,6 +210,7 @@ class ContactsModel(QAbstractTableModel):
 
     def refresh(self, changed_ids: Sequence[int]) -> None:
         """After a store change: only the changed rows when the list itself is the same."""
+        self._base = None
         if not changed_ids:
             self._cache.clear()
             self.reload()
