@@ -43,6 +43,30 @@ def section_of(follow_up: DueFollowUp, now: dt.datetime) -> str:
     return UPCOMING
 
 
+def _sections(
+    follow_ups: Sequence[DueFollowUp], now: dt.datetime
+) -> dict[str, tuple[list[DueFollowUp], int]]:
+    """Each section's first rows and its size. The store's list knows where a moment falls
+    (`index_at`), so thousands of overdue follow-ups are counted without being read."""
+    today = dt.datetime.combine(now.date(), dt.time())
+    index_at = getattr(follow_ups, "index_at", None)
+    if index_at is not None:
+        bounds = [0, index_at(today), index_at(today + dt.timedelta(days=1)), len(follow_ups)]
+    else:
+        days = [fu.effective_at.date() for fu in follow_ups]
+        bounds = [
+            0,
+            sum(d < now.date() for d in days),
+            sum(d <= now.date() for d in days),
+            len(days),
+        ]
+    out = {}
+    for i, section in enumerate(SECTIONS):
+        start, end = bounds[i], bounds[i + 1]
+        out[section] = (list(follow_ups[start : min(end, start + SECTION_LIMIT)]), end - start)
+    return out
+
+
 class FollowUpsModel(QAbstractListModel):
     """Section headings followed by their follow-ups, soonest first."""
 
@@ -52,25 +76,23 @@ class FollowUpsModel(QAbstractListModel):
         self.counts: dict[str, int] = dict.fromkeys(SECTIONS, 0)
 
     def set_follow_ups(self, follow_ups: Sequence[DueFollowUp], now: dt.datetime) -> None:
-        grouped: dict[str, list[DueFollowUp]] = {s: [] for s in SECTIONS}
-        for fu in follow_ups:
-            grouped[section_of(fu, now)].append(fu)
+        grouped = _sections(follow_ups, now)
         rows: list[_Row] = []
         for section in SECTIONS:
-            items = grouped[section]
-            if not items:
+            items, count = grouped[section]
+            if not count:
                 continue
-            heading = f"{section} ({len(items)})"
-            if len(items) > SECTION_LIMIT:
+            heading = f"{section} ({count})"
+            if count > SECTION_LIMIT:
                 heading += f" — showing the first {SECTION_LIMIT}"
             rows.append(_Row(section, None, heading))
-            for fu in items[:SECTION_LIMIT]:
+            for fu in items:
                 rows.append(
                     _Row(section, fu, f"{fu.contact_name} — {fu.reason.label}\n{fu.sentence}")
                 )
         self.beginResetModel()
         self._rows = rows
-        self.counts = {s: len(grouped[s]) for s in SECTIONS}
+        self.counts = {s: grouped[s][1] for s in SECTIONS}
         self.endResetModel()
 
     def follow_up(self, row: int) -> DueFollowUp | None:
