@@ -1,1 +1,1 @@
-"""The domain in plain Python: playbook rules, contact files, matching, templates. No Qt, no database."""
+"""The domain in plain Python: rules, contact files, matching, templates. No Qt, no database."""

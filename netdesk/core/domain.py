@@ -32,7 +32,9 @@ TIE_DEFINITIONS = {
         "Knows you and your work, but not well: one brief interaction, or someone met at a "
         "work-related networking event. Hears about roles at similar companies."
     ),
-    Tie.UNSORTED: "Imported, not yet classified. Sort them so NetDesk knows how often to remind you.",
+    Tie.UNSORTED: (
+        "Imported, not yet classified. Sort them so NetDesk knows how often to remind you."
+    ),
 }
 
 
