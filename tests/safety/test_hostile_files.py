@@ -188,3 +188,25 @@ def test_a_failed_import_leaves_the_store_as_it_was(
     assert queries.contact_phones(ana.id) == []
     assert queries.Contact.get_by_id(ana.id).title == ""
     assert importer.last_batch() is None
+
+
+def test_binary_files_dropped_on_the_window_are_refused_and_change_nothing(
+    qtbot: QtBot, store: pw.SqliteDatabase, tmp_path: Path, desk
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTableView, QWidget
+
+    from tests.ui.import_helpers import drop, file_mime
+
+    queries.create_contact({"display_name": "Ana Lima"}, dt.datetime(2026, 11, 26, 9))
+    window = desk()
+    notice = window.findChild(QWidget, "importNotice")
+    contact_list = window.findChild(QTableView, "contactList")
+    for target in (window, contact_list.viewport()):
+        for path in _binary_files(tmp_path):
+            event = drop(target, file_mime(path))
+            assert not event.isAccepted(), path.name
+            # The window says why, in the reader's words.
+            assert "not a contact file" in notice.text().lower(), notice.text()
+    qtbot.wait(50)
+    assert window.findChild(QWidget, "importPreview") is None
+    assert [c.display_name for c in queries.Contact.select()] == ["Ana Lima"]

@@ -314,3 +314,26 @@ def test_the_window_offers_restore_and_backs_up_daily_after_the_first_paint(
     with qtbot.waitSignal(daily.backupTaken):
         daily.timer.timeout.emit()
     assert [b.reason for b in backup.list_backups(data_dir / "backups")] == ["daily"]
+
+
+def test_restoring_in_the_app_reloads_the_window(qtbot: QtBot, store, data_dir: Path, desk) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTableView
+
+    where = paths_mod.resolve(data_dir)
+    queries.create_contact({"display_name": "Ana Lima"}, NOW)
+    old = backup.backup_database(store, where.backups, reason="manual", now=NOW)
+    queries.create_contact({"display_name": "Ben Okafor"}, NOW)
+    window = desk()
+    contact_list = window.findChild(QTableView, "contactList")
+
+    def names() -> list[str]:
+        model = contact_list.model()
+        return sorted(model.index(r, 0).data() for r in range(model.rowCount()))
+
+    qtbot.waitUntil(lambda: names() == ["Ana Lima", "Ben Okafor"])
+    assert dialogs.restore_from_backup(
+        where, FixedClock(NOW), window.hub, window, choose=lambda _items: str(old), tell=_no_tell
+    )
+    qtbot.waitUntil(lambda: names() == ["Ana Lima"])
+    assert "Restored the backup" in window.banner.label.text()
+    db.close_store(Contact._meta.database.obj)
