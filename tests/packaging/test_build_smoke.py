@@ -146,6 +146,7 @@ def test_installed_deb_launches_and_opens_vcards(built: dict[str, Path], display
         assert Path("/usr/share/icons/hicolor/scalable/apps/netdesk.svg").is_file()
     finally:
         subprocess.run(["dpkg", "-r", "netdesk"], check=True, capture_output=True)
+        subprocess.run(["dpkg", "--purge", "netdesk"], check=True, capture_output=True)
     assert not Path("/usr/bin/netdesk").exists() and not Path("/opt/netdesk").exists()
 
 
