@@ -38,6 +38,12 @@ SVG = REPO / "resources" / "icons" / "netdesk.svg"
 TRAY_SVG = REPO / "resources" / "icons" / "netdesk-tray.svg"
 
 
+@pytest.fixture(autouse=True)
+def _widgets_app(qapp: object) -> None:
+    """Rendering needs a Qt application; pytest-qt's QApplication, so that the rest of the
+    suite does not inherit a bare QGuiApplication from iconset."""
+
+
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
