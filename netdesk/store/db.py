@@ -67,20 +67,28 @@ def connect(path: Path) -> pw.SqliteDatabase:
     return database
 
 
-def inspect_file(path: Path) -> int:
+# Up to this size the whole file is checked before the store opens (a few tens of
+# milliseconds); a larger store is checked after the window is up (see `verify_file`),
+# so that a long career's network still opens at once.
+FULL_CHECK_BYTES = 16 * 1024 * 1024
+
+
+def inspect_file(path: Path, *, full: bool = True) -> int:
     """The schema version of an existing database file, read without changing a byte of it.
 
-    Raises DamagedStoreError when SQLite cannot read it or its quick check fails.
+    Raises DamagedStoreError when SQLite cannot read it, or (with `full`) when its quick
+    check fails. Without `full`, only the header, the schema and the version are read.
     """
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise DamagedStoreError(path, str(exc)) from exc
     try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-        problems = [str(r[0]) for r in rows if r[0] != "ok"]
-        if problems:
-            raise DamagedStoreError(path, "; ".join(problems[:3]))
+        if full:
+            problems = _quick_check(conn)
+            if problems:
+                raise DamagedStoreError(path, problems)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         found = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
         ).fetchone()
@@ -93,18 +101,45 @@ def inspect_file(path: Path) -> int:
         conn.close()
 
 
-def open_store(path: Path, *, backup_dir: Path | None = None) -> pw.SqliteDatabase:
+def _quick_check(conn: sqlite3.Connection) -> str:
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    return "; ".join([str(r[0]) for r in rows if r[0] != "ok"][:3])
+
+
+def verify_file(path: Path) -> str:
+    """SQLite's quick check of the whole file on a read-only connection of its own: what
+    is wrong, or '' when all is well. Safe to run in a background thread.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return _quick_check(conn)
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def open_store(
+    path: Path, *, backup_dir: Path | None = None, full_check: bool | None = None
+) -> pw.SqliteDatabase:
     """Open (creating or upgrading) the store at `path` and bind the models to it.
 
     An existing file is checked first, read-only: a damaged one, or one written by a newer
-    NetDesk, is refused and left exactly as it was. One about to be migrated is copied to
-    `backup_dir` first.
+    NetDesk, is refused and left exactly as it was. The check reads the whole file when
+    `full_check` says so, or by default when it is at most FULL_CHECK_BYTES; the caller
+    then runs `verify_file` later for a larger one. A store about to be migrated is copied
+    to `backup_dir` first.
     """
     from netdesk.store import backup  # backup imports db for its helpers
 
     version = 0
     if path.exists() and path.stat().st_size > 0:
-        version = inspect_file(path)
+        if full_check is None:
+            full_check = path.stat().st_size <= FULL_CHECK_BYTES
+        version = inspect_file(path, full=full_check)
         if version > migrations.LATEST:
             raise NewerSchemaError(
                 f"The database at {path} was written by a newer NetDesk (schema {version}; "
@@ -126,6 +161,11 @@ def open_store(path: Path, *, backup_dir: Path | None = None) -> pw.SqliteDataba
         raise
     database_proxy.initialize(database)
     return database
+
+
+def needs_verifying(path: Path) -> bool:
+    """True when `open_store` left the full check for later (the file is large)."""
+    return path.exists() and path.stat().st_size > FULL_CHECK_BYTES
 
 
 def close_store(database: pw.SqliteDatabase) -> None:
