@@ -50,11 +50,14 @@ def _cards(folder: Path) -> Path:
 
 def test_the_data_folder_and_its_files_are_private_after_a_real_run(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    os.umask(0o022)  # a permissive umask: the app must not rely on the user's
-    launched = _netdesk("--exit-after-launch", data_dir=data, gui=True)
-    assert launched.returncode == 0, launched.stderr
-    assert _netdesk("import", str(_cards(tmp_path)), data_dir=data).returncode == 0
-    assert _netdesk("backup", data_dir=data).returncode == 0
+    before = os.umask(0o022)  # a permissive umask: the app must not rely on the user's
+    try:
+        launched = _netdesk("--exit-after-launch", data_dir=data, gui=True)
+        assert launched.returncode == 0, launched.stderr
+        assert _netdesk("import", str(_cards(tmp_path)), data_dir=data).returncode == 0
+        assert _netdesk("backup", data_dir=data).returncode == 0
+    finally:
+        os.umask(before)
     seen_files = 0
     for folder, _dirs, files in os.walk(data):
         assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700, folder
