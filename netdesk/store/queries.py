@@ -24,6 +24,7 @@ from netdesk.core.domain import (
 )
 from netdesk.core.matching import company_key, normalize_email, normalize_linkedin, normalize_phone
 from netdesk.core.records import ContactRecord
+from netdesk.core.templates import helped_phrase
 from netdesk.store.migrations import FTS_INSERT, FTS_INSERT_TRIGGERS
 from netdesk.store.models import (
     Company,
@@ -712,7 +713,107 @@ def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) ->
                 FollowUp.delete().where(FollowUp.id.in_(ids)).execute()
             for start in range(0, len(to_create), 200):
                 FollowUp.insert_many(to_create[start : start + 200]).execute()
+            _refresh_thanks(chunk, now)
             _refresh_next_due(chunk)
+
+
+# Rule 4 asks to thank people for help given within this many days; older help is left
+# to the offer wrap-up, which thanks everyone at the end of the search.
+THANKS_WINDOW_DAYS = 90
+
+
+def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None:
+    """Playbook rule 4, gratitude: a contact whose help (an interaction's `helped`) has no
+    thank-you after it gets a thank-you follow-up naming what they did; the thank-you,
+    once logged, closes it. "After" goes by when things were logged, then by their dates:
+    a thank-you is often logged with an earlier date than the help it answers.
+    """
+    where, params = "", []
+    if contact_ids is not None:
+        where = f" AND i.contact_id IN ({','.join('?' * len(contact_ids))})"
+        params = list(contact_ids)
+    since = iso(now - dt.timedelta(days=THANKS_WINDOW_DAYS))
+    owed: dict[int, list[str]] = {}
+    for cid, helped in db.execute_sql(
+        "SELECT i.contact_id, i.helped FROM interaction i WHERE i.helped != '' "
+        "AND i.kind != ? AND i.at >= ? AND NOT EXISTS (SELECT 1 FROM interaction t "
+        "WHERE t.contact_id = i.contact_id AND t.kind = ? "
+        "AND (t.created_at, t.at) >= (i.created_at, i.at))"
+        f"{where} ORDER BY i.contact_id, i.at",
+        [InteractionKind.THANK_YOU.value, since, InteractionKind.THANK_YOU.value, *params],
+    ):
+        items = owed.setdefault(cid, [])
+        if helped.strip() not in items:
+            items.append(helped.strip())
+    open_where = where.replace("i.contact_id", "f.contact_id")
+    open_thanks: dict[int, tuple[int, str]] = {
+        cid: (fid, note)
+        for fid, cid, note in db.execute_sql(
+            f"SELECT f.id, f.contact_id, f.note FROM follow_up f WHERE f.reason = ? "
+            f"AND f.state IN {_OPEN_SQL}{open_where}",
+            [FollowUpReason.THANK_YOU.value, *params],
+        )
+    }
+    thanked_since = {
+        cid
+        for (cid,) in db.execute_sql(
+            "SELECT DISTINCT f.contact_id FROM follow_up f JOIN interaction t "
+            "ON t.contact_id = f.contact_id AND t.kind = ? AND t.created_at >= f.created_at "
+            f"WHERE f.reason = ? AND f.state IN {_OPEN_SQL}{open_where}",
+            [InteractionKind.THANK_YOU.value, FollowUpReason.THANK_YOU.value, *params],
+        )
+    }
+    # A thank-you logged after a thank-you follow-up was made closes it, whoever made it
+    # (when it was logged, not the date it carries: a thank-you is often dated earlier).
+    for cid in thanked_since:
+        FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
+            FollowUp.id == open_thanks.pop(cid)[0]
+        ).execute()
+    names = (
+        dict(
+            db.execute_sql(
+                f"SELECT id, display_name FROM contact WHERE archived = 0 AND id IN "
+                f"({','.join('?' * len(owed))})",
+                list(owed),
+            ).fetchall()
+        )
+        if owed
+        else {}
+    )
+    rows = []
+    for cid, items in owed.items():
+        if cid not in names:
+            continue  # archived
+        if cid in open_thanks:
+            fid, note = open_thanks[cid]
+            sentence = thanks_sentence(names[cid], items)
+            # Rule 4's own follow-up grows with new help; the wrap-up's keeps its words.
+            if note.endswith(_THANKS_ASK) and note != sentence:
+                FollowUp.update(note=sentence).where(FollowUp.id == fid).execute()
+            continue
+        rows.append(
+            {
+                "contact": cid,
+                "reason": FollowUpReason.THANK_YOU.value,
+                "due_at": now,
+                "effective_at": now,
+                "state": FollowUpState.DUE.value,
+                "note": thanks_sentence(names[cid], items),
+                "created_at": now,
+            }
+        )
+    for start in range(0, len(rows), 200):
+        FollowUp.insert_many(rows[start : start + 200]).execute()
+
+
+_THANKS_ASK = "Say thank you, and name what they did."
+
+
+def thanks_sentence(name: str, helped: Sequence[str]) -> str:
+    """'Dana helped you with the introduction to Sam. Say thank you, and name what they did.'"""
+    return (
+        f"{playbook.first_name(name)} helped you with {helped_phrase(list(helped))}. {_THANKS_ASK}"
+    )
 
 
 def _refresh_next_due(contact_ids: Sequence[int] | None) -> None:

@@ -521,13 +521,21 @@ def start_wrap_up(
             )
             if follow_up_open:
                 continue
-            fu = queries.create_follow_up(
-                cid,
-                FollowUpReason.THANK_YOU,
-                now,
-                _thank_you_note(names.get(cid, ""), offer.name, joining),
-                now,
+            note = _thank_you_note(names.get(cid, ""), offer.name, joining)
+            # A thank-you already asked for (rule 4, for recent help) becomes the wrap-up's.
+            fu = (
+                FollowUp.select()
+                .where(
+                    (FollowUp.contact == cid)
+                    & (FollowUp.reason == FollowUpReason.THANK_YOU.value)
+                    & FollowUp.state.in_(list(queries.OPEN_STATES))
+                )
+                .get_or_none()
             )
+            if fu is not None:
+                FollowUp.update(note=note).where(FollowUp.id == fu.id).execute()
+            else:
+                fu = queries.create_follow_up(cid, FollowUpReason.THANK_YOU, now, note, now)
             if step is None:
                 WrapUpStep.create(contact=cid, follow_up=fu.id, created_at=now)
             else:

@@ -162,3 +162,40 @@ def test_bulk_tag_and_timeline_edits(store: pw.SqliteDatabase, now: dt.datetime)
     assert queries.timeline(cid) == []
     queries.restore_interaction(row, now)
     assert [e.summary for e in queries.recent_activity()] == ["long call"]
+
+
+def test_help_is_followed_by_a_thank_you_that_names_it(
+    store: pw.SqliteDatabase, now: dt.datetime
+) -> None:
+    cid = _dana(now, tie=Tie.ADVOCATE.value)
+    queries.log_interaction(cid, InteractionKind.COFFEE, now - days(3), now)
+    queries.log_interaction(
+        cid, InteractionKind.INTRODUCTION, now - days(1), now, helped="the introduction to Sam"
+    )
+    queries.log_interaction(cid, InteractionKind.CALL, now, now, helped="interview advice")
+    [thanks] = [f for f in queries.follow_ups(now) if f.reason is FollowUpReason.THANK_YOU]
+    assert thanks.sentence == (
+        "Dana helped you with the introduction to Sam and interview advice. "
+        "Say thank you, and name what they did."
+    )
+    # Logging the thank-you, even dated earlier in the day, closes it.
+    later = now + dt.timedelta(hours=2)
+    queries.log_interaction(cid, InteractionKind.THANK_YOU, now - dt.timedelta(hours=1), later)
+    assert [f for f in queries.follow_ups(later) if f.reason is FollowUpReason.THANK_YOU] == []
+    assert FollowUp.get_by_id(thanks.follow_up_id).state == FollowUpState.DONE.value
+    # New help after the thank-you asks again; old help (beyond the window) does not.
+    queries.log_interaction(
+        cid, InteractionKind.REFERRAL, later, later, helped="a referral to the data team"
+    )
+    [again] = [f for f in queries.follow_ups(later) if f.reason is FollowUpReason.THANK_YOU]
+    assert "a referral to the data team" in again.sentence
+    assert "interview advice" not in again.sentence
+    other = _dana(now, display_name="Lee Chen")
+    queries.log_interaction(
+        other, InteractionKind.EMAIL, now - days(200), now, helped="a reference long ago"
+    )
+    assert not [
+        f
+        for f in queries.follow_ups(now)
+        if f.contact_id == other and f.reason is FollowUpReason.THANK_YOU
+    ]

@@ -53,11 +53,13 @@ def _select(view: QTableView, *contact_ids: int) -> None:
     )
 
 
-def _answer_log_dialog(monkeypatch: pytest.MonkeyPatch, summary: str, seen: list[str]) -> None:
+def _answer_log_dialog(
+    monkeypatch: pytest.MonkeyPatch, summary: str, seen: list[str], helped: str = ""
+) -> None:
     def fake_exec(dialog: LogInteractionDialog) -> int:
         seen.append(dialog.windowTitle())
         dialog.summary.setText(summary)
-        dialog.helped.setText("Introduced me to Ana")
+        dialog.helped.setText(helped)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(LogInteractionDialog, "exec", fake_exec)
@@ -150,13 +152,24 @@ def test_logging_an_interaction_moves_the_next_follow_up(
     contacts.selectRow(row)
     contacts.setFocus()
     seen: list[str] = []
-    _answer_log_dialog(monkeypatch, "Coffee near the office", seen)
+    _answer_log_dialog(monkeypatch, "Coffee near the office", seen, "Introduced me to Ana")
     qtbot.keyClick(contacts, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert seen == ["Log interaction"]
 
+    # The cadence starts again from today; what Dana did asks for a thank-you (rule 4),
+    # which is now the next thing due.
     after = contacts.model().index(_row_of(contacts, dana), NEXT_FOLLOW_UP).data()
-    assert after == (now + dt.timedelta(days=30)).date().isoformat()
-    qtbot.waitUntil(lambda: _follow_up_contacts(follow_ups) == [])
+    assert after == now.date().isoformat()
+    [cadence] = queries.follow_ups(now, horizon=dt.timedelta(days=31), contact_id=dana)[1:]
+    assert cadence.effective_at == now + dt.timedelta(days=30)
+
+    def shown() -> list[str]:
+        model = follow_ups.model()
+        return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: any("Say thank you" in text for text in shown()))
+    assert _follow_up_contacts(follow_ups) == [dana]
+    assert any("Introduced me to Ana" in text for text in shown())
     timeline = window.findChild(QTreeView, "timeline")
     assert (
         timeline.model().index(0, 3).data()

@@ -27,7 +27,7 @@ from netdesk.services.clock import FixedClock
 from netdesk.store import queries
 from netdesk.store import workflows as wf
 from netdesk.store.demo import load_network
-from netdesk.store.models import Company, Contact, FollowUp, Interaction
+from netdesk.store.models import Company, Contact, FollowUp, Interaction, WrapUpStep
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise)\(\)"
@@ -210,8 +210,12 @@ def test_the_offer_wrap_up(window, demo, now, qtbot, joining: bool) -> None:  # 
     # Order: the offering company's people first.
     at_offer = [s.at_offer_company for s in steps]
     assert at_offer[0] and at_offer == sorted(at_offer, reverse=True)
-    # One thank-you follow-up per contact.
-    thank = FollowUp.select().where(FollowUp.reason == FollowUpReason.THANK_YOU.value)
+    # One open thank-you follow-up per contact (a rule-4 one for recent help is reused).
+    thank = FollowUp.select().where(
+        FollowUp.reason == FollowUpReason.THANK_YOU.value,
+        FollowUp.state.in_(queries.OPEN_STATES),
+        FollowUp.contact.in_(sorted(networked)),
+    )
     assert sorted(f.contact_id for f in thank) == sorted(networked)
     assert dialog.progress.text() == f"0 of {len(steps)} thanked"
     for step in steps:
@@ -248,10 +252,10 @@ def test_the_offer_wrap_up(window, demo, now, qtbot, joining: bool) -> None:  # 
     qtbot.mouseClick(dialog.thanked_button, Qt.MouseButton.LeftButton)
     assert dialog.progress.text() == f"2 of {len(steps)} thanked"
     for cid in (first, turned_down.contact.contact_id):
-        fu = FollowUp.get((FollowUp.contact == cid) & (FollowUp.reason == "thank_you"))
-        assert fu.state == FollowUpState.DONE.value
+        step = WrapUpStep.get(WrapUpStep.contact == cid)
+        assert FollowUp.get_by_id(step.follow_up_id).state == FollowUpState.DONE.value
         assert queries.timeline(cid)[0].kind is InteractionKind.THANK_YOU
-    assert thank.where(FollowUp.state == "due").count() == len(steps) - 2
+    assert thank.count() == len(steps) - 2
     assert Company.get(Company.id == declined.company_id).status == CompanyStatus.DECLINED.value
 
 
