@@ -769,17 +769,15 @@ def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None
         FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
             FollowUp.id == open_thanks.pop(cid)[0]
         ).execute()
-    names = (
-        dict(
+    names: dict[int, str] = {}
+    for chunk in chunks(list(owed)):
+        names.update(
             db.execute_sql(
-                f"SELECT id, display_name FROM contact WHERE archived = 0 AND id IN "
-                f"({','.join('?' * len(owed))})",
-                list(owed),
+                "SELECT id, display_name FROM contact WHERE archived = 0 "
+                f"AND id IN ({','.join('?' * len(chunk))})",
+                list(chunk),
             ).fetchall()
         )
-        if owed
-        else {}
-    )
     rows = []
     for cid, items in owed.items():
         if cid not in names:
