@@ -151,6 +151,16 @@ RULE_REASONS = frozenset(
 )
 
 
+# The interaction that answers each kind of follow-up: what Done logs (or offers first).
+ANSWERING_KIND = {
+    FollowUpReason.CADENCE: InteractionKind.MESSAGE,
+    FollowUpReason.MET_NO_FOLLOW_UP: InteractionKind.MESSAGE,
+    FollowUpReason.STATUS_UPDATE: InteractionKind.STATUS_UPDATE,
+    FollowUpReason.THANK_YOU: InteractionKind.THANK_YOU,
+    FollowUpReason.REFERENCE_HEADS_UP: InteractionKind.MESSAGE,
+}
+
+
 class FollowUpState(StrEnum):
     DUE = "due"
     DONE = "done"

@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
-from netdesk.core.domain import FollowUpReason, InteractionKind
+from netdesk.core.domain import ANSWERING_KIND, FollowUpReason
 from netdesk.services.clock import Clock
 from netdesk.services.scheduler import DIGEST_TIME_KEY, parse_digest_time, tomorrow_at
 from netdesk.services.signals import Hub
@@ -50,13 +50,7 @@ SNOOZE = "snooze"
 SUMMARY_NAMES = 3
 
 # Done from a notification cannot ask what happened: it logs the kind the reason calls for.
-DONE_KIND = {
-    FollowUpReason.CADENCE: InteractionKind.MESSAGE,
-    FollowUpReason.MET_NO_FOLLOW_UP: InteractionKind.MESSAGE,
-    FollowUpReason.STATUS_UPDATE: InteractionKind.STATUS_UPDATE,
-    FollowUpReason.THANK_YOU: InteractionKind.THANK_YOU,
-    FollowUpReason.REFERENCE_HEADS_UP: InteractionKind.MESSAGE,
-}
+DONE_KIND = ANSWERING_KIND
 
 
 class NotifierUnavailable(Exception):

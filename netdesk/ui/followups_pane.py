@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.domain import ANSWERING_KIND, Direction, InteractionKind
 from netdesk.services.signals import Hub
 from netdesk.store import queries
-from netdesk.ui.dialogs.log_interaction import LogInteractionDialog
+from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
 from netdesk.ui.models.followups_model import UPCOMING_DAYS, FollowUpsModel
 from netdesk.ui.widgets import bold_font, plain_label
 
@@ -203,12 +204,20 @@ class FollowUpsPane(QWidget):
         fu = self.selected()
         if fu is None:
             return False
+        now = self._now()
         dialog = LogInteractionDialog(
             fu.contact_name,
-            self._now(),
+            now,
             self.window(),
             title="Done",
             prompt=f"{fu.sentence}\nWhat happened with {fu.contact_name}?",
+            initial=LoggedInteraction(
+                ANSWERING_KIND.get(fu.reason, InteractionKind.MESSAGE),
+                now,
+                "",
+                "",
+                Direction.OUTGOING,
+            ),
         )
         if dialog.exec() != LogInteractionDialog.DialogCode.Accepted:
             return False
