@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import peewee as pw
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -23,12 +24,11 @@ from netdesk.services.signals import Hub
 from netdesk.services.single_instance import SingleInstance
 from netdesk.store import db
 from netdesk.store.models import db as store_proxy
-from netdesk.ui.dialogs.recovery import install_error_hook, install_recovery, open_store_or_recover
-from netdesk.ui.import_flow import install_import
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
-from netdesk.ui.tray import wire_tray_services
 from netdesk.ui.widgets import resource_path
-from netdesk.ui.workflows import install_workflows
+
+# Import, workflows, recovery, the tray and its notifiers are imported and wired after the
+# window's first paint (`_after_first_paint`): nothing that can wait runs before it.
 
 log = logging.getLogger("netdesk.app")
 
@@ -46,13 +46,14 @@ class _FirstPaintQuit(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
-            QTimer.singleShot(0, lambda: self._finish(watched))
-        return False
+            self._finish(watched)
+        return False  # the paint itself goes ahead; the loop ends when it is done
 
     def _finish(self, window: QObject) -> None:
         # Save the layout as a close would, then exit() rather than quit(): quit() first asks
         # every window to close, and the close policy (no tray: "keep running?") would stop
-        # the smoke test with a question.
+        # the smoke test with a question. Asked during the paint event, exit() lets that
+        # paint finish and ends the loop before any work queued for after it.
         if isinstance(window, MainWindow):
             window.save_layout()
         self._app.exit(0)
@@ -89,7 +90,28 @@ def _make_app() -> QApplication:
 def _open_store_or_explain(where: paths.Paths, clock: Clock) -> pw.SqliteDatabase | None:
     """Open the store; a damaged one is moved aside and the newest backup offered, a newer
     one refused untouched; None (the user was told why) when there is no store to use."""
-    return open_store_or_recover(where, clock)
+    try:
+        return db.open_store(where.database, backup_dir=where.backups)
+    except db.StoreError:
+        # The recovery dialogs are imported only when needed: they try again and explain.
+        from netdesk.ui.dialogs.recovery import open_store_or_recover
+
+        return open_store_or_recover(where, clock)
+
+
+def _install_error_hook(log_file: Path | None) -> None:
+    """Uncaught errors go to the log and a plain message (recovery.install_error_hook); its
+    module is imported by the first error, not at start-up."""
+    previous = sys.excepthook
+
+    def first_error(*exc_info: Any) -> None:
+        from netdesk.ui.dialogs.recovery import install_error_hook
+
+        sys.excepthook = previous
+        install_error_hook(log_file)
+        sys.excepthook(*exc_info)
+
+    sys.excepthook = first_error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -112,7 +134,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         _fill_demo(where.data_dir, clock)
     log_file = logs.setup_logging(where.log_dir)
     app = _make_app()
-    install_error_hook(log_file)
+    _install_error_hook(log_file)
     # One NetDesk per data folder, decided before the store opens: a later launch hands over.
     guard = SingleInstance(where.data_dir, where.lock_file)
     if not guard.acquire():
@@ -121,6 +143,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
     database = _open_store_or_explain(where, clock)
     if database is None:
         return 1
+    restart: list[bool] = []
     try:
         hub = Hub()
         settings = Settings(where.settings_file)
@@ -131,44 +154,87 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         # ---------------------------------------------------------------------------------
 
         window = build_main_window(context)
+        files = [str(Path(f).resolve()) for f in args.files]
+        kept: list[object] = []  # the services wired after the first paint live as long
 
-        # --- wiring: tray, scheduler and notifier, import controller ---------------------
-        install_import(window, where.backups)
-        install_workflows(window)
-        install_recovery(window, where, background=args.background and not args.exit_after_launch)
-        chosen_dir = args.data_dir or os.environ.get(paths.ENV_DATA_DIR)
-        tray_services = wire_tray_services(  # noqa: F841 - kept alive for the session
-            app,
-            window,
-            hub,
-            clock,
-            settings,
-            guard,
-            where.data_dir if chosen_dir else None,
-            start=not args.exit_after_launch,
-            manage_autostart=demo is None,
-        )
-        # ---------------------------------------------------------------------------------
+        def end(again: bool) -> None:
+            """The deferred check found damage: end here (and start again into recovery)."""
+            restart.append(again)
+            window.save_layout()
+            app.exit(0)
+
+        def after_first_paint() -> None:
+            kept.append(_wire_services(app, window, where, args, guard, demo is not None, end))
+            if files:
+                hub.importRequested.emit(files)
 
         if args.exit_after_launch:
             window.installEventFilter(_FirstPaintQuit(app))
         if not args.background or args.exit_after_launch:
             window.show()
-        files = [str(Path(f).resolve()) for f in args.files]
-        if files:
-            _when_shown(window, lambda: hub.importRequested.emit(files))
+        _when_shown(window, after_first_paint)
         code = app.exec()
         log.info("exit %s", code)
-        return int(code)
     finally:
         guard.release()
         db.close_store(database)
         if store_proxy.obj is not None:
             db.close_store(store_proxy.obj)  # the store reopened by Restore from backup
+    if any(restart):
+        _start_again(args)
+    return int(code)
+
+
+def _start_again(args: argparse.Namespace) -> None:
+    """Start a new NetDesk on the same data folder (after the lock was released)."""
+    from PySide6.QtCore import QProcess
+
+    frozen = getattr(sys, "frozen", False)
+    program, arguments = sys.executable, ([] if frozen else ["-m", "netdesk"])
+    if args.data_dir:
+        arguments += ["--data-dir", str(args.data_dir)]
+    ok, _pid = QProcess.startDetached(program, arguments)
+    log.info("restarting into recovery: %s", "started" if ok else "could not start")
+
+
+def _wire_services(
+    app: QApplication,
+    window: MainWindow,
+    where: paths.Paths,
+    args: argparse.Namespace,
+    guard: SingleInstance,
+    demo: bool,
+    restart: Callable[[bool], None],
+) -> object:
+    """Import, workflows, recovery, the tray with its scheduler and notifiers, and the
+    deferred check of a large store: what app.run wires once the window is up."""
+    from netdesk.ui.dialogs.recovery import install_recovery
+    from netdesk.ui.import_flow import install_import
+    from netdesk.ui.store_check import check_store_later
+    from netdesk.ui.tray import wire_tray_services
+    from netdesk.ui.workflows import install_workflows
+
+    install_import(window, where.backups)
+    install_workflows(window)
+    # Called after the first paint: the daily backups start on the next turn of the loop.
+    install_recovery(window, where, background=True)
+    chosen_dir = args.data_dir or os.environ.get(paths.ENV_DATA_DIR)
+    services = wire_tray_services(
+        app,
+        window,
+        window.hub,
+        window.clock,
+        window.settings,
+        guard,
+        where.data_dir if chosen_dir else None,
+        start=not args.exit_after_launch,
+        manage_autostart=not demo,
+    )
+    return (services, check_store_later(window, where, restart))
 
 
 def _when_shown(window: MainWindow, call: Callable[[], None]) -> None:
-    """Run `call` once, when the window has painted (the import preview opens over it)."""
+    """Run `call` once, just after the window's first paint (at once in the background)."""
     if not window.isVisible():
         QTimer.singleShot(0, call)  # started in the background: nothing to wait for
         return
@@ -178,4 +244,4 @@ def _when_shown(window: MainWindow, call: Callable[[], None]) -> None:
         while pending:
             pending.pop()()
 
-    window.firstPainted.connect(once)
+    window.firstPainted.connect(lambda: QTimer.singleShot(0, once))
