@@ -722,29 +722,46 @@ def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) ->
 THANKS_WINDOW_DAYS = 90
 
 
+def help_owed(contact_ids: Sequence[int] | None, now: dt.datetime) -> dict[int, list[str]]:
+    """What each contact did (an interaction's `helped`, within THANKS_WINDOW_DAYS) with no
+    thank-you after it, oldest first and each once; contacts owed nothing are left out.
+    "After" goes by when things were logged, then by their dates: a thank-you is often
+    logged with an earlier date than the help it answers. None: every contact.
+    """
+    owed: dict[int, list[str]] = {}
+    since = iso(now - dt.timedelta(days=THANKS_WINDOW_DAYS))
+    batches: Iterable[Sequence[int] | None] = (
+        [None] if contact_ids is None else chunks(list(dict.fromkeys(contact_ids)))
+    )
+    for chunk in batches:
+        where, params = "", []
+        if chunk is not None:
+            where = f" AND i.contact_id IN ({','.join('?' * len(chunk))})"
+            params = list(chunk)
+        for cid, helped in db.execute_sql(
+            "SELECT i.contact_id, i.helped FROM interaction i WHERE i.helped != '' "
+            "AND i.kind != ? AND i.at >= ? AND NOT EXISTS (SELECT 1 FROM interaction t "
+            "WHERE t.contact_id = i.contact_id AND t.kind = ? "
+            "AND (t.created_at, t.at) >= (i.created_at, i.at))"
+            f"{where} ORDER BY i.contact_id, i.at",
+            [InteractionKind.THANK_YOU.value, since, InteractionKind.THANK_YOU.value, *params],
+        ):
+            items = owed.setdefault(cid, [])
+            if helped.strip() not in items:
+                items.append(helped.strip())
+    return owed
+
+
 def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None:
     """Playbook rule 4, gratitude: a contact whose help (an interaction's `helped`) has no
     thank-you after it gets a thank-you follow-up naming what they did; the thank-you,
-    once logged, closes it. "After" goes by when things were logged, then by their dates:
-    a thank-you is often logged with an earlier date than the help it answers.
+    once logged, closes it (see `help_owed` for what "after" means).
     """
     where, params = "", []
     if contact_ids is not None:
         where = f" AND i.contact_id IN ({','.join('?' * len(contact_ids))})"
         params = list(contact_ids)
-    since = iso(now - dt.timedelta(days=THANKS_WINDOW_DAYS))
-    owed: dict[int, list[str]] = {}
-    for cid, helped in db.execute_sql(
-        "SELECT i.contact_id, i.helped FROM interaction i WHERE i.helped != '' "
-        "AND i.kind != ? AND i.at >= ? AND NOT EXISTS (SELECT 1 FROM interaction t "
-        "WHERE t.contact_id = i.contact_id AND t.kind = ? "
-        "AND (t.created_at, t.at) >= (i.created_at, i.at))"
-        f"{where} ORDER BY i.contact_id, i.at",
-        [InteractionKind.THANK_YOU.value, since, InteractionKind.THANK_YOU.value, *params],
-    ):
-        items = owed.setdefault(cid, [])
-        if helped.strip() not in items:
-            items.append(helped.strip())
+    owed = help_owed(contact_ids, now)
     open_where = where.replace("i.contact_id", "f.contact_id")
     open_thanks: dict[int, tuple[int, str]] = {
         cid: (fid, note)

@@ -22,7 +22,13 @@ from netdesk.core.domain import (
     Tie,
 )
 from netdesk.core.playbook import first_name
-from netdesk.core.templates import DEFAULT_TEMPLATES, is_valid_email, status_phrase
+from netdesk.core.templates import (
+    DEFAULT_TEMPLATES,
+    GENERIC_HELP,
+    helped_phrase,
+    is_valid_email,
+    status_phrase,
+)
 from netdesk.core.wrapup import CHANNEL_NOTE, WrapUpContact
 from netdesk.store import queries
 from netdesk.store.models import (
@@ -409,6 +415,51 @@ def log_status_update(contact_id: int, text: str, now: dt.datetime) -> None:
         now,
         now,
         summary="No-ask status update" + (f": {first_line[:120]}" if first_line else ""),
+    )
+
+
+# --- a thank-you for help (rule 4) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ThankYouContact:
+    """Who a thank-you goes to, and what they did that is not thanked yet."""
+
+    contact_id: int
+    name: str
+    first_name: str
+    company: str
+    email: str  # the first valid address, "" when there is none
+    helped: tuple[str, ...]
+
+    def values(self, sender: str) -> dict[str, str]:
+        """The placeholders of the thank-you template for this person."""
+        return {
+            "first_name": self.first_name,
+            "company": self.company,
+            "helped": helped_phrase(self.helped) or GENERIC_HELP,
+            "my_name": sender,
+        }
+
+
+def help_to_thank(contact_id: int, now: dt.datetime) -> list[str]:
+    """What the contact did that no thank-you has answered yet (the thank-you follow-up's rule)."""
+    return queries.help_owed([contact_id], now).get(contact_id, [])
+
+
+def thank_you_contact(contact_id: int, now: dt.datetime) -> ThankYouContact | None:
+    contact = Contact.get_or_none(Contact.id == contact_id)
+    if contact is None:
+        return None
+    company = Company.get_or_none(Company.id == contact.company_id) if contact.company_id else None
+    emails = [e.strip() for e in queries.contact_emails(contact_id) if is_valid_email(e.strip())]
+    return ThankYouContact(
+        contact_id=contact_id,
+        name=contact.display_name,
+        first_name=(contact.given_name or "").strip() or first_name(contact.display_name),
+        company=company.name if company is not None else "",
+        email=emails[0] if emails else "",
+        helped=tuple(help_to_thank(contact_id, now)),
     )
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.core.domain import ANSWERING_KIND, Direction, InteractionKind
+from netdesk.core.domain import ANSWERING_KIND, Direction, FollowUpReason, InteractionKind
 from netdesk.services.signals import Hub
 from netdesk.store import queries
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
@@ -67,6 +67,7 @@ class FollowUpsPane(QWidget):
     """Reloads when the hub says follow-ups changed; acts through the store, then tells the hub."""
 
     contactActivated = Signal(int)
+    thankYouRequested = Signal(int)  # contact id: write them the thank-you (rule 4)
 
     def __init__(
         self, hub: Hub, now: Callable[[], dt.datetime], parent: QWidget | None = None
@@ -113,12 +114,24 @@ class FollowUpsPane(QWidget):
         for button in (self.done_button, self.snooze_button, self.dismiss_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # Its own row: the pane is narrow, and this one is for thank-you follow-ups only.
+        self.thank_button = QPushButton("Write &thank-you…")
+        self.thank_button.setObjectName("writeThankYou")
+        self.thank_button.setAccessibleName("Write the thank-you this follow-up asks for")
+        thank_row = QHBoxLayout()
+        thank_row.addWidget(self.thank_button)
+        thank_row.addStretch(1)
         layout.addLayout(buttons)
+        layout.addLayout(thank_row)
 
         self.done_action = QAction("Done…", self)
         self.done_action.setShortcut(QKeySequence(Qt.Key.Key_D))
         self.done_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.done_action.triggered.connect(self.done)
+        self.thank_action = QAction("Write thank-you…", self)
+        self.thank_action.setShortcut(QKeySequence(Qt.Key.Key_T))
+        self.thank_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.thank_action.triggered.connect(self.write_thank_you)
         self.snooze_menu = QMenu("Snooze", self)
         self.snooze_tomorrow = self.snooze_menu.addAction("Tomorrow 09:00")
         self.snooze_tomorrow.triggered.connect(lambda: self.snooze(tomorrow_morning(self._now())))
@@ -132,11 +145,13 @@ class FollowUpsPane(QWidget):
         self.dismiss_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.dismiss_action.triggered.connect(self.dismiss)
-        for action in (self.done_action, self.snooze_action, self.dismiss_action):
+        for action in (self.done_action, self.thank_action, self.snooze_action):
             self.view.addAction(action)
+        self.view.addAction(self.dismiss_action)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self.done_button.clicked.connect(self.done)
+        self.thank_button.clicked.connect(self.write_thank_you)
         self.dismiss_button.clicked.connect(self.dismiss)
         self.view.activated.connect(self._activated)
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
@@ -192,6 +207,13 @@ class FollowUpsPane(QWidget):
             widget.setEnabled(has)
         for action in (self.done_action, self.snooze_action, self.dismiss_action):
             action.setEnabled(has)
+        thanks = self.selected_is_thank_you()
+        self.thank_button.setEnabled(thanks)
+        self.thank_action.setEnabled(thanks)
+
+    def selected_is_thank_you(self) -> bool:
+        fu = self.selected()
+        return fu is not None and fu.reason is FollowUpReason.THANK_YOU
 
     def _activated(self, index: object) -> None:
         fu = self.selected()
@@ -232,6 +254,11 @@ class FollowUpsPane(QWidget):
         self._hub.timelineChanged.emit(fu.contact_id)
         self._hub.store_changed([fu.contact_id])
         return True
+
+    def write_thank_you(self) -> None:
+        fu = self.selected()
+        if fu is not None and fu.reason is FollowUpReason.THANK_YOU:
+            self.thankYouRequested.emit(fu.contact_id)
 
     def snooze(self, until: dt.datetime) -> None:
         fu = self.selected()

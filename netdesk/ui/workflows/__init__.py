@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from netdesk.ui.workflows.sort_network import SortDialog
     from netdesk.ui.workflows.status_update import StatusUpdateComposer
     from netdesk.ui.workflows.templates_editor import TemplatesDialog
+    from netdesk.ui.workflows.thank_you import ThankYouComposer
     from netdesk.ui.workflows.wrapup import OfferDialog, WrapUpDialog
 
 D = TypeVar("D", bound=QDialog)
@@ -52,6 +53,7 @@ class Workflows(QObject):
         self.hub.importApplied.connect(lambda _b: self.header.refresh())
         self.hub.importUndone.connect(lambda _b: self.header.refresh())
         self._build_menu()
+        self._build_thank_you()
         self.header.refresh()
 
     # --- the menu --------------------------------------------------------------------------
@@ -135,6 +137,23 @@ class Workflows(QObject):
         )
         self._add("templates", "Message &templates…", self.templates, tip="Edit message templates")
 
+    def _build_thank_you(self) -> None:
+        """Rule 4 acts on one contact: in the Contact menu, the list's context menu, and
+        the follow-ups pane (for a thank-you follow-up)."""
+        action = QAction("Write t&hank-you…", self.window)
+        action.setObjectName("action_thank_you")
+        tip = "Thank the selected contact, naming what they did"
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _=False: self.thank_you())
+        self.window.actions["thank_you"] = action
+        tie_menu = self.window.tie_menu.menuAction()
+        self.window.menus["contact"].insertAction(tie_menu, action)
+        self.window.contacts.view.insertAction(tie_menu, action)
+        self.window.contacts.selectionChanged.connect(lambda ids: action.setEnabled(len(ids) == 1))
+        action.setEnabled(len(self.window.contacts.selected_ids()) == 1)
+        self.window.follow_ups.thankYouRequested.connect(self.thank_you)
+
     # --- opening windows -------------------------------------------------------------------
 
     def _show(self, key: str, dialog: D) -> D:
@@ -178,6 +197,23 @@ class Workflows(QObject):
         dialog = StatusUpdateComposer(self.clock.now, self.mail, self.window)
         dialog.sent.connect(self._changed)
         return self._show("status_update", dialog)
+
+    def thank_you(self, contact_id: int = 0) -> ThankYouComposer | None:
+        """A thank-you to `contact_id` (default: the contact selected in the list)."""
+        from netdesk.store import workflows as wf
+        from netdesk.ui.workflows.thank_you import ThankYouComposer
+
+        contact_id = contact_id or self.window.contacts.current_id()
+        contact = wf.thank_you_contact(contact_id, self.clock.now()) if contact_id else None
+        if contact is None:
+            return None
+        dialog = ThankYouComposer(contact, self.clock.now, self.mail, self.window)
+        dialog.sent.connect(self._thanked)
+        return self._show("thank_you", dialog)
+
+    def _thanked(self, contact_id: int, outcome: str) -> None:
+        self._changed([contact_id])
+        self.window.statusBar().showMessage(outcome, 8000)
 
     def offer(self) -> OfferDialog:
         from netdesk.ui.workflows.wrapup import OfferDialog
