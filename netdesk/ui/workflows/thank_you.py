@@ -66,7 +66,7 @@ class ThankYouComposer(WorkflowDialog):
         self.contact = contact
         self._now = now
         self._mail = mail
-        self.resize(620, 560)
+        self.resize(600, 520)
         layout = QVBoxLayout(self)
 
         self.heading = plain_label(f"A thank-you to {contact.name}", wrap=True)
