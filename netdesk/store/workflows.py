@@ -623,9 +623,25 @@ class WrapUpState:
 
 
 def wrap_up_states() -> dict[int, WrapUpState]:
+    """Each wrap-up contact's state. Someone thanked another way (the thank-you composer,
+    Done in the follow-ups pane) counts as thanked: their wrap-up follow-up was closed.
+    """
+    closed = {
+        fid: resolved
+        for fid, resolved in run_sql(
+            db,
+            "SELECT f.id, f.resolved_at FROM follow_up f JOIN wrapup_step w "
+            "ON w.follow_up_id = f.id WHERE f.state = ?",
+            [FollowUpState.DONE.value],
+        )
+    }
     return {
         s.contact_id: WrapUpState(
-            s.contact_id, _when(s.thanked_at), s.channel, s.gift_note, s.follow_up_id
+            s.contact_id,
+            _when(s.thanked_at) or _when(closed.get(s.follow_up_id)),
+            s.channel,
+            s.gift_note,
+            s.follow_up_id,
         )
         for s in WrapUpStep.select()
     }

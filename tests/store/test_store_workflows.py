@@ -165,3 +165,15 @@ def test_glance_counts(store: pw.SqliteDatabase, now: dt.datetime) -> None:
     assert g.met_never_followed_up == 2 and g.never_contacted == 1
     assert [w.count for w in g.weeks][-2:] == [1, 1]
     assert g.overdue == len({f.contact_id for f in queries.follow_ups(now)}) > 0
+
+
+def test_thanked_another_way_counts_in_the_wrap_up(
+    store: pw.SqliteDatabase, now: dt.datetime
+) -> None:
+    queries.set_job_search(SearchState.SEARCHING, now, started_on=(now - 60 * DAY).date())
+    dana = _contact("Dana", now, company="Acme", touched_days=10, helped="the mock interview")
+    wf.start_wrap_up("Acme", now, joining=True, declined=[])
+    assert wf.wrap_up_states()[dana].thanked_at is None
+    later = now + DAY
+    queries.log_interaction(dana, InteractionKind.THANK_YOU, later, later, summary="Note")
+    assert wf.wrap_up_states()[dana].thanked_at == later
