@@ -161,12 +161,18 @@ class ContactsPane(QWidget):
     # --- loading ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        """The first query: the ordered ids of the current filter (row data comes lazily)."""
+        """The first query: the first ids of the current order and the count (row data and
+        the rest of the ids come later: `load_rest`, and as the view asks)."""
         self.model.sort(
             self.view.horizontalHeader().sortIndicatorSection(),
             self.view.horizontalHeader().sortIndicatorOrder(),
         )
+        self.model.load_first()
         self._update_empty_state()
+
+    def load_rest(self) -> None:
+        """After the first paint: the rest of the ordered ids, for search and selection."""
+        self.model.fetch_rest()
 
     def _update_empty_state(self) -> None:
         empty = self.model.rowCount() == 0 and not _store_has_contacts()

@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         if self._deferred_loaded:
             return
         self._deferred_loaded = True
+        self.contacts.load_rest()
         self.follow_ups.reload()
         self.timeline.show_contact(self.contacts.current_id())
 

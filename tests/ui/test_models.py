@@ -59,6 +59,48 @@ def test_contacts_model_sorts_in_sql_and_loads_rows_lazily(demo: int, now, monke
     assert len(model._cache) <= 100
 
 
+def test_contacts_model_reads_the_first_rows_first_then_the_rest(
+    qtbot, qtmodeltester, demo: int, now, monkeypatch
+) -> None:
+    monkeypatch.setattr(cm, "FIRST_ROWS", 10)
+    full = ContactsModel(lambda: now)
+    full.reload()
+    expected = full.contact_ids()
+    model = ContactsModel(lambda: now)
+    model.sort(cm.NAME)  # before the first load: remembered, nothing read
+    assert model.rowCount() == 0
+    model.load_first()
+    assert model.rowCount() == demo
+    assert len(model._ids) == 10  # only the first rows' ids, and the count
+    assert [model.contact_id(r) for r in range(10)] == expected[:10]
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.fetch_rest()
+    assert model.contact_ids() == expected
+    # A row past the first ones, asked for before the rest was read, reads it.
+    again = ContactsModel(lambda: now)
+    again.load_first()
+    assert again.index(demo - 1, cm.NAME).data() == full.index(demo - 1, cm.NAME).data()
+    qtmodeltester.check(again, force_py=True)
+
+
+def test_contacts_model_search_keeps_the_order_and_finds_rows(demo: int, now) -> None:
+    model = ContactsModel(lambda: now)
+    model.reload()
+    order = {cid: i for i, cid in enumerate(model.contact_ids())}
+    for text in ("a", "an", "ann", "zzzz", "e a"):  # many hits, few, none, two words
+        model.set_search(text)
+        found = set(queries.search_contact_ids(text))
+        shown = model.contact_ids()
+        assert set(shown) == found & set(order)
+        assert shown == sorted(shown, key=order.__getitem__)
+        for row, cid in enumerate(shown):
+            assert model.row_of(cid) == row
+        hidden = next(iter(set(order) - set(shown)), None)
+        if hidden is not None:
+            assert model.row_of(hidden) is None
+    assert model.row_of(10**6) is None
+
+
 def test_contacts_model_refreshes_only_changed_rows(qtbot, store, now) -> None:
     ids = [queries.create_contact({"display_name": n}, now).id for n in ("Ann", "Bob", "Cid")]
     model = ContactsModel(lambda: now)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -29,6 +31,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 PAGE = 200  # rows fetched per query when the view asks for one it has not seen
 CACHE_ROWS = 4_000  # rows kept; the least recently used page-worth goes first
+# Before the first paint only the first rows' ids are read (and the count); the rest of
+# the ordered list follows once the window is up (`fetch_rest`).
+FIRST_ROWS = 300
 
 # The ORDER BY of each column; the name (then id) breaks ties so the order is stable.
 _ORDER = {
@@ -97,15 +102,16 @@ def _tie(value: str) -> Tie:
 class ContactsModel(QAbstractTableModel):
     """Every unarchived contact matching the search and quick filter, in the chosen order.
 
-    Only the ordered ids are held (one SQL query per filter or sort change); a row's data
-    is read, a page at a time, when the view first asks for it.
+    Only the ordered ids are held, as a compact array (one SQL query per filter or sort
+    change); a row's data is read, a page at a time, when the view first asks for it.
     """
 
     def __init__(self, now: Callable[[], dt.datetime], parent: Any = None) -> None:
         super().__init__(parent)
         self._now = now
-        self._ids: list[int] = []
-        self._positions: dict[int, int] | None = None
+        self._ids: array[int] = array("q")
+        # While only the first rows are read (`load_first`): how many rows there are.
+        self._total: int | None = None
         self._cache: OrderedDict[int, ContactRow] = OrderedDict()
         self._search = ""
         self._quick = QuickFilter.ALL
@@ -114,7 +120,11 @@ class ContactsModel(QAbstractTableModel):
         self._loaded = False
         self._bold: QFont | None = None
         # The ordered ids of the quick filter and sort, kept until either or the store changes.
-        self._base: tuple[tuple[str, int, Qt.SortOrder], list[int]] | None = None
+        self._base: tuple[tuple[str, int, Qt.SortOrder], array[int]] | None = None
+        # Each base id's position in the base list, indexed by id (-1: not in it). The shown
+        # list is always the base list or a part of it in the same order, so this orders a
+        # search's hits and finds a row with a bisection, without a dict of every id.
+        self._rank: array[int] | None = None
 
     # --- the filter and the order ----------------------------------------------------------
 
@@ -151,14 +161,46 @@ class ContactsModel(QAbstractTableModel):
         if self._loaded and (column, order) == (self._sort_column, self._sort_order):
             return
         self._sort_column, self._sort_order = column, order
-        self.reload()
+        if self._loaded:  # before the first load, the order is only remembered
+            self.reload()
 
-    def _query_ids(self) -> list[int]:
+    def load_first(self) -> None:
+        """The first load, before the window paints: the first rows' ids and the count."""
+        if self._search:
+            self.reload()
+            return
+        sql, params = self._base_sql()
+        first = [r[0] for r in db.execute_sql(f"{sql} LIMIT {FIRST_ROWS + 1}", params)]
+        total = None
+        if len(first) > FIRST_ROWS:
+            del first[FIRST_ROWS:]
+            count_sql, count_params = self._base_sql(count=True)
+            total = int(db.execute_sql(count_sql, count_params).fetchone()[0])
+        else:
+            self._set_base(array("q", first))
+        self.beginResetModel()
+        self._ids = array("q", first)
+        self._total = total
+        self._loaded = True
+        self.endResetModel()
+
+    def fetch_rest(self) -> None:
+        """Read the rest of the ordered ids after `load_first` (no change the view sees)."""
+        if self._total is None:
+            return
+        ids = self._base_ids()
+        if len(ids) != self._total or ids[: len(self._ids)] != self._ids:
+            self._replace(ids)  # the store changed in between
+            return
+        self._ids = ids
+        self._total = None
+
+    def _query_ids(self) -> array[int]:
         """The ids to show: the ordered base list, narrowed by the search when there is one.
 
         The base list (quick filter and order, one SQL query) is kept between keystrokes;
-        a keystroke costs one full-text lookup and a pass over that list in Python, which
-        at 50,000 contacts is a few milliseconds where a combined query took tens.
+        a keystroke costs one full-text lookup, then either a pass over the base list (many
+        hits) or a sort of the hits by their place in it (few hits).
         """
         base = self._base_ids()
         if not self._search:
@@ -166,18 +208,44 @@ class ContactsModel(QAbstractTableModel):
         match = queries.fts_query(self._search)
         if not match:
             return base
-        found = {
+        found = [
             r[0]
             for r in db.execute_sql(
                 "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match]
             )
-        }
-        return [cid for cid in base if cid in found]
+        ]
+        if len(found) * 4 > len(base):
+            hits = set(found)
+            return array("q", [cid for cid in base if cid in hits])
+        rank = self._base_rank()
+        size = len(rank)
+        shown = [cid for cid in found if cid < size and rank[cid] >= 0]
+        shown.sort(key=rank.__getitem__)
+        return array("q", shown)
 
-    def _base_ids(self) -> list[int]:
+    def _base_rank(self) -> array[int]:
+        if self._rank is None:
+            base = self._base_ids()
+            rank = array("l", [-1]) * ((max(base) + 1) if base else 0)
+            for position, cid in enumerate(base):
+                rank[cid] = position
+            self._rank = rank
+        return self._rank
+
+    def _set_base(self, ids: array[int]) -> None:
+        self._base = ((self._quick, self._sort_column, self._sort_order), ids)
+        self._rank = None
+
+    def _base_ids(self) -> array[int]:
         key = (self._quick, self._sort_column, self._sort_order)
         if self._base is not None and self._base[0] == key:
             return self._base[1]
+        sql, params = self._base_sql()
+        ids = array("q", [r[0] for r in db.execute_sql(sql, params)])
+        self._set_base(ids)
+        return ids
+
+    def _base_sql(self, *, count: bool = False) -> tuple[str, list[Any]]:
         where = ["c.archived = 0"]
         params: list[Any] = []
         tie = QuickFilter.TIES.get(self._quick)
@@ -187,6 +255,8 @@ class ContactsModel(QAbstractTableModel):
         elif self._quick == QuickFilter.OVERDUE:
             where.append("c.next_due_at <= ?")
             params.append(queries.iso(self._now()))
+        if count:
+            return f"SELECT count(*) FROM contact c WHERE {' AND '.join(where)}", params
         direction = "DESC" if self._sort_order == Qt.SortOrder.DescendingOrder else "ASC"
         join = (
             "LEFT JOIN company co ON co.id = c.company_id " if self._sort_column == COMPANY else ""
@@ -195,22 +265,23 @@ class ContactsModel(QAbstractTableModel):
             f"SELECT c.id FROM contact c {join}WHERE {' AND '.join(where)} "
             f"ORDER BY {_ORDER[self._sort_column].format(dir=direction)}"
         )
-        ids = [r[0] for r in db.execute_sql(sql, params)]
-        self._base = (key, ids)
-        return ids
+        return sql, params
 
     def reload(self) -> None:
         """Run the id query again and reset the view (the pane keeps the selection)."""
-        ids = self._query_ids()
+        self._replace(self._query_ids())
+        self._loaded = True
+
+    def _replace(self, ids: array[int]) -> None:
         self.beginResetModel()
         self._ids = ids
-        self._positions = None
-        self._loaded = True
+        self._total = None
         self.endResetModel()
 
     def refresh(self, changed_ids: Sequence[int]) -> None:
         """After a store change: only the changed rows when the list itself is the same."""
         self._base = None
+        self._rank = None
         if not changed_ids:
             self._cache.clear()
             self.reload()
@@ -218,11 +289,8 @@ class ContactsModel(QAbstractTableModel):
         for cid in changed_ids:
             self._cache.pop(cid, None)
         ids = self._query_ids()
-        if ids != self._ids:
-            self.beginResetModel()
-            self._ids = ids
-            self._positions = None
-            self.endResetModel()
+        if self._total is not None or ids != self._ids:
+            self._replace(ids)
             return
         last = self.columnCount() - 1
         for cid in changed_ids:
@@ -233,15 +301,22 @@ class ContactsModel(QAbstractTableModel):
     # --- lookups ---------------------------------------------------------------------------
 
     def contact_ids(self) -> list[int]:
+        self.fetch_rest()
         return list(self._ids)
 
     def contact_id(self, row: int) -> int | None:
+        if row >= len(self._ids) and self._total is not None:
+            self.fetch_rest()
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, contact_id: int) -> int | None:
-        if self._positions is None:
-            self._positions = {cid: i for i, cid in enumerate(self._ids)}
-        return self._positions.get(contact_id)
+        """The row showing this contact: a bisection by place in the base list."""
+        self.fetch_rest()
+        rank = self._base_rank()
+        if not 0 <= contact_id < len(rank) or rank[contact_id] < 0:
+            return None
+        row = bisect.bisect_left(self._ids, rank[contact_id], key=rank.__getitem__)
+        return row if row < len(self._ids) and self._ids[row] == contact_id else None
 
     def contact_row(self, row: int) -> ContactRow | None:
         cid = self.contact_id(row)
@@ -281,7 +356,9 @@ class ContactsModel(QAbstractTableModel):
     # --- the Qt model ----------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        if parent.isValid():
+            return 0
+        return len(self._ids) if self._total is None else self._total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -304,7 +381,7 @@ class ContactsModel(QAbstractTableModel):
     # and read precomputed values.
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ROLES:
-            return self._ids[index.row()] if role == ID_ROLE and index.isValid() else None
+            return self.contact_id(index.row()) if role == ID_ROLE and index.isValid() else None
         if not index.isValid():
             return None
         contact = self.contact_row(index.row())
