@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
@@ -83,10 +83,11 @@ def _parse_moment(text: Any) -> dt.datetime | None:
 class Scheduler(QObject):
     """Arms one timer for the next thing that falls due; announces new follow-ups once."""
 
-    # Follow-ups that fell due and were never announced (announce them now).
-    due = Signal(list)  # list[DueFollowUp]
+    # Follow-ups that fell due and were never announced (announce them now). Both carry the
+    # store's DueList as it is (a `list` signal would copy it, reading every row).
+    due = Signal(object)  # Sequence[DueFollowUp]
     # The daily digest: every follow-up due now (announce one summary).
-    digestDue = Signal(list)  # list[DueFollowUp]
+    digestDue = Signal(object)  # Sequence[DueFollowUp]
     # How many follow-ups are due now, whenever that number changes.
     countChanged = Signal(int)
     # The wall clock moved apart from the monotonic one (sleep, resume, a changed clock).
@@ -231,10 +232,11 @@ class Scheduler(QObject):
             self.countChanged.emit(count)
 
     def _announce_new(self, now: dt.datetime) -> None:
-        fresh = [f for f in queries.follow_ups(now) if f.notified_at is None]
+        # The store finds the unannounced ones: thousands due need not be read to find none.
+        fresh = queries.follow_ups(now, unannounced=True)
         if not fresh:
             return
-        queries.mark_notified([f.follow_up_id for f in fresh], now)
+        queries.mark_notified(fresh.ids(), now)
         self.due.emit(fresh)
 
     def _digest_moment(self, day: dt.date) -> dt.datetime:
@@ -256,8 +258,9 @@ class Scheduler(QObject):
     def _give_digest(self, now: dt.datetime) -> None:
         """Once a day: everything due, in one notification; it also covers the new ones."""
         self.settings.set_value(LAST_DIGEST_KEY, now.isoformat())
-        everything: list[DueFollowUp] = queries.follow_ups(now)
-        fresh = [f.follow_up_id for f in everything if f.notified_at is None]
+        # A list read a page at a time: the notifier reads the few names it shows.
+        everything: Sequence[DueFollowUp] = queries.follow_ups(now)
+        fresh = queries.follow_ups(now, unannounced=True).ids()
         if fresh:
             queries.mark_notified(fresh, now)
         if everything:
