@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from netdesk.core.records import RECORD_FIELDS, ContactRecord, ImportProblem
 
 _PHONE_EXTENSION = re.compile(r"(?:;ext=|\s*(?:ext\.?|x|#)\s*\d+\s*$)", re.IGNORECASE)
 _NOT_DIGIT = re.compile(r"\D+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _COMPANY_SUFFIXES = frozenset(
     {
         "inc",
@@ -100,10 +102,25 @@ def normalize_linkedin(url: str) -> str:
     return "linkedin.com/" + "/".join(parts) if parts else "linkedin.com"
 
 
+class _Uncombined(dict[int, int | None]):
+    """A str.translate table that drops combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        if len(self) < 65536:
+            self[code] = kept
+        return kept
+
+
+_UNCOMBINED = _Uncombined()
+
+
 def _fold(s: str) -> str:
+    if s.isascii():
+        # Neither case folding nor NFKD does more than lowercase ASCII.
+        return " ".join(s.lower().split())
     decomposed = unicodedata.normalize("NFKD", s.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
+    return " ".join(decomposed.translate(_UNCOMBINED).split())
 
 
 def name_key(record: ContactRecord) -> str:
@@ -114,9 +131,11 @@ def name_key(record: ContactRecord) -> str:
     return _fold(name)
 
 
+@functools.lru_cache(maxsize=4096)
 def company_key(org: str) -> str:
     """Casefolded company name without punctuation or legal suffixes (Inc, LLC, GmbH...)."""
-    words = re.sub(r"[^\w\s]", " ", _fold(org)).split()
+    # Cached: an import or a network names the same few hundred companies again and again.
+    words = _PUNCTUATION.sub(" ", _fold(org)).split()
     while words and words[-1] in _COMPANY_SUFFIXES:
         words.pop()
     return " ".join(words)
@@ -207,18 +226,26 @@ Action = Literal["new", "update", "unchanged", "duplicate", "error"]
 
 @dataclass(slots=True)
 class KnownContacts:
-    """What the store already holds, indexed by normalized identifiers -> contact id."""
+    """What the store already holds, indexed by normalized identifiers -> contact id.
+
+    `records` may load lazily: `fetch`, when given, is called with the contact ids matching
+    is about to read from it, so that a store can load them in a few queries rather than
+    all of them up front. `by_name_company` may likewise be a mapping built on first use
+    (it is only needed for records that share no identifier with anyone).
+    """
 
     by_email: dict[str, int] = field(default_factory=dict)
     by_phone: dict[str, int] = field(default_factory=dict)
     by_linkedin: dict[str, int] = field(default_factory=dict)
-    by_name_company: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    by_name_company: Mapping[tuple[str, str], list[int]] = field(default_factory=dict)
     records: Mapping[int, ContactRecord] = field(default_factory=dict)
+    fetch: Callable[[list[int]], None] | None = None
 
     @classmethod
     def from_records(cls, records: Mapping[int, ContactRecord]) -> KnownContacts:
         """Index a mapping of contact id -> record (what the store would build)."""
         known = cls(records=records)
+        by_name_company: dict[tuple[str, str], list[int]] = {}
         for cid, rec in records.items():
             for e in rec.emails:
                 known.by_email.setdefault(normalize_email(e), cid)
@@ -229,7 +256,8 @@ class KnownContacts:
                 known.by_linkedin.setdefault(li, cid)
             if nk := name_key(rec):
                 key = (nk, company_key(rec.organization))
-                known.by_name_company.setdefault(key, []).append(cid)
+                by_name_company.setdefault(key, []).append(cid)
+        known.by_name_company = by_name_company
         return known
 
 
@@ -243,6 +271,9 @@ class PlanEntry:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     problem: ImportProblem | None = None
     candidates: list[int] = field(default_factory=list)
+    # The record's normalized identifiers when already known (a new record as read), so
+    # that applying the plan need not compute them again; None after the record changed.
+    keys: RecordKeys | None = None
 
 
 @dataclass(slots=True)
@@ -309,10 +340,26 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
-def _identifiers(rec: ContactRecord) -> tuple[list[str], list[str], str]:
-    emails = [n for e in rec.emails if (n := normalize_email(e))]
-    phones = [n for p in rec.phones if (n := normalize_phone(p))]
-    return emails, phones, normalize_linkedin(rec.linkedin_url)
+@dataclass(frozen=True, slots=True)
+class RecordKeys:
+    """A record's identifiers, normalized: one key per email and per phone, in their order."""
+
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    linkedin: str
+
+    @classmethod
+    def of(cls, rec: ContactRecord) -> RecordKeys:
+        return cls(
+            tuple(normalize_email(e) for e in rec.emails),
+            tuple(normalize_phone(p) for p in rec.phones),
+            normalize_linkedin(rec.linkedin_url) if rec.linkedin_url else "",
+        )
+
+
+# Records are matched in blocks, so that a store can load the known contacts of a whole
+# block at once (KnownContacts.fetch).
+_BLOCK = 512
 
 
 def plan_import(items: Iterable[ContactRecord | ImportProblem], known: KnownContacts) -> ImportPlan:
@@ -321,57 +368,98 @@ def plan_import(items: Iterable[ContactRecord | ImportProblem], known: KnownCont
     Same email, phone or LinkedIn profile -> the same person (update or unchanged). Same name at
     the same company without a shared identifier -> duplicate for the user to decide.
     """
-    plan = ImportPlan()
-    # Identifiers seen earlier in this import -> index of the plan entry that owns them.
-    own_email: dict[str, int] = {}
-    own_phone: dict[str, int] = {}
-    own_linkedin: dict[str, int] = {}
-    # Merged state of contacts already updated earlier in this import (by contact id).
-    touched: dict[int, int] = {}
-
+    planner = _Planner(known)
+    block: list[ContactRecord | ImportProblem] = []
     for item in items:
-        if isinstance(item, ImportProblem):
-            plan.entries.append(PlanEntry(action="error", problem=item))
-            continue
-        emails, phones, linkedin = _identifiers(item)
+        block.append(item)
+        if len(block) >= _BLOCK:
+            planner.add(block)
+            block = []
+    planner.add(block)
+    return planner.plan
 
-        contact_id: int | None = None
-        for e in emails:
-            if e in known.by_email:
-                contact_id = known.by_email[e]
-                break
-        if contact_id is None:
-            for p in phones:
-                if p in known.by_phone:
-                    contact_id = known.by_phone[p]
-                    break
-        if contact_id is None and linkedin and linkedin in known.by_linkedin:
-            contact_id = known.by_linkedin[linkedin]
 
-        if contact_id is not None and contact_id in touched:
+class _Planner:
+    """The state of one plan_import: the plan so far and this import's own identifiers."""
+
+    def __init__(self, known: KnownContacts) -> None:
+        self.known = known
+        self.plan = ImportPlan()
+        # Identifiers seen earlier in this import -> index of the plan entry that owns them.
+        self.own_email: dict[str, int] = {}
+        self.own_phone: dict[str, int] = {}
+        self.own_linkedin: dict[str, int] = {}
+        # Plan entry of each contact already updated earlier in this import (by contact id).
+        self.touched: dict[int, int] = {}
+
+    def _match(self, keys: RecordKeys) -> int | None:
+        """The known contact sharing an identifier: email first, then phone, then LinkedIn."""
+        known = self.known
+        by_email = known.by_email
+        for e in keys.emails:
+            if e and e in by_email:
+                return by_email[e]
+        by_phone = known.by_phone
+        for p in keys.phones:
+            if p and p in by_phone:
+                return by_phone[p]
+        li = keys.linkedin
+        if li and li in known.by_linkedin:
+            return known.by_linkedin[li]
+        return None
+
+    def add(self, block: list[ContactRecord | ImportProblem]) -> None:
+        known = self.known
+        matched: list[tuple[RecordKeys, int | None] | None] = []
+        for item in block:
+            if isinstance(item, ImportProblem):
+                matched.append(None)
+            else:
+                keys = RecordKeys.of(item)
+                matched.append((keys, self._match(keys)))
+        if known.fetch is not None:
+            wanted = {m[1] for m in matched if m is not None and m[1] is not None}
+            if wanted:
+                known.fetch(sorted(wanted))
+        for item, match in zip(block, matched, strict=True):
+            if match is None:
+                assert isinstance(item, ImportProblem)
+                self.plan.entries.append(PlanEntry(action="error", problem=item))
+            else:
+                assert isinstance(item, ContactRecord)
+                self._add_record(item, *match)
+
+    def _add_record(self, item: ContactRecord, keys: RecordKeys, contact_id: int | None) -> None:
+        entries = self.plan.entries
+        known = self.known
+        if contact_id is not None and contact_id in self.touched:
             # A second record in this file for a person already being updated: fold it in.
-            idx = touched[contact_id]
-            _fold_into(plan.entries[idx], item, known.records.get(contact_id))
-            continue
+            idx = self.touched[contact_id]
+            _fold_into(entries[idx], item, known.records.get(contact_id))
+            return
 
         earlier: int | None = None
         if contact_id is None:
-            for e in emails:
-                if e in own_email:
-                    earlier = own_email[e]
+            for e in keys.emails:
+                if e and e in self.own_email:
+                    earlier = self.own_email[e]
                     break
             if earlier is None:
-                for p in phones:
-                    if p in own_phone:
-                        earlier = own_phone[p]
+                for p in keys.phones:
+                    if p and p in self.own_phone:
+                        earlier = self.own_phone[p]
                         break
-            if earlier is None and linkedin and linkedin in own_linkedin:
-                earlier = own_linkedin[linkedin]
+            li = keys.linkedin
+            if earlier is None and li and li in self.own_linkedin:
+                earlier = self.own_linkedin[li]
         if earlier is not None:
-            entry = plan.entries[earlier]
-            _fold_into(entry, item, None)
-            idx = earlier
-        elif contact_id is not None:
+            _fold_into(entries[earlier], item, None)
+            record = entries[earlier].record
+            assert record is not None
+            # The entry may hold identifiers it never noted (records folded into an update).
+            self._own(earlier, record, RecordKeys.of(record))
+            return
+        if contact_id is not None:
             old = known.records.get(contact_id)
             if old is None:
                 entry = PlanEntry(action="update", record=item, contact_id=contact_id)
@@ -385,28 +473,43 @@ def plan_import(items: Iterable[ContactRecord | ImportProblem], known: KnownCont
                     contact_id=contact_id,
                     changes=changes,
                 )
-            plan.entries.append(entry)
-            idx = len(plan.entries) - 1
-            touched[contact_id] = idx
+            entries.append(entry)
+            idx = len(entries) - 1
+            self.touched[contact_id] = idx
         else:
             nk = name_key(item)
-            key = (nk, company_key(item.organization))
-            candidates = known.by_name_company.get(key, []) if nk else []
+            candidates = (
+                known.by_name_company.get((nk, company_key(item.organization)), []) if nk else []
+            )
             action: Action = "duplicate" if candidates else "new"
-            entry = PlanEntry(action=action, record=item, candidates=list(candidates))
-            plan.entries.append(entry)
-            idx = len(plan.entries) - 1
+            entries.append(
+                PlanEntry(action=action, record=item, candidates=list(candidates), keys=keys)
+            )
+            idx = len(entries) - 1
+        self._own(idx, item, keys)
 
-        record = plan.entries[idx].record
+    def _own(self, idx: int, item: ContactRecord, keys: RecordKeys) -> None:
+        """Note the identifiers entry idx holds after taking `item`, for later records.
+
+        The item's email and phone keys stand for the entry's: any others the entry has are
+        a known contact's, and those never reach these maps (a record sharing one matches the
+        known contact instead). Its LinkedIn key counts only when the entry took its profile
+        (a merge keeps the first).
+        """
+        for e in keys.emails:
+            if e:
+                self.own_email.setdefault(e, idx)
+        for p in keys.phones:
+            if p:
+                self.own_phone.setdefault(p, idx)
+        record = self.plan.entries[idx].record
         assert record is not None
-        e2, p2, l2 = _identifiers(record)
-        for e in e2:
-            own_email.setdefault(e, idx)
-        for p in p2:
-            own_phone.setdefault(p, idx)
-        if l2:
-            own_linkedin.setdefault(l2, idx)
-    return plan
+        if record.linkedin_url == item.linkedin_url:
+            li = keys.linkedin
+        else:
+            li = normalize_linkedin(record.linkedin_url)
+        if li:
+            self.own_linkedin.setdefault(li, idx)
 
 
 def _fold_into(entry: PlanEntry, item: ContactRecord, original: ContactRecord | None) -> None:
@@ -414,6 +517,7 @@ def _fold_into(entry: PlanEntry, item: ContactRecord, original: ContactRecord | 
     assert entry.record is not None
     merged, _ = merge_records(entry.record, item)
     entry.record = merged
+    entry.keys = None
     if original is not None and entry.action in ("update", "unchanged"):
         _, changes = merge_records(original, merged)
         entry.changes = changes
