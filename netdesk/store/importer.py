@@ -14,17 +14,19 @@ from netdesk.core.domain import Direction, InteractionKind
 from netdesk.core.matching import (
     ImportPlan,
     KnownContacts,
+    RecordKeys,
     company_key,
     merge_records,
-    normalize_email,
+    name_key,
     normalize_linkedin,
-    normalize_phone,
     plan_import,
 )
 from netdesk.core.records import ContactRecord, ImportProblem
 from netdesk.store import queries
-from netdesk.store.models import Contact, ImportBatch, Interaction, db
+from netdesk.store.models import Company, Contact, ImportBatch, Interaction, db
 from netdesk.store.sql import dict_rows, raw_connection
+
+_NO_EXTRA: Mapping[str, Any] = {}
 
 # Matching only needs to know that a contact has a photo; loading every photo of a large
 # network to find that out would cost hundreds of megabytes.
@@ -51,8 +53,90 @@ def plan_files(paths: Sequence[Path]) -> ImportPlan:
 
 
 def known_contacts() -> KnownContacts:
-    """Everything matching needs about the store, read in a few bulk queries."""
-    return KnownContacts.from_records(all_records())
+    """Everything matching needs about the store, read in a few bulk queries.
+
+    The identifier maps come from the key columns (every write path fills them with the
+    matching normalizers); the lowest contact id wins a shared key, as in
+    KnownContacts.from_records. Full records are read only for the contacts a file
+    matches, and the name-and-company map only when a record matches nobody.
+    """
+    conn = raw_connection(db)
+    records = _StoredRecords()
+    return KnownContacts(
+        by_email=dict(conn.execute("SELECT key, min(contact_id) FROM contact_email GROUP BY key")),
+        by_phone=dict(
+            conn.execute(
+                "SELECT key, min(contact_id) FROM contact_phone WHERE key != '' GROUP BY key"
+            )
+        ),
+        by_linkedin=dict(
+            conn.execute(
+                "SELECT linkedin_key, min(id) FROM contact WHERE linkedin_key != '' "
+                "GROUP BY linkedin_key"
+            )
+        ),
+        by_name_company=_NamesAtCompanies(),
+        records=records,
+        fetch=records.prefetch,
+    )
+
+
+class _StoredRecords(Mapping[int, ContactRecord]):
+    """Contacts as records by id, read from the store on first use (see all_records)."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[int, ContactRecord | None] = {}
+
+    def prefetch(self, contact_ids: Sequence[int]) -> None:
+        missing = [cid for cid in contact_ids if cid not in self._loaded]
+        for chunk in queries.chunks(missing):
+            found = all_records(chunk)
+            for cid in chunk:
+                self._loaded[cid] = found.get(cid)
+
+    def __getitem__(self, contact_id: int) -> ContactRecord:
+        if contact_id not in self._loaded:
+            self.prefetch([contact_id])
+        record = self._loaded[contact_id]
+        if record is None:
+            raise KeyError(contact_id)
+        return record
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(row[0]) for row in db.execute_sql("SELECT id FROM contact ORDER BY id"))
+
+    def __len__(self) -> int:
+        return int(db.execute_sql("SELECT count(*) FROM contact").fetchone()[0])
+
+
+class _NamesAtCompanies(Mapping[tuple[str, str], list[int]]):
+    """(name key, company key) -> contact ids, in id order; built from the store on first use."""
+
+    def __init__(self) -> None:
+        self._map: dict[tuple[str, str], list[int]] | None = None
+
+    def _built(self) -> dict[tuple[str, str], list[int]]:
+        if self._map is None:
+            built: dict[tuple[str, str], list[int]] = {}
+            probe = ContactRecord()
+            for cid, name, given, family, org in db.execute_sql(
+                "SELECT c.id, c.display_name, c.given_name, c.family_name, coalesce(co.name, '') "
+                "FROM contact c LEFT JOIN company co ON co.id = c.company_id ORDER BY c.id"
+            ):
+                probe.display_name, probe.given_name, probe.family_name = name, given, family
+                if nk := name_key(probe):
+                    built.setdefault((nk, company_key(org)), []).append(cid)
+            self._map = built
+        return self._map
+
+    def __getitem__(self, key: tuple[str, str]) -> list[int]:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
 
 
 def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRecord]:
@@ -157,14 +241,55 @@ class _Companies:
     """Company ids by name for one import, so each company is looked up (or made) once."""
 
     def __init__(self) -> None:
-        self._ids: dict[str, int | None] = {}
+        self._by_name: dict[str, int | None] = {}  # by the name as written
+        self._by_key: dict[str, int] = {}
+
+    @staticmethod
+    def _key(stripped: str) -> str:
+        return company_key(stripped) or stripped.casefold()  # as queries.company_for_name
+
+    def resolve(self, names: Iterable[str]) -> None:
+        """Look up, or make, the companies of many names in a few statements.
+
+        A new company is named as the first name that asked for it was written.
+        """
+        first: dict[str, str] = {}  # company key -> first name written for it
+        for name in dict.fromkeys(names):
+            stripped = name.strip()
+            if name in self._by_name or not stripped:
+                continue
+            key = self._key(stripped)
+            if key not in self._by_key:
+                first.setdefault(key, stripped)
+        if not first:
+            return
+        keys = list(first)
+        self._lookup(keys)
+        new = [{"name": first[k], "key": k} for k in keys if k not in self._by_key]
+        for start in range(0, len(new), 200):
+            Company.insert_many(new[start : start + 200]).execute()
+        self._lookup([row["key"] for row in new])
+
+    def _lookup(self, keys: Sequence[str]) -> None:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self._by_key.update(
+                db.execute_sql(f"SELECT key, id FROM company WHERE key IN ({marks})", list(chunk))
+            )
 
     def id_for(self, name: str) -> int | None:
-        key = company_key(name) or name.strip().casefold()
-        if key not in self._ids:
-            company = queries.company_for_name(name)
-            self._ids[key] = company.id if company else None
-        return self._ids[key]
+        if name in self._by_name:
+            return self._by_name[name]
+        stripped = name.strip()
+        company_id = None
+        if stripped:
+            key = self._key(stripped)
+            if key not in self._by_key:
+                self.resolve([name])
+            company_id = self._by_key.get(key)
+        self._by_name[name] = company_id
+        return company_id
 
 
 _CONTACT_COLUMNS = (
@@ -177,16 +302,20 @@ _CONTACT_COLUMNS = (
 
 
 def insert_contacts(
-    records: Iterable[tuple[ContactRecord, Mapping[str, Any]]],
+    records: Sequence[tuple[ContactRecord, Mapping[str, Any]]],
     now: dt.datetime,
     batch_id: int | None,
+    keys: Sequence[RecordKeys | None] | None = None,
 ) -> list[int]:
     """Insert many new contacts fast (inside the caller's transaction); returns their ids.
 
-    Each item is a record and extra contact columns (tie, how_known...). The ids are given
-    explicitly, which is safe because the caller holds the write transaction.
+    Each item is a record and extra contact columns (tie, how_known...). `keys`, when given,
+    holds each record's normalized identifiers as matching computed them (None: compute).
+    The ids are given explicitly, which is safe because the caller holds the write
+    transaction.
     """
     companies = _Companies()
+    companies.resolve(record.organization for record, _ in records)
     conn = raw_connection(db)
     next_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0]) + 1
     contact_rows: list[tuple[Any, ...]] = []
@@ -195,15 +324,37 @@ def insert_contacts(
     interaction_rows: list[tuple[Any, ...]] = []
     ids: list[int] = []
     stamp = queries.iso(now)
-    for record, extra in records:
+    id_for = companies.id_for
+    for index, (record, extra) in enumerate(records):
         cid = next_id
         next_id += 1
         ids.append(cid)
-        values = _contact_values(record, companies.id_for(record.organization))
+        known = keys[index] if keys is not None else None
+        if (
+            known is None
+            or len(known.emails) != len(record.emails)
+            or len(known.phones) != len(record.phones)
+        ):
+            known = RecordKeys.of(record)
         contact_rows.append(
             (
                 cid,
-                *(values[k] for k in list(values)[:16]),
+                record.display_name,
+                record.given_name,
+                record.family_name,
+                record.middle_name,
+                record.prefix,
+                record.suffix,
+                record.nickname,
+                id_for(record.organization),
+                record.title,
+                record.notes,
+                record.linkedin_url,
+                known.linkedin,
+                "\n".join(record.urls),
+                record.birthday,
+                ", ".join(record.tags),
+                record.uid,
                 record.photo,
                 record.photo_mime,
                 extra.get("how_known", ""),
@@ -219,18 +370,18 @@ def insert_contacts(
                 "",
             )
         )
-        seen: set[str] = set()
-        for position, email in enumerate(record.emails):
-            key = normalize_email(email)
-            if key and key not in seen:
-                seen.add(key)
-                email_rows.append((cid, email, key, position))
-        seen = set()
-        for position, phone in enumerate(record.phones):
-            key = normalize_phone(phone)
-            if phone.strip() and key not in seen:
-                seen.add(key)
-                phone_rows.append((cid, phone, key, position))
+        if record.emails:
+            seen: set[str] = set()
+            for position, (email, key) in enumerate(zip(record.emails, known.emails, strict=True)):
+                if key and key not in seen:
+                    seen.add(key)
+                    email_rows.append((cid, email, key, position))
+        if record.phones:
+            seen = set()
+            for position, (phone, key) in enumerate(zip(record.phones, known.phones, strict=True)):
+                if phone.strip() and key not in seen:
+                    seen.add(key)
+                    phone_rows.append((cid, phone, key, position))
         if record.connected_on is not None:
             at = dt.datetime.combine(record.connected_on, dt.time(12, 0))
             interaction_rows.append(
@@ -303,33 +454,42 @@ def apply_plan(
     with db.atomic():
         batch = ImportBatch.create(created_at=now, sources="\n".join(sources))
         new_records: list[tuple[ContactRecord, Mapping[str, Any]]] = []
+        new_keys: list[RecordKeys | None] = []
         updates: list[tuple[int, ContactRecord]] = []
         skipped = 0
         for index, entry in enumerate(plan.entries):
             if entry.record is None or entry.action in ("error", "unchanged"):
                 continue
             if entry.action == "new":
-                new_records.append((entry.record, {}))
+                new_records.append((entry.record, _NO_EXTRA))
+                new_keys.append(entry.keys)
             elif entry.action == "update" and entry.contact_id is not None:
                 updates.append((entry.contact_id, entry.record))
             elif entry.action == "duplicate":
                 if index in decisions.skip:
                     skipped += 1
                 elif index in decisions.keep_both or not entry.candidates:
-                    new_records.append((entry.record, {}))
+                    new_records.append((entry.record, _NO_EXTRA))
+                    new_keys.append(entry.keys)
                 else:
                     target = decisions.merge_into.get(index, entry.candidates[0])
                     updates.append((target, entry.record))
-        added_ids = insert_contacts(new_records, now, batch.id)
+        added_ids = insert_contacts(new_records, now, batch.id, new_keys)
         undo: list[dict[str, Any]] = []
         updated_ids = _apply_updates(updates, now, batch.id, undo)
         batch.added = len(added_ids)
         batch.updated = len(updated_ids)
         batch.undo_data = json.dumps(undo)
         batch.save()
-        touched = added_ids + updated_ids
-        queries.refresh_touch_summary(touched)
-        queries.recompute_follow_ups(touched, now)
+        # A new contact's timeline summary is already right (empty) unless the file gave it
+        # a first interaction (LinkedIn's "Connected On").
+        with_timeline = [
+            cid
+            for cid, (record, _) in zip(added_ids, new_records, strict=True)
+            if record.connected_on is not None
+        ]
+        queries.refresh_touch_summary(with_timeline + updated_ids)
+        queries.recompute_follow_ups(added_ids + updated_ids, now)
     return ImportResult(batch.id, len(added_ids), len(updated_ids), skipped)
 
 
