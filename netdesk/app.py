@@ -24,6 +24,7 @@ from netdesk.services.signals import Hub
 from netdesk.services.single_instance import SingleInstance
 from netdesk.store import db
 from netdesk.store.models import db as store_proxy
+from netdesk.ui.file_open import FileOpenFilter
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
 from netdesk.ui.widgets import resource_path
 
@@ -154,6 +155,9 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         # ---------------------------------------------------------------------------------
 
         window = build_main_window(context)
+        # macOS: a file opened from the Finder arrives as an event, held until import is wired.
+        file_opened = FileOpenFilter(hub, app)
+        app.installEventFilter(file_opened)
         files = [str(Path(f).resolve()) for f in args.files]
         kept: list[object] = []  # the services wired after the first paint live as long
 
@@ -167,6 +171,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
             kept.append(_wire_services(app, window, where, args, guard, demo is not None, end))
             if files:
                 hub.importRequested.emit(files)
+            file_opened.release()
 
         if args.exit_after_launch:
             window.installEventFilter(_FirstPaintQuit(app))
