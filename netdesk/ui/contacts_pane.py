@@ -186,6 +186,9 @@ class ContactsPane(QWidget):
 
     def _apply_search(self) -> None:
         self.model.set_search(self.search_field.text())
+        # Lay the list out now rather than on a later turn of the loop: the list then paints
+        # once for the keystroke, not once before and once after its layout.
+        self.view.executeDelayedItemsLayout()
 
     def set_quick_filter(self, name: str) -> None:
         self.filter_buttons[name].setChecked(True)
