@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from netdesk.core.records import RECORD_FIELDS, ContactRecord, ImportProblem
 
@@ -64,9 +64,11 @@ def normalize_phone(s: str) -> str:
     s = s.strip()
     if s[:4].lower() == "tel:":
         s = s[4:]
-    m = _PHONE_EXTENSION.search(s)
-    if m:
-        s = s[: m.start()]
+    # Every form of extension has an x (ext, ;ext=, x) or a #: most numbers skip the search.
+    if "x" in s or "X" in s or "#" in s:
+        m = _PHONE_EXTENSION.search(s)
+        if m:
+            s = s[: m.start()]
     plus = s.lstrip().startswith("+")
     digits = _NOT_DIGIT.sub("", s)
     if not digits:
@@ -91,9 +93,13 @@ def is_linkedin_url(url: str) -> bool:
 
 def normalize_linkedin(url: str) -> str:
     """`https://www.LinkedIn.com/in/Ada/?x=1` -> `linkedin.com/in/ada`; "" when not LinkedIn."""
-    if not is_linkedin_url(url):
+    u = url.strip().lower()
+    # The host test of is_linkedin_url, on the string already lowered.
+    rest = u[8:] if u.startswith("https://") else u[7:] if u.startswith("http://") else u
+    host = rest.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
+    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
         return ""
-    u = url.strip().lower().split("://", 1)[-1]
+    u = u.split("://", 1)[-1]
     u = u.split("?", 1)[0].split("#", 1)[0].rstrip("/")
     path = u.split("/", 1)[1] if "/" in u else ""
     parts = [p for p in path.split("/") if p]
@@ -340,8 +346,7 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
-@dataclass(frozen=True, slots=True)
-class RecordKeys:
+class RecordKeys(NamedTuple):
     """A record's identifiers, normalized: one key per email and per phone, in their order."""
 
     emails: tuple[str, ...]
@@ -350,10 +355,11 @@ class RecordKeys:
 
     @classmethod
     def of(cls, rec: ContactRecord) -> RecordKeys:
+        url = rec.linkedin_url
         return cls(
-            tuple(normalize_email(e) for e in rec.emails),
-            tuple(normalize_phone(p) for p in rec.phones),
-            normalize_linkedin(rec.linkedin_url) if rec.linkedin_url else "",
+            tuple([normalize_email(e) for e in rec.emails]),
+            tuple([normalize_phone(p) for p in rec.phones]),
+            normalize_linkedin(url) if url else "",
         )
 
 
@@ -477,10 +483,10 @@ class _Planner:
             idx = len(entries) - 1
             self.touched[contact_id] = idx
         else:
-            nk = name_key(item)
-            candidates = (
-                known.by_name_company.get((nk, company_key(item.organization)), []) if nk else []
-            )
+            by_name_company = known.by_name_company
+            # Folding names costs: an empty map (a first import) needs none of it.
+            nk = name_key(item) if by_name_company else ""
+            candidates = by_name_company.get((nk, company_key(item.organization)), []) if nk else []
             action: Action = "duplicate" if candidates else "new"
             entries.append(
                 PlanEntry(action=action, record=item, candidates=list(candidates), keys=keys)

@@ -41,6 +41,7 @@ _NO_PARAMS: dict[str, list[str]] = {}
 # A backslash and the character it escapes (a lone backslash at the end stays as it is).
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_PROPERTY = re.compile(r"^([^:;\n]*)(;[^:\n]*)?:(.*)$", re.MULTILINE)
 _FOLD_OR_BLANK = (" ", "\t", "\n")
 # Property names as written (`item1.tel`) -> canonical (`TEL`), for the plain-card path.
 _NAMES: dict[str, str] = {}
@@ -465,35 +466,30 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
     # otherwise or it holds bytes that were not UTF-8 (surrogates).
     raw_bytes = reader.raw_bytes
     odd_bytes = raw_bytes and not text.isascii() and _SURROGATE.search(text) is not None
+    # One match per line with a colon: (name with its group, ";parameters" or "", value).
+    # A quote before the first colon may hide a colon of the head: the line reader's case.
+    quoted = '"' in text
+    props = _PROPERTY.findall(text)
+    if len(props) != text.count("\n"):
+        return None  # a line that is not a property
     card = _Card(reader.source, reader.lineno + 1)
     names = _NAMES
-    for logical in text.split("\n"):
-        colon = logical.find(":")
-        if colon < 0:
-            if logical:
-                return None
-            continue  # the empty piece after the last line end
-        head = logical[:colon]
-        if '"' in head:
-            split = _split_head(logical)
-            if split is None:
-                return None
-            head, value = split
-        else:
-            value = logical[colon + 1 :]
-        semi = head.find(";")
-        raw_name = head if semi < 0 else head[:semi]
+    setters = _SETTERS
+    for raw_name, params, value in props:
         name = names.get(raw_name)
         if name is None:
             name = _canonical_name(raw_name)
             if len(names) < 512:
                 names[raw_name] = name
-        setter = _SETTERS.get(name)
+        setter = setters.get(name)
         if setter is None:
             if name in _WANTED:
                 return None  # BEGIN, END or PHOTO: the line reader's business
             continue
-        if semi >= 0:
+        if quoted and ('"' in raw_name or '"' in params):
+            return None
+        if params:
+            head = raw_name + params
             if _encoding_of(head.upper()):
                 return None
             if raw_bytes and not value.isascii():
@@ -559,14 +555,21 @@ def _set_fn(card: _Card, value: str) -> None:
         card.rec.display_name = _unescape(value).strip()
 
 
+def _parts(value: str) -> list[str]:
+    """The `;`-separated parts of a structured value, unescaped and stripped."""
+    if "\\" not in value:
+        return [p.strip() for p in value.split(";")]
+    return [_unescape(p).strip() for p in _split_unescaped(value, ";")]
+
+
 def _set_n(card: _Card, value: str) -> None:
     if card.n_parts is None:
-        card.n_parts = [_unescape(p).strip() for p in _split_unescaped(value, ";")]
+        card.n_parts = _parts(value)
 
 
 def _set_org(card: _Card, value: str) -> None:
     if card.org_parts is None or not any(card.org_parts):
-        card.org_parts = [_unescape(p).strip() for p in _split_unescaped(value, ";")]
+        card.org_parts = _parts(value)
 
 
 def _set_title(card: _Card, value: str) -> None:

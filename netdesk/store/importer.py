@@ -37,7 +37,7 @@ def read_files(paths: Sequence[Path]) -> Iterator[ContactRecord | ImportProblem]
     """Every record and problem in the files, in order, tidied for the store."""
     for path in paths:
         for item in read_contact_file(path):
-            if isinstance(item, ContactRecord):
+            if isinstance(item, ContactRecord) and item.tags:
                 # Tags are stored comma-separated, so a tag never holds a comma itself.
                 item.tags = list(
                     dict.fromkeys(
