@@ -156,8 +156,11 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
 
         window = build_main_window(context)
         # macOS: a file opened from the Finder arrives as an event, held until import is wired.
+        # Only there: a Python filter on the application sees every event of every widget,
+        # which costs some 20 ms before the first paint.
         file_opened = FileOpenFilter(hub, app)
-        app.installEventFilter(file_opened)
+        if sys.platform == "darwin":
+            app.installEventFilter(file_opened)
         files = [str(Path(f).resolve()) for f in args.files]
         kept: list[object] = []  # the services wired after the first paint live as long
 
