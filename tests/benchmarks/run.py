@@ -89,6 +89,9 @@ def env() -> dict[str, str]:
     out = dict(os.environ)
     out["QT_QPA_PLATFORM"] = "offscreen"
     out.pop("NETDESK_DATA_DIR", None)
+    # Measure NetDesk as installed: pip compiles bytecode at install time, so start-up
+    # never pays for compiling our modules. (Some shells set this to keep trees clean.)
+    out.pop("PYTHONDONTWRITEBYTECODE", None)
     return out
 
 
