@@ -325,18 +325,27 @@ def insert_contacts(
     ids: list[int] = []
     stamp = queries.iso(now)
     id_for = companies.id_for
+    add_contact = contact_rows.append
+    # The columns after the photo: from the extras, then the bookkeeping of a new contact.
+    plain_tail = ("", "unsorted", 0, 0, 0, stamp, stamp, batch_id, 0, "", "")
     for index, (record, extra) in enumerate(records):
         cid = next_id
         next_id += 1
         ids.append(cid)
+        emails, phones = record.emails, record.phones
         known = keys[index] if keys is not None else None
-        if (
-            known is None
-            or len(known.emails) != len(record.emails)
-            or len(known.phones) != len(record.phones)
-        ):
+        if known is None or len(known.emails) != len(emails) or len(known.phones) != len(phones):
             known = RecordKeys.of(record)
-        contact_rows.append(
+        tail = plain_tail
+        if extra:
+            tail = (
+                extra.get("how_known", ""),
+                extra.get("tie", "unsorted"),
+                int(bool(extra.get("reference_consent", False))),
+                int(bool(extra.get("above_and_beyond", False))),
+                *plain_tail[4:],
+            )
+        add_contact(
             (
                 cid,
                 record.display_name,
@@ -357,28 +366,24 @@ def insert_contacts(
                 record.uid,
                 record.photo,
                 record.photo_mime,
-                extra.get("how_known", ""),
-                extra.get("tie", "unsorted"),
-                int(bool(extra.get("reference_consent", False))),
-                int(bool(extra.get("above_and_beyond", False))),
-                0,
-                stamp,
-                stamp,
-                batch_id,
-                0,
-                "",
-                "",
+                *tail,
             )
         )
-        if record.emails:
+        if len(emails) == 1:
+            if key := known.emails[0]:
+                email_rows.append((cid, emails[0], key, 0))
+        elif emails:
             seen: set[str] = set()
-            for position, (email, key) in enumerate(zip(record.emails, known.emails, strict=True)):
+            for position, (email, key) in enumerate(zip(emails, known.emails, strict=True)):
                 if key and key not in seen:
                     seen.add(key)
                     email_rows.append((cid, email, key, position))
-        if record.phones:
+        if len(phones) == 1:
+            if phones[0].strip():
+                phone_rows.append((cid, phones[0], known.phones[0], 0))
+        elif phones:
             seen = set()
-            for position, (phone, key) in enumerate(zip(record.phones, known.phones, strict=True)):
+            for position, (phone, key) in enumerate(zip(phones, known.phones, strict=True)):
                 if phone.strip() and key not in seen:
                     seen.add(key)
                     phone_rows.append((cid, phone, key, position))
