@@ -17,6 +17,7 @@ from netdesk.core.contact_files import read_contact_file
 from netdesk.core.records import ContactRecord, ImportProblem
 from netdesk.core.vcard import read_vcards
 
+Item = ContactRecord | ImportProblem
 CORPUS = Path(
     os.environ.get("NETDESK_CORPUS") or Path(__file__).resolve().parents[3] / "shared/corpus/public"
 )
@@ -67,7 +68,7 @@ LINES = [
 ENDINGS = ["\n", "\r\n", "\r\r\n"]
 
 
-def both(text: str, **kw: object) -> tuple[list[object], list[object]]:
+def both(text: str, **kw: object) -> tuple[list[Item], list[Item]]:
     fast = list(read_vcards(io.StringIO(text), "t.vcf", **kw))  # type: ignore[arg-type]
     slow = list(read_vcards(io.StringIO(text), "t.vcf", fast=False, **kw))  # type: ignore[arg-type]
     return fast, slow
