@@ -63,7 +63,7 @@ class Company(BaseModel):
 
 
 class Contact(BaseModel):
-    display_name = pw.CharField(index=True)
+    display_name = pw.CharField()
     given_name = pw.CharField(default="")
     family_name = pw.CharField(default="")
     middle_name = pw.CharField(default="")
@@ -88,7 +88,7 @@ class Contact(BaseModel):
     birthday = pw.CharField(default="")  # YYYY-MM-DD or --MM-DD
     tags = pw.TextField(default="")  # comma-separated
     uid = pw.CharField(default="")
-    archived = pw.BooleanField(default=False, index=True)
+    archived = pw.BooleanField(default=False)
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
     import_batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
