@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import TextIO
 
 import peewee as pw
 
 from netdesk import paths as paths_mod
 from netdesk.logs import LOG_NAME, setup_logging
-from netdesk.store import backup, db, importer, queries, recovery
-from netdesk.store.models import Company, Contact, FollowUp, Interaction
+from netdesk.store import backup, db, export, importer, queries, recovery
+from netdesk.store.models import Contact
 
 log = logging.getLogger("netdesk.commands")
 
@@ -88,22 +86,13 @@ def _store(where: paths_mod.Paths) -> Iterator[pw.SqliteDatabase]:
 
 
 @contextlib.contextmanager
-def _output(target: str | None, *, binary: bool = False) -> Iterator[IO[Any]]:
-    """A file written whole or not at all (via a temporary beside it), or stdout."""
+def _output(target: str | None) -> Iterator[TextIO]:
+    """The file to write, whole or not at all; or stdout."""
     if not target or target == "-":
         yield sys.stdout
         return
-    path = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with export.atomic_text_file(Path(target).resolve()) as out:
+        yield out
 
 
 # --- import -----------------------------------------------------------------------------
@@ -186,92 +175,12 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
 
 
 def _export(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    fmt = args.format
+    if fmt == "vcard":
+        fmt = "vcard3" if args.vcard_version == "3.0" else "vcard4"
     with _store(where), _output(args.output) as out:
-        if args.format == "json":
-            write_json(out)
-        else:
-            records = (
-                queries.contact_record(c)
-                for c in Contact.select()
-                .where(Contact.archived == False)  # noqa: E712
-                .order_by(Contact.display_name)
-                .iterator()
-            )
-            if args.format == "vcard":
-                from netdesk.core.vcard import write_vcards
-
-                write_vcards(records, out, version=args.vcard_version)
-            else:
-                from netdesk.core.csv_export import write_csv
-
-                write_csv(records, out)
+        export.write_export(out, fmt, None, now())
     return 0
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, bytes | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    return value
-
-
-def write_json(out: IO[str]) -> None:
-    """Everything in the store as one JSON document, streamed row by row."""
-    search = queries.job_search()
-
-    def rows(query: Any) -> Iterator[str]:
-        for row in query.dicts().iterator():
-            yield json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False)
-
-    def section(name: str, items: Iterator[str], last: bool = False) -> None:
-        out.write(f'  "{name}": [')
-        first = True
-        for item in items:
-            out.write("\n    " if first else ",\n    ")
-            out.write(item)
-            first = False
-        out.write("\n  ]" if not first else "]")
-        out.write("\n" if last else ",\n")
-
-    def contacts() -> Iterator[str]:
-        emails: dict[int, list[str]] = {}
-        for cid, email in queries.db.execute_sql(
-            "SELECT contact_id, email FROM contact_email ORDER BY contact_id, position"
-        ):
-            emails.setdefault(cid, []).append(email)
-        phones: dict[int, list[str]] = {}
-        for cid, phone in queries.db.execute_sql(
-            "SELECT contact_id, phone FROM contact_phone ORDER BY contact_id, position"
-        ):
-            phones.setdefault(cid, []).append(phone)
-        for row in Contact.select().order_by(Contact.id).dicts().iterator():
-            item = {k: _json_value(v) for k, v in row.items()}
-            item["emails"] = emails.get(row["id"], [])
-            item["phones"] = phones.get(row["id"], [])
-            yield json.dumps(item, ensure_ascii=False)
-
-    out.write("{\n")
-    out.write(
-        f'  "format": "netdesk-export", "version": 1, "exported_at": "{now().isoformat()}",\n'
-    )
-    out.write(
-        '  "search": '
-        + json.dumps(
-            {
-                "state": search.state,
-                "started_on": _json_value(search.started_on),
-                "offer_company_id": search.offer_company_id,
-                "joining_offer_company": bool(search.joining_offer_company),
-            }
-        )
-        + ",\n"
-    )
-    section("companies", rows(Company.select().order_by(Company.id)))
-    section("contacts", contacts())
-    section("interactions", rows(Interaction.select().order_by(Interaction.id)))
-    section("follow_ups", rows(FollowUp.select().order_by(FollowUp.id)), last=True)
-    out.write("}\n")
 
 
 # --- due --------------------------------------------------------------------------------

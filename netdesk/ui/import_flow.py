@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
 import gc
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from netdesk.commands import write_json
-from netdesk.core.csv_export import write_csv
 from netdesk.core.matching import ImportPlan, plan_import
 from netdesk.core.records import ContactRecord, ImportProblem
-from netdesk.core.vcard import write_vcards
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
-from netdesk.store import backup, importer, queries
+from netdesk.store import backup, export, importer
 from netdesk.store.models import Contact, ImportBatch, db
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
@@ -196,53 +192,10 @@ def undo_text(batch: ImportBatch | None) -> str:
     return f"Undo import of {describe_sources(sources)} ({_contacts(batch.added + batch.updated)})"
 
 
-@contextlib.contextmanager
-def atomic_text_file(path: Path) -> Iterator[IO[str]]:
-    """A file written whole or not at all: a private temporary beside it, renamed at the end."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def export_records(contact_ids: Sequence[int] | None) -> Iterator[ContactRecord]:
-    """The chosen contacts (or every one not archived) as records, in name order."""
-    if contact_ids is None:
-        query = Contact.select().where(Contact.archived == False)  # noqa: E712
-        for contact in query.order_by(Contact.display_name).iterator():
-            yield queries.contact_record(contact)
-        return
-    for chunk in queries.chunks(list(contact_ids)):
-        for contact in Contact.select().where(Contact.id.in_(chunk)).order_by(Contact.id):
-            yield queries.contact_record(contact)
-
-
-def write_export(path: Path, fmt: str, contact_ids: Sequence[int] | None) -> int:
-    """Write the export file atomically (0600); returns how many contacts went in."""
-    count = 0
-
-    def counted(records: Iterator[ContactRecord]) -> Iterator[ContactRecord]:
-        nonlocal count
-        for record in records:
-            count += 1
-            yield record
-
-    with atomic_text_file(path) as out:
-        if fmt == "json":
-            write_json(out)
-            count = Contact.select().count()
-        elif fmt == "csv":
-            write_csv(counted(export_records(contact_ids)), out)
-        else:
-            version = "3.0" if fmt == "vcard3" else "4.0"
-            write_vcards(counted(export_records(contact_ids)), out, version=version)
-    return count
+def write_export(path: Path, fmt: str, contact_ids: Sequence[int] | None, now: dt.datetime) -> int:
+    """Write the export file whole (0600); returns how many contacts went in."""
+    with export.atomic_text_file(path) as out:
+        return export.write_export(out, fmt, contact_ids, now)
 
 
 class ImportController(QObject):
@@ -607,9 +560,10 @@ class ImportController(QObject):
             self.show_message("Wait for the import to finish, then export.")
             return
         ids = list(contact_ids) if contact_ids is not None else None
+        now = self.clock.now()
 
         def job(worker: Worker) -> int:
-            return write_export(path, fmt, ids)
+            return write_export(path, fmt, ids, now)
 
         def done(count: int) -> None:
             self._close_progress()
