@@ -101,6 +101,48 @@ def test_contacts_model_search_keeps_the_order_and_finds_rows(demo: int, now) ->
     assert model.row_of(10**6) is None
 
 
+def test_a_big_search_shows_its_first_rows_then_the_rest_when_needed(
+    qtbot, qtmodeltester, demo: int, now, monkeypatch
+) -> None:
+    full = ContactsModel(lambda: now)
+    full.set_search("a")
+    expected = full.contact_ids()
+    assert len(expected) > 20
+    queries.set_archived([expected[3]], True, now)  # an archived hit is not counted
+    full.refresh([expected[3]])
+    expected = full.contact_ids()
+    monkeypatch.setattr(cm, "BIG_SEARCH", 5)
+    monkeypatch.setattr(cm, "FIRST_ROWS", 10)
+    model = ContactsModel(lambda: now)
+    model.reload()
+    model.set_search("a")
+    assert model.rowCount() == len(expected)  # the exact count at once
+    assert len(model._ids) == 10  # but only the first rows' ids
+    assert [model.contact_id(r) for r in range(10)] == expected[:10]
+    assert model.row_of(expected[4]) == 4  # found on the first page, the rest not read
+    assert len(model._ids) == 10
+    # A row past the first ones reads the rest, with no reset of the view.
+    with qtbot.assertNotEmitted(model.modelReset):
+        assert (
+            model.index(len(expected) - 1, cm.NAME).data()
+            == full.index(len(expected) - 1, cm.NAME).data()
+        )
+    assert model.contact_ids() == expected
+    model.set_search("an")
+    hits = set(queries.search_contact_ids("an"))
+    shown = [c for c in expected if c in hits]
+    assert len(shown) > 10 and len(model._ids) == 10
+    assert model.row_of(shown[-1]) == len(shown) - 1  # past the first page: reads the rest
+    assert model.contact_ids() == shown
+    # Other orders and filters order every hit at once.
+    model.sort(cm.COMPANY)
+    assert len(model._ids) == model.rowCount()
+    model.sort(cm.NAME, Qt.SortOrder.DescendingOrder)
+    model.set_search("a")
+    assert model.contact_ids() == expected[::-1]
+    qtmodeltester.check(model, force_py=True)
+
+
 def test_contacts_model_refreshes_only_changed_rows(qtbot, store, now) -> None:
     ids = [queries.create_contact({"display_name": n}, now).id for n in ("Ann", "Bob", "Cid")]
     model = ContactsModel(lambda: now)

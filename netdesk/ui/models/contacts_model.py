@@ -34,6 +34,10 @@ CACHE_ROWS = 4_000  # rows kept; the least recently used page-worth goes first
 # Before the first paint only the first rows' ids are read (and the count); the rest of
 # the ordered list follows once the window is up (`fetch_rest`).
 FIRST_ROWS = 300
+# A search with more hits than this shows its first rows straight from SQL (the name index
+# gives them in order) and orders the rest only when something needs them: ordering tens of
+# thousands of hits costs more than a frame, and the view shows thirty.
+BIG_SEARCH = 2_000
 
 # The ORDER BY of each column; the name (then id) breaks ties so the order is stable.
 _ORDER = {
@@ -185,10 +189,11 @@ class ContactsModel(QAbstractTableModel):
         self.endResetModel()
 
     def fetch_rest(self) -> None:
-        """Read the rest of the ordered ids after `load_first` (no change the view sees)."""
+        """Read the rest of the ordered ids after `load_first` or a big search's first page
+        (no change the view sees: the row count was exact already)."""
         if self._total is None:
             return
-        ids = self._base_ids()
+        ids = self._query_ids()
         if len(ids) != self._total or ids[: len(self._ids)] != self._ids:
             self._replace(ids)  # the store changed in between
             return
@@ -223,6 +228,31 @@ class ContactsModel(QAbstractTableModel):
         shown.sort(key=rank.__getitem__)
         return array("q", shown)
 
+    def _first_page(self) -> tuple[array[int], int] | None:
+        """A big search's first rows and its exact count, or None to order every hit now.
+
+        Only in the name order of every contact, the one an index gives in order; the
+        count comes from the full-text index without reading the hits.
+        """
+        if self._quick != QuickFilter.ALL or self._sort_column != NAME:
+            return None
+        match = queries.fts_query(self._search)
+        if not match:
+            return None
+        hits = db.execute_sql(
+            "SELECT count(*) FROM contact_fts WHERE contact_fts MATCH ?", [match]
+        ).fetchone()[0]
+        if hits <= BIG_SEARCH:
+            return None
+        archived = db.execute_sql(
+            "SELECT count(*) FROM contact c WHERE c.archived = 1 AND EXISTS "
+            "(SELECT 1 FROM contact_fts f WHERE f.rowid = c.id AND contact_fts MATCH ?)",
+            [match],
+        ).fetchone()[0]
+        sql, params = self._base_sql(match=match)
+        first = array("q", [r[0] for r in db.execute_sql(f"{sql} LIMIT {FIRST_ROWS}", params)])
+        return first, hits - archived
+
     def _base_rank(self) -> array[int]:
         if self._rank is None:
             base = self._base_ids()
@@ -245,9 +275,12 @@ class ContactsModel(QAbstractTableModel):
         self._set_base(ids)
         return ids
 
-    def _base_sql(self, *, count: bool = False) -> tuple[str, list[Any]]:
+    def _base_sql(self, *, count: bool = False, match: str = "") -> tuple[str, list[Any]]:
         where = ["c.archived = 0"]
         params: list[Any] = []
+        if match:
+            where.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
+            params.append(match)
         tie = QuickFilter.TIES.get(self._quick)
         if tie is not None:
             where.append("c.tie = ?")
@@ -269,13 +302,17 @@ class ContactsModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Run the id query again and reset the view (the pane keeps the selection)."""
-        self._replace(self._query_ids())
+        first = self._first_page() if self._search else None
+        if first is None or len(first[0]) >= first[1]:
+            self._replace(self._query_ids())
+        else:
+            self._replace(*first)
         self._loaded = True
 
-    def _replace(self, ids: array[int]) -> None:
+    def _replace(self, ids: array[int], total: int | None = None) -> None:
         self.beginResetModel()
         self._ids = ids
-        self._total = None
+        self._total = total
         self.endResetModel()
 
     def refresh(self, changed_ids: Sequence[int]) -> None:
@@ -311,6 +348,8 @@ class ContactsModel(QAbstractTableModel):
 
     def row_of(self, contact_id: int) -> int | None:
         """The row showing this contact: a bisection by place in the base list."""
+        if self._total is not None and contact_id in self._ids:
+            return self._ids.index(contact_id)  # on the first page: no need for the rest
         self.fetch_rest()
         rank = self._base_rank()
         if not 0 <= contact_id < len(rank) or rank[contact_id] < 0:
