@@ -142,6 +142,35 @@ def ago(days: int) -> str:
     return f"{days // 365} years ago"
 
 
+# Dates in sentences are spelled here rather than with strftime, which follows the
+# process locale: the app's words are English, so its dates are too.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def long_date(day: dt.date) -> str:
+    """'3 September 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday_date(day: dt.date) -> str:
+    """'Thursday 3 September'."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
 def in_days(days: int) -> str:
     """'today', 'tomorrow', 'in 5 days'."""
     if days <= 0:

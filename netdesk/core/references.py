@@ -5,30 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from netdesk.core.playbook import weekday_date
 
 
 def _times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
-
-
-def _day(when: dt.date) -> str:
-    # Spelled out here rather than with strftime, which follows the process locale.
-    return f"{_WEEKDAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
 
 
 def asks_in_window(
@@ -65,7 +46,7 @@ def reference_warning(
     free_at = recent[len(recent) - max_per_window] + dt.timedelta(days=window_days)
     if free_at <= now:
         return f"{first} Maybe ask another advocate this time."
-    return f"{first} Maybe ask another advocate, or wait until {_day(free_at.date())}."
+    return f"{first} Maybe ask another advocate, or wait until {weekday_date(free_at.date())}."
 
 
 def heads_up_due(check_at: dt.datetime, now: dt.datetime, lead_days: int = 2) -> bool:
@@ -83,8 +64,8 @@ def heads_up_sentence(
     days = (check_at.date() - now.date()).days
     if days < 0:
         return (
-            f"{who} may have had a reference call{source} on {_day(check_at.date())}. "
+            f"{who} may have had a reference call{source} on {weekday_date(check_at.date())}. "
             "A quick thank-you would be kind."
         )
-    when = {0: "today", 1: "tomorrow"}.get(days, f"on {_day(check_at.date())}")
+    when = {0: "today", 1: "tomorrow"}.get(days, f"on {weekday_date(check_at.date())}")
     return f"{who} may get a reference call{source} {when}. A short heads-up helps them be ready."

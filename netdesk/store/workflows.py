@@ -21,7 +21,7 @@ from netdesk.core.domain import (
     SearchState,
     Tie,
 )
-from netdesk.core.playbook import first_name
+from netdesk.core.playbook import first_name, long_date
 from netdesk.core.templates import (
     DEFAULT_TEMPLATES,
     GENERIC_HELP,
@@ -41,20 +41,6 @@ from netdesk.store.models import (
 )
 from netdesk.store.sql import run_sql
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _TOUCH_KINDS = tuple(k.value for k in InteractionKind if k not in NOT_A_TOUCH)
 _TOUCH_MARKS = ",".join("?" * len(_TOUCH_KINDS))
 
@@ -75,11 +61,6 @@ def _when(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
-
-
-def long_date(day: dt.date) -> str:
-    """'3 September 2026', spelled here so it never follows the process locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 # --- the search -------------------------------------------------------------------------

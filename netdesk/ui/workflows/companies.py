@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.domain import CompanyStatus
+from netdesk.core.playbook import long_date
 from netdesk.store import workflows as wf
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button
@@ -156,8 +157,7 @@ class CompaniesDialog(WorkflowDialog):
         for entry in wf.company_interactions(cid, limit=200):
             summary = f": {entry.summary}" if entry.summary else ""
             self.interactions.addItem(
-                f"{wf.long_date(entry.at.date())} · {entry.contact_name} · "
-                f"{entry.kind.label}{summary}"
+                f"{long_date(entry.at.date())} · {entry.contact_name} · {entry.kind.label}{summary}"
             )
         if not self.interactions.count():
             self.interactions.addItem("Nothing logged with anyone there yet.")

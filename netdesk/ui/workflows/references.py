@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.playbook import long_date
 from netdesk.store import workflows as wf
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button, from_qdate, to_qdate
@@ -162,7 +163,7 @@ class ReferencesDialog(WorkflowDialog):
         self.table.setRowCount(len(rows))
         for r, ref in enumerate(rows):
             since = (
-                wf.long_date(ref.agreed_on)
+                long_date(ref.agreed_on)
                 if ref.consent and ref.agreed_on
                 else ("yes" if ref.consent else "—")
             )
@@ -214,9 +215,9 @@ class ReferencesDialog(WorkflowDialog):
         self.agreed_on.setDate(to_qdate(ref.agreed_on or now.date()))
         self.agreed_on.setEnabled(ref.consent)
         for ask in wf.reference_requests(ref.contact_id):
-            text = f"{wf.long_date(ask.asked_at.date())}: {ask.company or 'no company named'}"
+            text = f"{long_date(ask.asked_at.date())}: {ask.company or 'no company named'}"
             if ask.check_at is not None:
-                text += f", check on {wf.long_date(ask.check_at.date())}"
+                text += f", check on {long_date(ask.check_at.date())}"
             if ask.notes:
                 text += f" — {ask.notes}"
             self.asks.addItem(text)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.domain import CompanyStatus
 from netdesk.core.drafts import wrap_up_draft
+from netdesk.core.playbook import long_date
 from netdesk.core.templates import mailto_url
 from netdesk.core.wrapup import (
     ASK_JOINING,
@@ -284,7 +285,7 @@ class WrapUpDialog(WorkflowDialog):
             declined = f" Declined: {', '.join(plan.declined)}." if plan.declined else ""
             self.heading.setText(
                 f"You are {news} {plan.offer_company}. Everyone you networked with since "
-                f"{wf.long_date(plan.search_started_on)} is here, {plan.offer_company}'s people "
+                f"{long_date(plan.search_started_on)} is here, {plan.offer_company}'s people "
                 f"first.{declined}"
             )
         self.progress.setText(progress_text(self._steps))
@@ -363,7 +364,7 @@ class WrapUpDialog(WorkflowDialog):
         state = self._states.get(c.contact_id)
         thanked = ""
         if state is not None and state.thanked_at is not None:
-            thanked = f" — thanked on {wf.long_date(state.thanked_at.date())}"
+            thanked = f" — thanked on {long_date(state.thanked_at.date())}"
         self.who.setText(f"{wf_name(c.contact_id, c.first_name)}{thanked}")
         self.did.setText(
             "What they did: " + "; ".join(c.helped)
