@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from netdesk.core.demo import generate_network
 from netdesk.store import queries
@@ -14,6 +16,7 @@ from netdesk.ui.models import contacts_model as cm
 from netdesk.ui.models.contacts_model import ContactsModel, QuickFilter
 from netdesk.ui.models.followups_model import FollowUpsModel
 from netdesk.ui.models.timeline_model import TimelineModel
+from netdesk.ui.widgets import OVERDUE_COLOR
 
 
 @pytest.fixture
@@ -141,6 +144,22 @@ def test_a_big_search_shows_its_first_rows_then_the_rest_when_needed(
     model.set_search("a")
     assert model.contact_ids() == expected[::-1]
     qtmodeltester.check(model, force_py=True)
+
+
+def test_contacts_model_answers_a_cells_roles_in_one_call(qtbot, demo: int, now) -> None:
+    model = ContactsModel(lambda: now)
+    model.set_quick_filter(QuickFilter.OVERDUE)
+    assert model.rowCount() > 0
+    delegate = QStyledItemDelegate()
+    for column in range(model.columnCount()):
+        index = model.index(0, column)
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, index)  # reads the roles through multiData
+        assert option.text == index.data()
+        overdue = column == cm.NEXT_FOLLOW_UP
+        assert option.font.bold() == overdue
+        assert (option.palette.color(QPalette.ColorRole.Text) == OVERDUE_COLOR) == overdue
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
 
 
 def test_contacts_model_refreshes_only_changed_rows(qtbot, store, now) -> None:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
 )
@@ -413,8 +414,27 @@ class ContactsModel(QAbstractTableModel):
             return HEADERS[section]
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+    # No flags() here: the table model's own (enabled, selectable, no children) is right,
+    # and answered in C++ the view does not call into Python for it once per cell.
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+        """Every role the delegate asks for one cell, in one call with one row lookup (the
+        default calls data() once per role, seven times a cell at each paint)."""
+        contact = self.contact_row(index.row()) if index.isValid() else None
+        if contact is None:
+            for item in roleDataSpan:
+                item.clearData()
+            return
+        column = index.column()
+        overdue = column == NEXT_FOLLOW_UP and contact.overdue
+        for item in roleDataSpan:
+            role = item.role()
+            if role == _DISPLAY:
+                item.setData(contact.texts[column])
+            elif role in _ROLE_VALUES or (overdue and role in _OVERDUE_ROLES):
+                item.setData(self.data(index, role))
+            else:
+                item.clearData()
 
     # The view calls data() a dozen times per cell per paint: the common roles come first
     # and read precomputed values.
@@ -489,7 +509,8 @@ class ContactsModel(QAbstractTableModel):
         return None
 
 
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_OVERDUE_ROLES = frozenset({Qt.ItemDataRole.ForegroundRole.value, Qt.ItemDataRole.FontRole.value})
 _ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -499,3 +520,5 @@ _ROLES = frozenset(
         SORT_ROLE,
     }
 )
+# The roles multiData answers beyond the display text (the overdue ones aside).
+_ROLE_VALUES = frozenset({Qt.ItemDataRole.ToolTipRole.value, SORT_ROLE, ID_ROLE})
