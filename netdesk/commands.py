@@ -9,13 +9,16 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import peewee as pw
 
 from netdesk import paths as paths_mod
+from netdesk.core.matching import ImportPlan, PlanEntry
+from netdesk.core.records import ImportProblem
 from netdesk.logs import LOG_NAME, setup_logging
 from netdesk.store import backup, db, export, importer, queries, recovery
 from netdesk.store.models import Contact
@@ -105,70 +108,135 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
             raise CommandError(f"{f}: no such file")
         if f.is_dir():
             raise CommandError(f"{f}: is a folder, not a contact file")
-    with _store(where) as database:
-        plan = importer.plan_files(files)
-        decisions = importer.Decisions()
-        for index, entry in enumerate(plan.entries):
-            if entry.action != "duplicate":
-                continue
-            if args.duplicates == "keep":
-                decisions.keep_both.add(index)
-            elif args.duplicates == "skip":
-                decisions.skip.add(index)
-        result = None
-        if not args.dry_run and (plan.new or plan.updated or plan.duplicates):
+    # The file is read, matched and written a block at a time (importer.stream_import), so
+    # a file of any size fits in memory; what the report needs of each entry waits in a
+    # temporary file until the import is through, then is written out in file order.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spill, _store(where) as database:
+
+        def keep(index: int, entry: PlanEntry) -> None:
+            item = ImportPlan([entry]).to_json()["entries"][0]
+            item["remarks"] = list(entry.record.remarks) if entry.record else []
+            spill.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+        def backup_first() -> None:
             backup.backup_database(database, where.backups, reason="before-import")
-            result = importer.apply_plan(plan, [f.name for f in files], now(), decisions)
+
+        done = importer.stream_import(
+            files,
+            now(),
+            duplicates=args.duplicates,
+            dry_run=args.dry_run,
+            before_write=backup_first,
+            on_entry=keep,
+        )
+        if done.batch_id is not None:
             log.info(
-                "import batch %s: %s added, %s updated",
-                result.batch_id,
-                result.added,
-                result.updated,
+                "import batch %s: %s added, %s updated", done.batch_id, done.added, done.updated
             )
-    readable = plan.new + plan.updated + plan.unchanged + plan.duplicates
-    if args.json:
-        out = plan.to_json()
-        out["dry_run"] = bool(args.dry_run)
-        out["batch_id"] = result.batch_id if result else None
-        out["remarks"] = [
-            {"name": e.record.display_name, "line": e.record.line, "remark": remark}
-            for e in plan.entries
-            if e.record is not None
-            for remark in e.record.remarks
-        ]
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        for entry in plan.entries:
-            if entry.problem is not None:
-                print(f"error: {entry.problem}")
-            elif entry.action == "duplicate" and entry.record is not None:
-                print(
-                    f"likely duplicate: {entry.record.display_name} "
-                    f"({entry.record.source}, line {entry.record.line})"
-                )
-            if entry.record is not None:
-                for remark in entry.record.remarks:
-                    print(
-                        f"note: {entry.record.display_name} "
-                        f"({entry.record.source}, line {entry.record.line}): {remark}"
-                    )
-        verb = "would be" if args.dry_run else "were"
-        outcome = (
-            "nothing was written (dry run)"
-            if args.dry_run
-            else "import done"
-            if readable
-            else "nothing was imported"
-        )
-        print(
-            f"{plan.new} new, {plan.updated} updated, {plan.unchanged} unchanged, "
-            f"{plan.duplicates} likely duplicates, {plan.errors} not readable: "
-            f"{outcome}."
-            if plan.entries
-            else f"No contacts {verb} found."
-        )
-    return 1 if plan.errors and not readable else 0
+        spill.seek(0)
+        entries = _spilled_entries(spill, done.revised)
+        counts = done.counts
+        if args.json:
+            _write_import_json(spill, done.revised, counts, args.dry_run, done.batch_id)
+        else:
+            _write_import_text(entries, counts, args.dry_run)
+    readable = counts["new"] + counts["update"] + counts["unchanged"] + counts["duplicate"]
+    return 1 if counts["error"] and not readable else 0
+
+
+def _spilled_entries(
+    spill: TextIO, revised: dict[int, tuple[str, dict[str, Any]]]
+) -> Iterator[dict[str, Any]]:
+    """The report's entries back from the spill file, with their final action and changes."""
+    for index, line in enumerate(spill):
+        item = json.loads(line)
+        if index in revised:
+            action, changes = revised[index]
+            final = ImportPlan([PlanEntry(action="update", changes=changes)]).to_json()
+            item["action"] = action
+            item["changes"] = final["entries"][0]["changes"]
+        yield item
+
+
+def _write_import_json(
+    spill: TextIO,
+    revised: dict[int, tuple[str, dict[str, Any]]],
+    counts: dict[str, int],
+    dry_run: bool,
+    batch_id: int | None,
+) -> None:
+    """The report as one JSON object, written entry by entry (as json.dump would with indent 2).
+
+    The spill file is read twice: for the entries, then for the remarks.
+    """
+    out = sys.stdout
+
+    def items(key: str, values: Iterator[dict[str, Any]]) -> None:
+        out.write(f"  {json.dumps(key)}: [")
+        first = True
+        for value in values:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            out.write(("\n    " if first else ",\n    ") + text)
+            first = False
+        out.write("]" if first else "\n  ]")
+
+    def entries() -> Iterator[dict[str, Any]]:
+        spill.seek(0)
+        for item in _spilled_entries(spill, revised):
+            del item["remarks"]
+            yield item
+
+    def remarks() -> Iterator[dict[str, Any]]:
+        spill.seek(0)
+        for item in _spilled_entries(spill, {}):
+            for remark in item["remarks"]:
+                yield {"name": item["name"], "line": item["line"], "remark": remark}
+
+    out.write("{\n")
+    for key, action in (
+        ("new", "new"),
+        ("updated", "update"),
+        ("unchanged", "unchanged"),
+        ("duplicates", "duplicate"),
+        ("errors", "error"),
+    ):
+        out.write(f"  {json.dumps(key)}: {counts[action]},\n")
+    items("entries", entries())
+    out.write(f',\n  "dry_run": {json.dumps(bool(dry_run))},\n')
+    out.write(f'  "batch_id": {json.dumps(batch_id)},\n')
+    items("remarks", remarks())
+    out.write("\n}\n")
+
+
+def _write_import_text(
+    entries: Iterator[dict[str, Any]], counts: dict[str, int], dry_run: bool
+) -> None:
+    total = 0
+    for item in entries:
+        total += 1
+        name, source, line = item["name"], item["source"], item["line"]
+        if item["action"] == "error":
+            print(f"error: {ImportProblem(source, line, item['reason'])}")
+        elif item["action"] == "duplicate":
+            print(f"likely duplicate: {name} ({source}, line {line})")
+        for remark in item["remarks"]:
+            print(f"note: {name} ({source}, line {line}): {remark}")
+    readable = counts["new"] + counts["update"] + counts["unchanged"] + counts["duplicate"]
+    verb = "would be" if dry_run else "were"
+    outcome = (
+        "nothing was written (dry run)"
+        if dry_run
+        else "import done"
+        if readable
+        else "nothing was imported"
+    )
+    print(
+        f"{counts['new']} new, {counts['update']} updated, {counts['unchanged']} unchanged, "
+        f"{counts['duplicate']} likely duplicates, {counts['error']} not readable: "
+        f"{outcome}."
+        if total
+        else f"No contacts {verb} found."
+    )
 
 
 # --- export -----------------------------------------------------------------------------

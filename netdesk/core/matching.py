@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 from netdesk.core.records import RECORD_FIELDS, ContactRecord, ImportProblem
 
@@ -177,6 +177,8 @@ _SCALARS = (
 
 
 Changes = dict[str, tuple[Any, Any]]
+# The fields merge_records may report, in the order it reports them.
+CHANGE_FIELDS = (*_SCALARS, *_LIST_KEYS, "photo", "connected_on")
 
 
 def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord, Changes]:
@@ -440,8 +442,7 @@ class _Planner:
         known = self.known
         if contact_id is not None and contact_id in self.touched:
             # A second record in this file for a person already being updated: fold it in.
-            idx = self.touched[contact_id]
-            _fold_into(entries[idx], item, known.records.get(contact_id))
+            self._fold_touched(self.touched[contact_id], item, keys, contact_id)
             return
 
         earlier: int | None = None
@@ -459,11 +460,7 @@ class _Planner:
             if earlier is None and li and li in self.own_linkedin:
                 earlier = self.own_linkedin[li]
         if earlier is not None:
-            _fold_into(entries[earlier], item, None)
-            record = entries[earlier].record
-            assert record is not None
-            # The entry may hold identifiers it never noted (records folded into an update).
-            self._own(earlier, record, RecordKeys.of(record))
+            self._fold_earlier(earlier, item, keys)
             return
         if contact_id is not None:
             old = known.records.get(contact_id)
@@ -493,6 +490,21 @@ class _Planner:
             )
             idx = len(entries) - 1
         self._own(idx, item, keys)
+
+    def _fold_touched(
+        self, idx: int, item: ContactRecord, keys: RecordKeys, contact_id: int
+    ) -> None:
+        """Fold a record into entry idx, the update of known contact `contact_id`."""
+        _fold_into(self.plan.entries[idx], item, self.known.records.get(contact_id))
+
+    def _fold_earlier(self, idx: int, item: ContactRecord, keys: RecordKeys) -> None:
+        """Fold a record into entry idx, which an identifier of this import already owns."""
+        entry = self.plan.entries[idx]
+        _fold_into(entry, item, None)
+        record = entry.record
+        assert record is not None
+        # The entry may hold identifiers it never noted (records folded into an update).
+        self._own(idx, record, RecordKeys.of(record))
 
     def _own(self, idx: int, item: ContactRecord, keys: RecordKeys) -> None:
         """Note the identifiers entry idx holds after taking `item`, for later records.
@@ -528,3 +540,139 @@ def _fold_into(entry: PlanEntry, item: ContactRecord, original: ContactRecord | 
         _, changes = merge_records(original, merged)
         entry.changes = changes
         entry.action = "update" if changes else "unchanged"
+
+
+class OwnKeys(Protocol):
+    """Storage for a BlockPlanner's identifier maps (kind: email, phone or linkedin)."""
+
+    def load(self, kind: str, keys: list[str]) -> dict[str, int]:
+        """The entry index saved for each of these keys that has one."""
+        ...
+
+    def save(self, kind: str, items: Mapping[str, int]) -> None:
+        """Keep these key -> entry index pairs; a key already saved keeps its index."""
+        ...
+
+
+# Stands in the plan for entries a BlockPlanner has handed over (one object for all).
+_DRAINED = PlanEntry(action="error")
+
+
+class BlockPlanner(_Planner):
+    """plan_import fed a block at a time, its entries taken away (drained) as they are done with.
+
+    What stays is small: the identifier maps (entry index by email, phone, LinkedIn) and
+    one flag per drained entry. A later record of the same person as a drained entry can
+    no longer be folded into that entry's record: it is put in `late` as (entry index,
+    record, matched) for the caller to merge wherever the entry went (the store);
+    `matched` is True when the record matched the entry's known contact (plan_import then
+    recomputes the entry's changes; a record folded in by an identifier of the import does
+    not). Records are grouped into entries exactly as plan_import groups them.
+    """
+
+    def __init__(
+        self,
+        known: KnownContacts,
+        own_keys: OwnKeys | None = None,
+        prepare: Callable[[set[str], set[str], set[str]], None] | None = None,
+    ) -> None:
+        super().__init__(known)
+        # Where the identifier maps of drained entries go, to be read back by block.
+        self.own_keys = own_keys
+        # Called with a block's email, phone and LinkedIn keys before it is matched (so a
+        # store can fill `known`'s maps with just those).
+        self.prepare = prepare
+        self.drained = 0  # entries before this index have been handed over
+        # (entry index, record, whether the record matched the entry's known contact).
+        self.late: list[tuple[int, ContactRecord, bool]] = []
+        # Per drained entry: 1 when its record holds a LinkedIn profile (a merge keeps it).
+        self._has_linkedin = bytearray()
+        # Drained entries' profiles that the LinkedIn map does not name them for yet.
+        self._unowned_linkedin: dict[int, str] = {}
+
+    def add(self, block: list[ContactRecord | ImportProblem]) -> None:
+        if self.own_keys is not None or self.prepare is not None:
+            emails: set[str] = set()
+            phones: set[str] = set()
+            profiles: set[str] = set()
+            for item in block:
+                if isinstance(item, ContactRecord):
+                    keys = RecordKeys.of(item)
+                    emails.update(keys.emails)
+                    phones.update(keys.phones)
+                    profiles.add(keys.linkedin)
+            for found in (emails, phones, profiles):
+                found.discard("")
+            if self.prepare is not None:
+                self.prepare(emails, phones, profiles)
+            if self.own_keys is not None:
+                for kind, own, wanted in (
+                    ("email", self.own_email, emails),
+                    ("phone", self.own_phone, phones),
+                    ("linkedin", self.own_linkedin, profiles),
+                ):
+                    own.update(self.own_keys.load(kind, [k for k in wanted if k not in own]))
+        super().add(block)
+
+    def drain(self) -> tuple[int, list[PlanEntry]]:
+        """The entries made since the last drain, and the index of the first of them."""
+        entries = self.plan.entries
+        start = self.drained
+        out = entries[start:]
+        for offset, entry in enumerate(out):
+            record = entry.record
+            li = normalize_linkedin(record.linkedin_url) if record and record.linkedin_url else ""
+            self._has_linkedin.append(1 if record and record.linkedin_url else 0)
+            if li and self.own_linkedin.get(li) != start + offset:
+                self._unowned_linkedin[start + offset] = li
+        entries[start:] = [_DRAINED] * len(out)
+        self.drained = len(entries)
+        if self.own_keys is not None:
+            # Only the keys of the records in a block are looked up (add loads them back),
+            # and a key keeps the first entry that took it: the maps can leave memory.
+            for kind, own in (
+                ("email", self.own_email),
+                ("phone", self.own_phone),
+                ("linkedin", self.own_linkedin),
+            ):
+                self.own_keys.save(kind, own)
+                own.clear()
+        return start, out
+
+    def take_late(self) -> list[tuple[int, ContactRecord, bool]]:
+        """The records that belong to drained entries, since the last call."""
+        late, self.late = self.late, []
+        return late
+
+    def _fold_touched(
+        self, idx: int, item: ContactRecord, keys: RecordKeys, contact_id: int
+    ) -> None:
+        if idx >= self.drained:
+            super()._fold_touched(idx, item, keys, contact_id)
+            return
+        self.late.append((idx, item, True))
+        if keys.linkedin and not self._has_linkedin[idx]:
+            self._has_linkedin[idx] = 1
+            self._unowned_linkedin[idx] = keys.linkedin
+
+    def _fold_earlier(self, idx: int, item: ContactRecord, keys: RecordKeys) -> None:
+        if idx >= self.drained:
+            super()._fold_earlier(idx, item, keys)
+            return
+        self.late.append((idx, item, False))
+        # As _own with the merged record: its keys are the entry's and the item's, and its
+        # LinkedIn profile the entry's when it had one, else the item's.
+        for e in keys.emails:
+            if e:
+                self.own_email.setdefault(e, idx)
+        for p in keys.phones:
+            if p:
+                self.own_phone.setdefault(p, idx)
+        if self._has_linkedin[idx]:
+            li = self._unowned_linkedin.pop(idx, "")
+        else:
+            li = keys.linkedin
+            if li:
+                self._has_linkedin[idx] = 1
+        if li:
+            self.own_linkedin.setdefault(li, idx)

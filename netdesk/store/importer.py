@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import sqlite3
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from netdesk.core.contact_files import read_contact_file
 from netdesk.core.domain import Direction, InteractionKind
 from netdesk.core.matching import (
+    CHANGE_FIELDS,
+    BlockPlanner,
+    Changes,
     ImportPlan,
     KnownContacts,
+    PlanEntry,
     RecordKeys,
     company_key,
     merge_records,
     name_key,
+    normalize_email,
     normalize_linkedin,
+    normalize_phone,
     plan_import,
 )
 from netdesk.core.records import ContactRecord, ImportProblem
@@ -94,6 +104,10 @@ class _StoredRecords(Mapping[int, ContactRecord]):
             for cid in chunk:
                 self._loaded[cid] = found.get(cid)
 
+    def forget(self) -> None:
+        """Drop the records read so far (they are read again when next asked for)."""
+        self._loaded.clear()
+
     def __getitem__(self, contact_id: int) -> ContactRecord:
         if contact_id not in self._loaded:
             self.prefetch([contact_id])
@@ -110,18 +124,24 @@ class _StoredRecords(Mapping[int, ContactRecord]):
 
 
 class _NamesAtCompanies(Mapping[tuple[str, str], list[int]]):
-    """(name key, company key) -> contact ids, in id order; built from the store on first use."""
+    """(name key, company key) -> contact ids, in id order; built from the store on first use.
 
-    def __init__(self) -> None:
+    `upto`, when given, leaves out contacts with a higher id (those an import in progress
+    has added since it started).
+    """
+
+    def __init__(self, upto: int | None = None) -> None:
         self._map: dict[tuple[str, str], list[int]] | None = None
+        self._upto = upto
 
     def _built(self) -> dict[tuple[str, str], list[int]]:
         if self._map is None:
             built: dict[tuple[str, str], list[int]] = {}
             probe = ContactRecord()
+            where = "" if self._upto is None else f" WHERE c.id <= {int(self._upto)}"
             for cid, name, given, family, org in db.execute_sql(
                 "SELECT c.id, c.display_name, c.given_name, c.family_name, coalesce(co.name, '') "
-                "FROM contact c LEFT JOIN company co ON co.id = c.company_id ORDER BY c.id"
+                f"FROM contact c LEFT JOIN company co ON co.id = c.company_id{where} ORDER BY c.id"
             ):
                 probe.display_name, probe.given_name, probe.family_name = name, given, family
                 if nk := name_key(probe):
@@ -503,12 +523,23 @@ def _apply_updates(
     now: dt.datetime,
     batch_id: int,
     undo: list[dict[str, Any]],
+    snapshotted: set[int] | None = None,
+    new_after: int | None = None,
+    companies: _Companies | None = None,
 ) -> list[int]:
+    """Merge each record into its contact; the contacts changed, each once, in order.
+
+    A contact's state before the import goes to `undo` the first time it changes
+    (`snapshotted` names those already kept, across calls); a contact with an id above
+    `new_after` was added by this import, which undo removes whole, so it needs none.
+    """
     if not updates:
         return []
     current = all_records(list(dict.fromkeys(cid for cid, _ in updates)))
-    companies = _Companies()
+    companies = companies or _Companies()
+    snapshotted = set() if snapshotted is None else snapshotted
     done: list[int] = []
+    done_set: set[int] = set()
     for contact_id, incoming in updates:
         old = current.get(contact_id)
         if old is None:
@@ -516,9 +547,12 @@ def _apply_updates(
         merged, changes = merge_records(old, incoming)
         if not changes:
             continue
-        if contact_id not in done:
-            undo.append(_snapshot_for_undo(contact_id))
+        if contact_id not in done_set:
+            if contact_id not in snapshotted and (new_after is None or contact_id <= new_after):
+                undo.append(_snapshot_for_undo(contact_id))
+                snapshotted.add(contact_id)
             done.append(contact_id)
+            done_set.add(contact_id)
         values = _contact_values(merged, companies.id_for(merged.organization))
         values.pop("uid")
         company_id = values.pop("company_id")
@@ -589,3 +623,393 @@ def last_batch() -> ImportBatch | None:
         .order_by(ImportBatch.id.desc())
         .get_or_none()
     )
+
+
+# --- streaming import (the command line) -------------------------------------------------
+
+DuplicatePolicy = Literal["merge", "keep", "skip"]
+
+# What became of each drained entry, for records of the same person later in the file.
+_NOTHING, _ADDED, _UPDATED, _UNCHANGED, _MERGED = 0, 1, 2, 3, 4
+# Records read, matched and written at a time: memory holds one block, not the file.
+STREAM_BLOCK = 512
+
+
+@dataclass(slots=True)
+class StreamedImport:
+    """What stream_import did: counts per plan action, and what it wrote."""
+
+    counts: dict[str, int]
+    batch_id: int | None = None
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    # Entries whose action and changes moved after they were reported (a later record of
+    # the same person), by entry index: the final (action, changes).
+    revised: dict[int, tuple[str, Changes]] = field(default_factory=dict)
+
+
+class _SpilledKeys:
+    """A BlockPlanner's identifier maps in a private temporary database (on disk, small cache)."""
+
+    def __init__(self) -> None:
+        # "" names a temporary database that SQLite deletes when it is closed.
+        self._conn = sqlite3.connect("", isolation_level=None)
+        self._conn.execute("PRAGMA cache_size = -4000")
+        for kind in ("email", "phone", "linkedin"):
+            self._conn.execute(
+                f"CREATE TABLE own_{kind} (key TEXT PRIMARY KEY, idx INTEGER) WITHOUT ROWID"
+            )
+
+    def load(self, kind: str, keys: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._conn.execute(f"SELECT key, idx FROM own_{kind} WHERE key IN ({marks})", chunk)
+            )
+        return found
+
+    def save(self, kind: str, items: Mapping[str, int]) -> None:
+        self._conn.execute("BEGIN")
+        self._conn.executemany(
+            f"INSERT OR IGNORE INTO own_{kind} (key, idx) VALUES (?, ?)", items.items()
+        )
+        self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _KnownByBlock:
+    """Fills `known`'s identifier maps with just the keys of the block about to be matched.
+
+    The answers are those known_contacts would have given when the import began (lowest
+    contact id per key): contacts added since (ids above `upto`) are left out, and a
+    contact this import changed counts with the keys it had before (`note_before`).
+    """
+
+    _SQL: ClassVar[dict[str, str]] = {
+        "email": "SELECT key, contact_id FROM contact_email WHERE contact_id <= ? AND key IN ",
+        "phone": "SELECT key, contact_id FROM contact_phone WHERE contact_id <= ? AND key IN ",
+        "linkedin": "SELECT linkedin_key, id FROM contact WHERE id <= ? AND linkedin_key IN ",
+    }
+
+    def __init__(self, known: KnownContacts, upto: int) -> None:
+        self.known = known
+        self.upto = upto
+        self.changed: set[int] = set()
+        self.before: dict[str, dict[str, set[int]]] = {kind: {} for kind in self._SQL}
+
+    def note_before(self, snapshot: Mapping[str, Any]) -> None:
+        """A contact about to change (its undo snapshot): keep the keys it had."""
+        cid = int(snapshot["contact_id"])
+        self.changed.add(cid)
+        keys = {
+            "email": [normalize_email(e) for e in snapshot["emails"]],
+            "phone": [normalize_phone(p) for p in snapshot["phones"]],
+            "linkedin": [str(snapshot["before"].get("linkedin_key") or "")],
+        }
+        for kind, found in keys.items():
+            for key in found:
+                if key:
+                    self.before[kind].setdefault(key, set()).add(cid)
+
+    def __call__(self, emails: set[str], phones: set[str], profiles: set[str]) -> None:
+        conn = raw_connection(db)
+        known = self.known
+        for kind, target, wanted in (
+            ("email", known.by_email, emails),
+            ("phone", known.by_phone, phones),
+            ("linkedin", known.by_linkedin, profiles),
+        ):
+            best: dict[str, int] = {}
+            keys = list(wanted)
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                sql = self._SQL[kind] + f"({','.join('?' * len(chunk))})"
+                for key, cid in conn.execute(sql, [self.upto, *chunk]):
+                    if cid not in self.changed and (key not in best or cid < best[key]):
+                        best[key] = cid
+            before = self.before[kind]
+            if before:
+                for key in keys:
+                    for cid in before.get(key, ()):
+                        if key not in best or cid < best[key]:
+                            best[key] = cid
+            target.clear()
+            target.update(best)
+
+
+def stream_import(
+    paths: Sequence[Path],
+    now: dt.datetime,
+    *,
+    duplicates: DuplicatePolicy = "merge",
+    dry_run: bool = False,
+    before_write: Callable[[], None] | None = None,
+    on_entry: Callable[[int, PlanEntry], None] | None = None,
+) -> StreamedImport:
+    """Plan and apply an import a block of records at a time, in one transaction.
+
+    The same plan and the same writes as plan_files + apply_plan (likely duplicates all
+    handled by `duplicates`), but memory holds one block of records, not the file: each
+    entry goes to `on_entry` (in file order) and to the store, then is dropped. A later
+    record of a person already written is merged into the store's contact.
+
+    `before_write` runs once, just before the first write, inside the transaction that
+    has so far only read: a backup taken then holds exactly the store the import was
+    matched against. Nothing is written (and it is not called) when the file brings
+    nothing new, or on a dry run.
+    """
+    conn = raw_connection(db)
+    upto = int(conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0])
+    records = _StoredRecords()
+    known = KnownContacts(
+        by_name_company=_NamesAtCompanies(upto), records=records, fetch=records.prefetch
+    )
+    spill = _SpilledKeys()
+    by_block = _KnownByBlock(known, upto)
+    planner = BlockPlanner(known, own_keys=spill, prepare=by_block)
+    sources = [p.name for p in paths]
+    writer = _StreamWriter(now, duplicates, dry_run, before_write, by_block, sources)
+    try:
+        with contextlib.nullcontext() if dry_run else db.atomic():
+            block: list[ContactRecord | ImportProblem] = []
+            for item in read_files(paths):
+                block.append(item)
+                if len(block) >= STREAM_BLOCK:
+                    writer.step(planner, block, on_entry)
+                    block = []
+                    records.forget()
+            writer.step(planner, block, on_entry)
+            return writer.finish()
+    finally:
+        spill.close()
+
+
+class _StreamWriter:
+    """The store's side of stream_import: what each drained entry became, and the writes."""
+
+    def __init__(
+        self,
+        now: dt.datetime,
+        duplicates: DuplicatePolicy,
+        dry_run: bool,
+        before_write: Callable[[], None] | None,
+        by_block: _KnownByBlock,
+        sources: list[str],
+    ) -> None:
+        self.now = now
+        self.duplicates = duplicates
+        self.dry_run = dry_run
+        self.before_write = before_write
+        self.by_block = by_block
+        self.upto = by_block.upto
+        self.sources = sources
+        self.result = StreamedImport(
+            counts=dict.fromkeys(("new", "update", "unchanged", "duplicate", "error"), 0)
+        )
+        self.batch: ImportBatch | None = None
+        self.kind = bytearray()  # per entry: _NOTHING, _ADDED, _UPDATED, _UNCHANGED, _MERGED
+        self.contact = array("q")  # per entry: the contact it went to (0: none)
+        # Changes of updates so far (only the non-empty), for records of them read later.
+        self.changes: dict[int, Changes] = {}
+        # Changes of records folded into a known contact's entry by an identifier of this
+        # import, not yet in its reported changes; and such records of an unchanged entry,
+        # which is not written unless a later record changes it (as apply_plan).
+        self.hidden: dict[int, Changes] = {}
+        self.pending: dict[int, ContactRecord] = {}
+        self.undo: list[dict[str, Any]] = []
+        self.snapshotted: set[int] = set()
+        self.updated: set[int] = set()
+        self.companies = _Companies()
+
+    def _begin(self) -> int:
+        """The batch, made on the first write (after `before_write`)."""
+        if self.batch is None:
+            if self.before_write is not None:
+                self.before_write()
+            self.batch = ImportBatch.create(created_at=self.now, sources="\n".join(self.sources))
+        return int(self.batch.id)
+
+    def step(
+        self,
+        planner: BlockPlanner,
+        block: list[ContactRecord | ImportProblem],
+        on_entry: Callable[[int, PlanEntry], None] | None,
+    ) -> None:
+        planner.add(block)
+        start, entries = planner.drain()
+        counts = self.result.counts
+        new_records: list[tuple[ContactRecord, Mapping[str, Any]]] = []
+        new_keys: list[RecordKeys | None] = []
+        new_entries: list[int] = []
+        updates: list[tuple[int, ContactRecord]] = []
+        writes = False
+        for index, entry in enumerate(entries, start):
+            if on_entry is not None:
+                on_entry(index, entry)
+            action, record = entry.action, entry.record
+            counts[action] += 1
+            kind, contact_id = _NOTHING, 0
+            if action in ("new", "update", "duplicate"):
+                writes = True  # as apply_plan is called when the plan has any of these
+            if record is None or action == "error":
+                pass
+            elif action in ("update", "unchanged") and entry.contact_id is not None:
+                kind = _UPDATED if action == "update" else _UNCHANGED
+                contact_id = entry.contact_id
+                if action == "update":
+                    updates.append((contact_id, record))
+                    if entry.changes:
+                        self.changes[index] = entry.changes
+            elif action == "duplicate" and self.duplicates == "skip":
+                self.result.skipped += 1
+            elif action == "duplicate" and self.duplicates == "merge" and entry.candidates:
+                kind, contact_id = _MERGED, entry.candidates[0]
+                updates.append((contact_id, record))
+            elif action in ("new", "duplicate"):
+                kind = _ADDED
+                new_records.append((record, _NO_EXTRA))
+                new_keys.append(entry.keys)
+                new_entries.append(index)
+            self.kind.append(kind)
+            self.contact.append(contact_id)
+        del entries
+        if writes and not self.dry_run:
+            batch_id = self._begin()
+            added = insert_contacts(new_records, self.now, batch_id, new_keys)
+            for index, cid in zip(new_entries, added, strict=True):
+                self.contact[index] = cid
+            self.result.added += len(added)
+            with_timeline = [
+                cid
+                for cid, (record, _) in zip(added, new_records, strict=True)
+                if record.connected_on is not None
+            ]
+            changed = self._update(updates)
+            queries.refresh_touch_summary(with_timeline + changed)
+            queries.recompute_follow_ups(added + changed, self.now)
+        self._late(planner.take_late())
+
+    def _update(self, updates: Sequence[tuple[int, ContactRecord]]) -> list[int]:
+        if not updates:
+            return []
+        mark = len(self.undo)
+        changed = _apply_updates(
+            updates,
+            self.now,
+            self._begin(),
+            self.undo,
+            snapshotted=self.snapshotted,
+            new_after=self.upto,
+            companies=self.companies,
+        )
+        for snapshot in self.undo[mark:]:
+            self.by_block.note_before(snapshot)
+        self.updated.update(cid for cid in changed if cid <= self.upto)
+        return changed
+
+    def _late(self, late: list[tuple[int, ContactRecord, bool]]) -> None:
+        """Records of people whose entries are already written: merge them there.
+
+        As plan_import + apply_plan: a record that matched the entry's known contact
+        recomputes the entry's changes (which may turn "unchanged" into "update"); one
+        folded in by an identifier of this import leaves them as they are until then, and
+        is written when the entry is (an unchanged entry is not written).
+        """
+        if not late:
+            return
+        kinds, contacts = self.kind, self.contact
+        known = {_UPDATED, _UNCHANGED}
+        ids = {contacts[index] for index, _, _ in late if kinds[index] in known}
+        current = all_records(sorted(ids)) if ids else {}
+        states: dict[int, ContactRecord] = {}
+        writes: list[tuple[int, ContactRecord]] = []
+        counts, revised = self.result.counts, self.result.revised
+        for index, item, matched in late:
+            kind, cid = kinds[index], contacts[index]
+            if kind not in known:
+                if kind != _NOTHING:
+                    writes.append((cid, item))
+                continue
+            state = states.get(index) or self._state(index, current.get(cid))
+            if state is None:
+                continue
+            merged, diff = merge_records(state, item)
+            states[index] = merged
+            if not matched:
+                if diff:
+                    self.hidden[index] = _combined(self.hidden.get(index, {}), diff)
+                if kind == _UPDATED:
+                    writes.append((cid, item))
+                else:
+                    held = self.pending.get(index)
+                    self.pending[index] = merge_records(held, item)[0] if held else item
+                continue
+            more = _combined(self.hidden.pop(index, {}), diff)
+            if not more:
+                continue
+            combined = _combined(self.changes.get(index, {}), more)
+            self.changes[index] = combined
+            if kind == _UNCHANGED:
+                kinds[index] = _UPDATED
+                counts["unchanged"] -= 1
+                counts["update"] += 1
+                if index in self.pending:
+                    writes.append((cid, self.pending.pop(index)))
+            revised[index] = ("update", combined)
+            writes.append((cid, item))
+        if writes and not self.dry_run:
+            changed = self._update(writes)
+            queries.refresh_touch_summary(changed)
+            queries.recompute_follow_ups(changed, self.now)
+
+    def _state(self, index: int, stored: ContactRecord | None) -> ContactRecord | None:
+        """Entry `index`'s record as plan_import would hold it now (from its stored contact)."""
+        if stored is None:
+            return None
+        if self.dry_run:
+            # The store holds the contact as it was: add what the import brought so far.
+            brought = _combined(self.changes.get(index, {}), self.hidden.get(index, {}))
+            return _with_changes(stored, brought)
+        held = self.pending.get(index)  # records of an unchanged entry, not written yet
+        return merge_records(stored, held)[0] if held else stored
+
+    def finish(self) -> StreamedImport:
+        result = self.result
+        if self.batch is not None:
+            self.batch.added = result.added
+            self.batch.updated = len(self.updated)
+            self.batch.undo_data = json.dumps(self.undo)
+            self.batch.save()
+            result.batch_id = int(self.batch.id)
+        result.updated = len(self.updated)
+        return result
+
+
+def _combined(first: Changes, then: Changes) -> Changes:
+    """The changes of two merges in a row, in merge_records' order."""
+    both = dict(first)
+    for name, (old, new) in then.items():
+        both[name] = (first[name][0], new) if name in first else (old, new)
+    return {name: both[name] for name in CHANGE_FIELDS if name in both}
+
+
+def _with_changes(record: ContactRecord, changes: Changes) -> ContactRecord:
+    """The record with the changes' new values (as merge_records reported them) applied."""
+    if not changes:
+        return record
+    out = dataclasses.replace(record)
+    for name, (_, new) in changes.items():
+        if name == "photo":
+            out.photo = PHOTO_PRESENT
+        elif name == "connected_on":
+            out.connected_on = dt.date.fromisoformat(str(new))
+        elif isinstance(new, list):
+            setattr(out, name, list(new))
+        else:
+            setattr(out, name, new)
+    return out

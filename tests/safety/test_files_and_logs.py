@@ -121,7 +121,7 @@ def test_the_log_has_error_context_and_no_contact_data(tmp_path: Path) -> None:
     # Enough context to debug: what failed, the exception, where in the code.
     assert "netdesk import failed unexpectedly" in text
     assert "IntegrityError" in text and "Traceback (most recent call last)" in text
-    assert "apply_plan" in text and "importer.py" in text
+    assert "stream_import" in text and "importer.py" in text
     store_log = _log_text(damaged)
     assert "damaged" in store_log and str(damaged / db.DATABASE_NAME) in store_log
 
