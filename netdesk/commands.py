@@ -114,7 +114,17 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spill, _store(where) as database:
 
         def keep(index: int, entry: PlanEntry) -> None:
-            item = ImportPlan([entry]).to_json()["entries"][0]
+            if args.json:
+                item = ImportPlan([entry]).to_json()["entries"][0]
+            else:  # the text report names errors and duplicates only: no changes to render
+                record, problem = entry.record, entry.problem
+                item = {
+                    "action": entry.action,
+                    "name": record.display_name if record else "",
+                    "source": record.source if record else (problem.source if problem else ""),
+                    "line": record.line if record else (problem.line if problem else 0),
+                    "reason": problem.reason if problem else "",
+                }
             item["remarks"] = list(entry.record.remarks) if entry.record else []
             spill.write(json.dumps(item, ensure_ascii=False) + "\n")
 

@@ -633,6 +633,10 @@ DuplicatePolicy = Literal["merge", "keep", "skip"]
 _NOTHING, _ADDED, _UPDATED, _UNCHANGED, _MERGED = 0, 1, 2, 3, 4
 # Records read, matched and written at a time: memory holds one block, not the file.
 STREAM_BLOCK = 512
+# Up to this size (a few tens of thousands of cards, some tens of MB in memory) a file is
+# planned whole and applied at once: the same result, without the bookkeeping per block
+# that keeps memory flat for larger files.
+WHOLE_PLAN_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -647,6 +651,47 @@ class StreamedImport:
     # Entries whose action and changes moved after they were reported (a later record of
     # the same person), by entry index: the final (action, changes).
     revised: dict[int, tuple[str, Changes]] = field(default_factory=dict)
+
+
+def _import_whole(
+    paths: Sequence[Path],
+    now: dt.datetime,
+    duplicates: DuplicatePolicy,
+    dry_run: bool,
+    before_write: Callable[[], None] | None,
+    on_entry: Callable[[int, PlanEntry], None] | None,
+) -> StreamedImport:
+    """stream_import for files small enough to plan whole: plan_files, then apply_plan."""
+    plan = plan_files(paths)
+    decisions = Decisions()
+    for index, entry in enumerate(plan.entries):
+        if on_entry is not None:
+            on_entry(index, entry)
+        if entry.action == "duplicate":
+            if duplicates == "keep":
+                decisions.keep_both.add(index)
+            elif duplicates == "skip":
+                decisions.skip.add(index)
+    counts = {
+        "new": plan.new,
+        "update": plan.updated,
+        "unchanged": plan.unchanged,
+        "duplicate": plan.duplicates,
+        "error": plan.errors,
+    }
+    done = StreamedImport(counts)
+    if dry_run or not (plan.new or plan.updated or plan.duplicates):
+        return done
+    if before_write is not None:
+        before_write()
+    result = apply_plan(plan, [p.name for p in paths], now, decisions)
+    done.batch_id, done.added, done.updated, done.skipped = (
+        result.batch_id,
+        result.added,
+        result.updated,
+        result.skipped,
+    )
+    return done
 
 
 class _SpilledKeys:
@@ -763,6 +808,8 @@ def stream_import(
     matched against. Nothing is written (and it is not called) when the file brings
     nothing new, or on a dry run.
     """
+    if sum(p.stat().st_size for p in paths if p.is_file()) <= WHOLE_PLAN_BYTES:
+        return _import_whole(paths, now, duplicates, dry_run, before_write, on_entry)
     conn = raw_connection(db)
     upto = int(conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0])
     records = _StoredRecords()

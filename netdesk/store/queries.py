@@ -771,6 +771,8 @@ def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None
             [FollowUpReason.THANK_YOU.value, *params],
         )
     }
+    if not owed and not open_thanks:
+        return  # the usual case for most contacts: no help on record, nothing asked
     thanked_since = {
         cid
         for (cid,) in db.execute_sql(
