@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QTableWidget, QWidget
+
+# Where a row of a workflow's table or list keeps the id of what it shows.
+ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class MailHandOff:
@@ -28,6 +31,22 @@ def to_qdate(day: dt.date) -> QDate:
 
 def from_qdate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
+
+
+def current_row_id(table: QTableWidget) -> int:
+    """The id kept in the current row's first cell; 0 when no row is current."""
+    row = table.currentRow()
+    item = table.item(row, 0) if row >= 0 else None
+    return int(item.data(ID_ROLE)) if item is not None else 0
+
+
+def select_row_id(table: QTableWidget, item_id: int) -> None:
+    """Make current the row whose first cell keeps `item_id`."""
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        if item is not None and item.data(ID_ROLE) == item_id:
+            table.selectRow(row)
+            return
 
 
 def button(text: str, accessible: str, name: str = "", tip: str = "") -> QPushButton:

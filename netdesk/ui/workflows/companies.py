@@ -24,9 +24,13 @@ from netdesk.core.domain import CompanyStatus
 from netdesk.core.playbook import long_date
 from netdesk.store import workflows as wf
 from netdesk.ui.widgets import bold_font, plain_label
-from netdesk.ui.workflows.common import WorkflowDialog, button
-
-ID_ROLE = Qt.ItemDataRole.UserRole
+from netdesk.ui.workflows.common import (
+    ID_ROLE,
+    WorkflowDialog,
+    button,
+    current_row_id,
+    select_row_id,
+)
 
 
 class CompaniesDialog(WorkflowDialog):
@@ -125,16 +129,10 @@ class CompaniesDialog(WorkflowDialog):
         self._show_current()
 
     def current_company_id(self) -> int:
-        row = self.table.currentRow()
-        item = self.table.item(row, 0) if row >= 0 else None
-        return int(item.data(ID_ROLE)) if item is not None else 0
+        return current_row_id(self.table)
 
     def select_company(self, company_id: int) -> None:
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, 0)
-            if item is not None and item.data(ID_ROLE) == company_id:
-                self.table.selectRow(row)
-                return
+        select_row_id(self.table, company_id)
 
     def _show_current(self) -> None:
         cid = self.current_company_id()

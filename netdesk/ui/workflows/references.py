@@ -28,9 +28,15 @@ from PySide6.QtWidgets import (
 from netdesk.core.playbook import long_date
 from netdesk.store import workflows as wf
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
-from netdesk.ui.workflows.common import WorkflowDialog, button, from_qdate, to_qdate
-
-ID_ROLE = Qt.ItemDataRole.UserRole
+from netdesk.ui.workflows.common import (
+    ID_ROLE,
+    WorkflowDialog,
+    button,
+    current_row_id,
+    from_qdate,
+    select_row_id,
+    to_qdate,
+)
 
 
 def _to_qdatetime(moment: dt.datetime) -> QDateTime:
@@ -178,16 +184,10 @@ class ReferencesDialog(WorkflowDialog):
         self._show_current()
 
     def current_contact_id(self) -> int:
-        row = self.table.currentRow()
-        item = self.table.item(row, 0) if row >= 0 else None
-        return int(item.data(ID_ROLE)) if item is not None else 0
+        return current_row_id(self.table)
 
     def select_contact(self, contact_id: int) -> None:
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, 0)
-            if item is not None and item.data(ID_ROLE) == contact_id:
-                self.table.selectRow(row)
-                return
+        select_row_id(self.table, contact_id)
 
     def _current(self) -> wf.ReferenceContact | None:
         cid = self.current_contact_id()

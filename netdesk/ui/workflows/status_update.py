@@ -25,9 +25,8 @@ from netdesk.core.templates import find_asks, mailto_url, render
 from netdesk.store import queries
 from netdesk.store import workflows as wf
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
-from netdesk.ui.workflows.common import MailHandOff, WorkflowDialog, button
+from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 DEFAULT_SUBJECT = "A quick update"
 
 

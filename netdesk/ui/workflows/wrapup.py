@@ -42,9 +42,8 @@ from netdesk.core.wrapup import (
 from netdesk.store import workflows as wf
 from netdesk.store.models import Contact
 from netdesk.ui.widgets import bold_font, plain_label
-from netdesk.ui.workflows.common import MailHandOff, WorkflowDialog, button
+from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 CLOSING_LABELS = {
     ASK_JOINING: "Closing ask: a meeting for tips on succeeding there (you are joining them).",
     "ask_elsewhere": "Closing ask: one tip on joining a new team (you are going elsewhere).",
