@@ -9,14 +9,13 @@ Before streaming, a 200 MB file of such cards peaked at ~1 GB; after, at 40-90 M
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from netdesk.store import db
+from tests.safety.peak_rss import netdesk_peak
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +26,6 @@ SMALL_CARDS = BIG_CARDS // 10
 # per card (the entry -> contact array). Holding the records took ~6 KB per card.
 GROWTH_MB = 40
 LIMIT_MB = 150
-
-MEASURE = r"""
-import json, resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rc": done.returncode, "out": done.stdout, "err": done.stderr, "kb": peak_kb}))
-"""
 
 
 def _write_cards(path: Path, count: int) -> Path:
@@ -59,21 +51,9 @@ def _write_cards(path: Path, count: int) -> Path:
 
 
 def _measured(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run `netdesk ARGS` in a fresh Python whose only child it is; its peak RSS in MB."""
-    env = dict(os.environ)
-    env.pop("QT_QPA_PLATFORM", None)
-    raw = subprocess.run(
-        [sys.executable, "-c", MEASURE, sys.executable, "-m", "netdesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=110,
-        check=True,
-    )
-    found = json.loads(raw.stdout)
-    done = subprocess.CompletedProcess(args, found["rc"], found["out"], found["err"])
+    done, peak = netdesk_peak(*args, timeout=110)
     assert done.returncode == 0, done.stderr
-    return done, found["kb"] / 1024
+    return done, peak
 
 
 def _runs(cards: Path, data: Path, count: int) -> dict[str, float]:

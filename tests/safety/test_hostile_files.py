@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from netdesk.store import db, importer, queries
+from tests.safety.peak_rss import netdesk_peak
 
 BIG_PHOTOS = 25
 SMALL_PER_BIG = 200
@@ -44,43 +44,17 @@ def file_200mb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-# The measuring happens in a fresh Python whose only child is NetDesk: RUSAGE_CHILDREN's peak
-# is then NetDesk's own, not that of whatever else this test session started.
-MEASURE = r"""
-import json, resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rc": done.returncode, "out": done.stdout, "err": done.stderr, "kb": peak_kb}))
-"""
-
-
-def _measured_netdesk(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    env = dict(os.environ)
-    env.pop("QT_QPA_PLATFORM", None)
-    raw = subprocess.run(
-        [sys.executable, "-c", MEASURE, sys.executable, "-m", "netdesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    found = json.loads(raw.stdout)
-    done = subprocess.CompletedProcess(args, found["rc"], found["out"], found["err"])
-    return done, found["kb"] / 1024
-
-
 def test_a_200mb_file_is_streamed_and_its_huge_photos_dropped_with_a_note(
     file_200mb: Path, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    dry, dry_mb = _measured_netdesk("import", "--dry-run", "--data-dir", str(data), str(file_200mb))
+    dry, dry_mb = netdesk_peak("import", "--dry-run", "--data-dir", str(data), str(file_200mb))
     assert dry.returncode == 0, dry.stderr
     total = BIG_PHOTOS * (SMALL_PER_BIG + 1)
     assert f"{total} new" in dry.stdout
     notes = [line for line in dry.stdout.splitlines() if line.startswith("note: Big Photo")]
     assert len(notes) == BIG_PHOTOS and "5 MB" in notes[0], dry.stdout[:500]
-    real, real_mb = _measured_netdesk("import", "--data-dir", str(data), str(file_200mb))
+    real, real_mb = netdesk_peak("import", "--data-dir", str(data), str(file_200mb))
     assert real.returncode == 0, real.stderr
     print(f"peak RSS on a 200 MB file: dry run {dry_mb:.0f} MB, import {real_mb:.0f} MB")
     assert dry_mb < LIMIT_MB and real_mb < LIMIT_MB
