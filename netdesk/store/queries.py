@@ -6,7 +6,7 @@ import bisect
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -50,7 +50,8 @@ def chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterable[Sequence[int]]:
         yield ids[start : start + size]
 
 
-def _parse_dt(value: Any) -> dt.datetime | None:
+def parse_datetime(value: Any) -> dt.datetime | None:
+    """A moment as the store returns it (a datetime, or its ISO text), or None."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -189,26 +190,25 @@ def _linkedin_key(url: str) -> str:
     return normalize_linkedin(url) if url else ""
 
 
-def set_emails(contact_id: int, emails: Sequence[str]) -> None:
-
-    ContactEmail.delete().where(ContactEmail.contact == contact_id).execute()
+def _set_list(
+    model: Any, column: str, contact_id: int, values: Sequence[str], key: Callable[[str], str]
+) -> None:
+    """Replace a contact's emails or phones: in order, each once, with its matching key."""
+    model.delete().where(model.contact == contact_id).execute()
     rows = [
-        {"contact": contact_id, "email": e, "key": normalize_email(e), "position": i}
-        for i, e in enumerate(dict.fromkeys(e.strip() for e in emails if e.strip()))
+        {"contact": contact_id, column: v, "key": key(v), "position": i}
+        for i, v in enumerate(dict.fromkeys(v.strip() for v in values if v.strip()))
     ]
     if rows:
-        ContactEmail.insert_many(rows).execute()
+        model.insert_many(rows).execute()
+
+
+def set_emails(contact_id: int, emails: Sequence[str]) -> None:
+    _set_list(ContactEmail, "email", contact_id, emails, normalize_email)
 
 
 def set_phones(contact_id: int, phones: Sequence[str]) -> None:
-
-    ContactPhone.delete().where(ContactPhone.contact == contact_id).execute()
-    rows = [
-        {"contact": contact_id, "phone": p, "key": normalize_phone(p), "position": i}
-        for i, p in enumerate(dict.fromkeys(p.strip() for p in phones if p.strip()))
-    ]
-    if rows:
-        ContactPhone.insert_many(rows).execute()
+    _set_list(ContactPhone, "phone", contact_id, phones, normalize_phone)
 
 
 def create_contact(
@@ -564,7 +564,7 @@ def _timeline_rows(
                 InteractionKind(kind)
                 if kind in InteractionKind._value2member_map_
                 else InteractionKind.NOTE,
-                _parse_dt(at) or dt.datetime.min,
+                parse_datetime(at) or dt.datetime.min,
                 summary,
                 helped,
                 Direction(direction)
@@ -598,13 +598,13 @@ def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
         name=name,
         tie=Tie(tie) if tie in Tie._value2member_map_ else Tie.UNSORTED,
         cadence_override=cadence,
-        added_at=_parse_dt(added) or dt.datetime.min,
+        added_at=parse_datetime(added) or dt.datetime.min,
         touch_count=count,
-        first_touch_at=_parse_dt(first_at),
+        first_touch_at=parse_datetime(first_at),
         first_touch_kind=kind,
         first_touch_summary=first_summary,
-        last_touch_at=_parse_dt(last_at),
-        reset_at=_parse_dt(reset),
+        last_touch_at=parse_datetime(last_at),
+        reset_at=parse_datetime(reset),
     )
 
 
@@ -680,10 +680,10 @@ def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) ->
                 if current is not None:
                     if (
                         key is not None
-                        and (current[2], iso(_parse_dt(current[3]) or now)) == key[1:]
+                        and (current[2], iso(parse_datetime(current[3]) or now)) == key[1:]
                     ):
                         continue
-                    created = _parse_dt(current[4])
+                    created = parse_datetime(current[4])
                     if (
                         facts.last_touch_at is not None
                         and created is not None
@@ -1056,7 +1056,7 @@ def next_due_moment(after: dt.datetime) -> dt.datetime | None:
         f"WHERE f.state IN {_OPEN_SQL} AND f.effective_at > ? AND c.archived = 0",
         [iso(after)],
     ).fetchone()
-    return _parse_dt(row[0]) if row else None
+    return parse_datetime(row[0]) if row else None
 
 
 def count_due(now: dt.datetime) -> int:

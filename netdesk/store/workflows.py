@@ -55,14 +55,6 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _when(value: Any) -> dt.datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
-
-
 # --- the search -------------------------------------------------------------------------
 
 
@@ -189,7 +181,7 @@ def companies() -> list[CompanyRow]:
         "ORDER BY co.name COLLATE NOCASE, co.id",
     ).fetchall()
     return [
-        CompanyRow(cid, name, _status(status), int(people), _when(last))
+        CompanyRow(cid, name, _status(status), int(people), queries.parse_datetime(last))
         for cid, name, status, people, last in rows
     ]
 
@@ -243,7 +235,11 @@ def company_interactions(company_id: int, limit: int = 500) -> list[CompanyInter
             kind_value = InteractionKind(kind)
         except ValueError:
             kind_value = InteractionKind.NOTE
-        out.append(CompanyInteraction(cid, name, kind_value, _when(at) or dt.datetime.min, summary))
+        out.append(
+            CompanyInteraction(
+                cid, name, kind_value, queries.parse_datetime(at) or dt.datetime.min, summary
+            )
+        )
     return out
 
 
@@ -381,7 +377,7 @@ def status_update_candidates(
                 _status(status),
                 tie_value,
                 valid[0].strip() if valid else "",
-                _when(last),
+                queries.parse_datetime(last),
             )
         )
     return out
@@ -619,7 +615,8 @@ def wrap_up_states() -> dict[int, WrapUpState]:
     return {
         s.contact_id: WrapUpState(
             s.contact_id,
-            _when(s.thanked_at) or _when(closed.get(s.follow_up_id)),
+            queries.parse_datetime(s.thanked_at)
+            or queries.parse_datetime(closed.get(s.follow_up_id)),
             s.channel,
             s.gift_note,
             s.follow_up_id,
@@ -743,7 +740,14 @@ def reference_contacts(*, include_advocates: bool = True) -> list[ReferenceConta
             tie_value = Tie.UNSORTED
         out.append(
             ReferenceContact(
-                cid, name, company, tie_value, bool(consent), _date(agreed), asks, _when(last)
+                cid,
+                name,
+                company,
+                tie_value,
+                bool(consent),
+                _date(agreed),
+                asks,
+                queries.parse_datetime(last),
             )
         )
     return out
@@ -762,7 +766,7 @@ def reference_asks(contact_id: int) -> list[dt.datetime]:
     rows = ReferenceRequest.select(ReferenceRequest.asked_at).where(
         ReferenceRequest.contact == contact_id
     )
-    return sorted(d for r in rows if (d := _when(r.asked_at)) is not None)
+    return sorted(d for r in rows if (d := queries.parse_datetime(r.asked_at)) is not None)
 
 
 def reference_warning(contact_id: int, now: dt.datetime) -> str | None:
@@ -792,7 +796,13 @@ def reference_requests(contact_id: int) -> list[ReferenceAsk]:
         [contact_id],
     ).fetchall()
     return [
-        ReferenceAsk(rid, company, _when(asked) or dt.datetime.min, _when(check), notes)
+        ReferenceAsk(
+            rid,
+            company,
+            queries.parse_datetime(asked) or dt.datetime.min,
+            queries.parse_datetime(check),
+            notes,
+        )
         for rid, company, asked, check, notes in rows
     ]
 

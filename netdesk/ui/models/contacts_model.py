@@ -89,14 +89,6 @@ class ContactRow:
     overdue: bool = False
 
 
-def _parse(value: Any) -> dt.datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
-
-
 def _tie(value: str) -> Tie:
     try:
         return Tie(value)
@@ -383,7 +375,13 @@ class ContactsModel(QAbstractTableModel):
         now = self._now()
         for cid, name, company, tie, title, last, nxt in db.execute_sql(sql, wanted):
             contact = ContactRow(
-                cid, name or "", company, _tie(tie), title or "", _parse(last), _parse(nxt)
+                cid,
+                name or "",
+                company,
+                _tie(tie),
+                title or "",
+                queries.parse_datetime(last),
+                queries.parse_datetime(nxt),
             )
             self._cache[cid] = dataclasses.replace(
                 contact,
