@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from netdesk.core.clock import local_now
+
 
 class Clock:
     """Local wall-clock time, naive, to the second, as the store keeps it."""
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now().replace(microsecond=0)
+        return local_now()
 
 
 class FixedClock(Clock):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import peewee as pw
 
-from netdesk.store.db import ensure_private_dir
+from netdesk.core.clock import local_now
+from netdesk.store.private_files import ensure_private_dir
 from netdesk.store.sql import raw_connection
 
 _NAME = re.compile(r"^netdesk-(\d{8}-\d{6})(?:-([a-z0-9-]+))?\.sqlite3$")
@@ -48,7 +49,7 @@ def backup_database(
     now: dt.datetime | None = None,
 ) -> Path:
     """A timestamped backup in `backup_dir`; `reason` is kept in the file name."""
-    when = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    when = (now or local_now()).strftime("%Y%m%d-%H%M%S")
     suffix = f"-{reason}" if reason else ""
     path = backup_dir / f"netdesk-{when}{suffix}.sqlite3"
     counter = 1

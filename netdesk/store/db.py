@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import os
 import sqlite3
 from pathlib import Path
 
 import peewee as pw
 
-from netdesk.store import migrations
+from netdesk.core.clock import local_now as local_now  # the command line reads it here
+from netdesk.store import backup, migrations
 from netdesk.store.models import db as database_proxy
+
+# Re-exported: store.recovery makes its folders through db.
+from netdesk.store.private_files import ensure_private_dir as ensure_private_dir
+from netdesk.store.private_files import touch_private
 from netdesk.store.sql import run_sql
 
 DATABASE_NAME = "netdesk.sqlite3"
@@ -44,24 +47,11 @@ class DamagedStoreError(StoreError):
         self.detail = detail
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create a folder only its owner can enter (0700), and tighten it if it already exists."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
-    return path
-
-
-def _touch_private(path: Path) -> None:
-    # Created 0600 before SQLite opens it: SQLite gives -wal and -shm the same mode.
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
 def connect(path: Path) -> pw.SqliteDatabase:
     """A connection to the database file at `path` with the store's pragmas; no schema work."""
     ensure_private_dir(path.parent)
-    _touch_private(path)
+    # Created 0600 before SQLite opens it: SQLite gives -wal and -shm the same mode.
+    touch_private(path)
     database = pw.SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     database.connect()
     return database
@@ -133,8 +123,6 @@ def open_store(
     then runs `verify_file` later for a larger one. A store about to be migrated is copied
     to `backup_dir` first.
     """
-    from netdesk.store import backup  # backup imports db for its helpers
-
     version = 0
     if path.exists() and path.stat().st_size > 0:
         if full_check is None:
@@ -178,6 +166,6 @@ def close_store(database: pw.SqliteDatabase) -> None:
     database.close()
 
 
-def local_now() -> dt.datetime:
-    """The wall clock, naive local time, as every date in the store is kept."""
-    return dt.datetime.now().replace(microsecond=0)
+def close_thread_connection() -> None:
+    """Close this thread's connection to the store: a worker thread's must not outlive it."""
+    database_proxy.close()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import peewee as pw
 
+from netdesk.core.clock import local_now_exact
 from netdesk.core.domain import (
     CompanyStatus,
     Direction,
@@ -19,11 +19,6 @@ from netdesk.core.domain import (
 db = pw.DatabaseProxy()
 
 
-def utcnow() -> dt.datetime:
-    """The store's clock for bookkeeping columns (created/updated); rules get `now` passed in."""
-    return dt.datetime.now()
-
-
 class BaseModel(pw.Model):
     id = pw.AutoField()
 
@@ -34,7 +29,7 @@ class BaseModel(pw.Model):
 
 class SchemaVersion(BaseModel):
     version = pw.IntegerField()
-    changed_at = pw.DateTimeField(default=utcnow)
+    changed_at = pw.DateTimeField(default=local_now_exact)
 
 
 class Setting(BaseModel):
@@ -43,7 +38,7 @@ class Setting(BaseModel):
 
 
 class ImportBatch(BaseModel):
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=local_now_exact)
     sources = pw.TextField(default="")  # file names, one per line
     added = pw.IntegerField(default=0)
     updated = pw.IntegerField(default=0)
@@ -59,7 +54,7 @@ class Company(BaseModel):
     status = pw.CharField(default=CompanyStatus.NONE.value)
     status_changed_at = pw.DateTimeField(null=True)
     notes = pw.TextField(default="")
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=local_now_exact)
 
 
 class Contact(BaseModel):
@@ -89,8 +84,8 @@ class Contact(BaseModel):
     tags = pw.TextField(default="")  # comma-separated
     uid = pw.CharField(default="")
     archived = pw.BooleanField(default=False)
-    created_at = pw.DateTimeField(default=utcnow)
-    updated_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=local_now_exact)
+    updated_at = pw.DateTimeField(default=local_now_exact)
     import_batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
     import_batch_id: int | None
     # A summary of the timeline, kept in step by the store so the rules and the contact
@@ -134,7 +129,7 @@ class Interaction(BaseModel):
     summary = pw.TextField(default="")
     helped = pw.TextField(default="")  # what they did that helped: named in the thank-you
     direction = pw.CharField(default=Direction.OUTGOING.value)
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=local_now_exact)
     import_batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
 
     class Meta:
@@ -153,7 +148,7 @@ class FollowUp(BaseModel):
     notified_at = pw.DateTimeField(null=True)
     resolved_at = pw.DateTimeField(null=True)
     note = pw.TextField(default="")  # the reason in words, for follow-ups workflows create
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=local_now_exact)
 
     class Meta:
         indexes = ((("state", "effective_at"), False), (("contact", "state"), False))
@@ -165,7 +160,7 @@ class JobSearch(BaseModel):
     offer_company = pw.ForeignKeyField(Company, null=True, on_delete="SET NULL")
     offer_company_id: int | None
     joining_offer_company = pw.BooleanField(default=False)
-    updated_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=local_now_exact)
 
 
 ALL_MODELS: list[type[Any]] = [
@@ -194,7 +189,7 @@ class ReferenceRequest(BaseModel):
     notes = pw.TextField(default="")
     follow_up = pw.ForeignKeyField(FollowUp, null=True, on_delete="SET NULL")
     follow_up_id: int | None
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=local_now_exact)
 
 
 class WrapUpStep(BaseModel):
@@ -207,7 +202,7 @@ class WrapUpStep(BaseModel):
     thanked_at = pw.DateTimeField(null=True)
     channel = pw.CharField(default="")
     gift_note = pw.TextField(default="")
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=local_now_exact)
 
     class Meta:
         table_name = "wrapup_step"
