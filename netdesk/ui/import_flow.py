@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -26,6 +24,7 @@ from netdesk.store.models import Contact, ImportBatch, db
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
 from netdesk.ui.drop import FileDropTarget, Notice
+from netdesk.ui.worker import Worker
 
 if TYPE_CHECKING:  # the window may one day import this module itself
     from netdesk.ui.main_window import MainWindow
@@ -36,78 +35,6 @@ FILE_FILTERS = "Contact files (*.vcf *.vcard *.csv);;All files (*)"
 # How often (in records) the reading worker reports progress: often enough for a smooth bar,
 # rarely enough that the signals cost nothing next to the reading.
 REPORT_EVERY = 250
-
-
-class Cancelled(Exception):
-    """The user pressed Cancel while the worker was reading."""
-
-
-Report = Callable[[int, int], None]
-
-
-class Worker(QThread):
-    """Runs one job off the UI thread with its own store connection, closed when it ends.
-
-    The job gets a `report(done, total)` callable and may check `cancel_requested`.
-    """
-
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, job: Callable[[Worker], Any], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._job = job
-        self.cancel_requested = threading.Event()
-
-    def report(self, done: int, total: int) -> None:
-        self.progressed.emit(done, total)
-
-    def check(self) -> None:
-        if self.cancel_requested.is_set():
-            raise Cancelled
-
-    def run(self) -> None:
-        _pause_cycle_collector()
-        try:
-            result = self._job(self)
-        except Cancelled:
-            self.cancelled.emit()
-        except Exception as exc:
-            log.exception("import or export job failed")
-            self.failed.emit(str(exc) or exc.__class__.__name__)
-        else:
-            self.succeeded.emit(result)
-        finally:
-            # Peewee opened a connection for this thread; it must not outlive the thread.
-            db.close()
-            _resume_cycle_collector()
-
-
-# Python's cycle collector runs in whichever thread happens to allocate. Run in a worker,
-# it could free a Qt object that belongs to the UI thread there, which Qt does not allow
-# (and which can crash). So it pauses while a worker runs; the UI thread catches up after.
-_paused_lock = threading.Lock()
-_paused_by = 0
-_was_enabled = True
-
-
-def _pause_cycle_collector() -> None:
-    global _paused_by, _was_enabled
-    with _paused_lock:
-        if _paused_by == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused_by += 1
-
-
-def _resume_cycle_collector() -> None:
-    global _paused_by
-    with _paused_lock:
-        _paused_by -= 1
-        if _paused_by == 0 and _was_enabled:
-            gc.enable()
 
 
 def estimate_records(paths: Sequence[str | Path]) -> int:
