@@ -1,4 +1,8 @@
-"""Start the app: paths, then the store, then the services, then the window (and the tray)."""
+"""Start the app: paths, then the store, then the services, then the window (and the tray).
+
+The composition root: the one place that builds the store, the services and the widgets and
+connects them (`run`, and `wire_tray_services` for the tray, scheduler and notifier chain).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -27,6 +32,13 @@ from netdesk.store.models import db as store_proxy
 from netdesk.ui.file_open import FileOpenFilter
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
 from netdesk.ui.widgets import resource_path
+
+if TYPE_CHECKING:
+    from netdesk.services.autostart import AutostartSwitch
+    from netdesk.services.notifier import Notifier
+    from netdesk.services.scheduler import Scheduler
+    from netdesk.ui.status_file import StatusFile
+    from netdesk.ui.tray import Tray
 
 # Import, workflows, recovery, the tray and its notifiers are imported and wired after the
 # window's first paint (`_after_first_paint`): nothing that can wait runs before it.
@@ -219,7 +231,6 @@ def _wire_services(
     from netdesk.ui.dialogs.recovery import install_recovery
     from netdesk.ui.import_flow import install_import
     from netdesk.ui.store_check import check_store_later
-    from netdesk.ui.tray import wire_tray_services
     from netdesk.ui.workflows import install_workflows
 
     install_import(window, where.backups)
@@ -253,3 +264,133 @@ def _when_shown(window: MainWindow, call: Callable[[], None]) -> None:
             pending.pop()()
 
     window.firstPainted.connect(lambda: QTimer.singleShot(0, once))
+
+
+# --- the tray, the scheduler and the notifier chain, after the first paint ---------------
+
+
+@dataclass
+class TrayServices:
+    """What wire_tray_services built; run() keeps it alive for the session."""
+
+    scheduler: Scheduler
+    tray: Tray
+    notifier: Notifier
+    autostart: AutostartSwitch
+    status: StatusFile | None = None
+    keep: list[object] = field(default_factory=list)
+
+
+def wire_tray_services(
+    app: QApplication,
+    window: Any,
+    hub: Hub,
+    clock: Clock,
+    settings: Settings,
+    guard: SingleInstance | None,
+    data_dir: Path | None,
+    *,
+    start: bool = True,
+    manage_autostart: bool = True,
+) -> TrayServices:
+    """Scheduler -> notifier chain -> tray; the close policy; later launches; autostart.
+
+    Called after the window's first paint: what it builds is imported here, not at start-up.
+    """
+    from netdesk.services import autostart
+    from netdesk.services.notifier import (
+        BannerBackend,
+        FreedesktopBackend,
+        NativeCentreBackend,
+        Notifier,
+        TrayMessageBackend,
+        named,
+    )
+    from netdesk.services.scheduler import Scheduler
+    from netdesk.ui.close_policy import ask_keep_running, close_policy
+    from netdesk.ui.status_file import STATUS_FILE_ENV
+    from netdesk.ui.tray import Tray
+
+    def quit_app() -> None:
+        quit_action = getattr(window, "actions", {}).get("quit")
+        if quit_action is not None:
+            quit_action.trigger()  # the window saves its layout on the way out
+        else:
+            app.quit()
+
+    scheduler = Scheduler(hub, clock, settings, app)
+    tray = Tray(hub, clock, settings, scheduler, quit_app, app)
+    icon_file = resource_path("icons", "netdesk.svg")
+    icon_uri = icon_file.as_uri() if icon_file.is_file() else ""
+    notifier = Notifier(
+        hub,
+        clock,
+        settings,
+        [
+            named("freedesktop", lambda sink: FreedesktopBackend(sink, icon=icon_uri)),
+            named("native centre", lambda sink: NativeCentreBackend(sink, tray)),
+            named("tray message", lambda sink: TrayMessageBackend(sink, tray)),
+            named("banner", lambda sink: BannerBackend(sink, hub)),
+        ],
+        app,
+    )
+    scheduler.due.connect(notifier.announce)
+    scheduler.digestDue.connect(notifier.announce_digest)
+    app.aboutToQuit.connect(notifier.close)
+
+    # With a tray, NetDesk lives on after its window closes; Quit is in the tray menu.
+    app.setQuitOnLastWindowClosed(False)
+    window.close_policy = close_policy(window, tray, settings, ask=ask_keep_running)
+    tray.show()
+
+    if guard is not None:
+
+        def later_launch(message: dict[str, Any]) -> None:
+            if message.get("show", True):
+                hub.showWindowRequested.emit()
+            if message.get("files"):
+                hub.importRequested.emit(list(message["files"]))
+
+        guard.messageReceived.connect(later_launch)
+
+    switch = autostart.AutostartSwitch(settings, data_dir, app, active=manage_autostart)
+    switch.refresh()
+
+    services = TrayServices(scheduler, tray, notifier, switch)
+    status_path = os.environ.get(STATUS_FILE_ENV)
+    if status_path:
+        services.status = _status_hook(Path(status_path), services, hub, app)
+    if start:
+        QTimer.singleShot(0, scheduler.start)
+    return services
+
+
+def _status_hook(path: Path, services: TrayServices, hub: Hub, app: QApplication) -> StatusFile:
+    from netdesk.ui.status_file import StatusFile
+
+    tray, notifier = services.tray, services.notifier
+    status = StatusFile(
+        path,
+        {
+            "tray_available": tray.available,
+            "notifier": notifier.backend.name,
+            "count": tray.count,
+            "tooltip": tray.icon.toolTip(),
+            "notices": [],
+            "followups_requested": [],
+            "imports_requested": [],
+        },
+        app,
+    )
+
+    def counted(count: int) -> None:
+        status.update(count=count, tooltip=tray.icon.toolTip(), notifier=notifier.backend.name)
+
+    services.scheduler.countChanged.connect(counted)
+    notifier.shown.connect(
+        lambda title, body, fid: status.append("notices", {"title": title, "id": fid})
+    )
+    hub.followUpRequested.connect(lambda fid: status.append("followups_requested", fid))
+    hub.importRequested.connect(lambda files: status.append("imports_requested", files))
+    status.schedule()
+    return status

@@ -13,13 +13,14 @@ import os
 import plistlib
 import sys
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject
 
+from netdesk.services.settings import AUTOSTART, Settings
+
 log = logging.getLogger(__name__)
 
-SETTING = "autostart"
+SETTING = AUTOSTART.key
 DESKTOP_FILE = "netdesk.desktop"
 WINDOWS_VALUE = "NetDesk"
 WINDOWS_RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -148,7 +149,7 @@ class AutostartSwitch(QObject):
 
     def __init__(
         self,
-        settings: Any,
+        settings: Settings,
         data_dir: Path | None,
         parent: QObject | None = None,
         *,
@@ -163,8 +164,7 @@ class AutostartSwitch(QObject):
             settings.changed.connect(self._changed)
 
     def wanted(self) -> bool:
-        raw = self.settings.value(SETTING, False)
-        return raw.strip().lower() in {"true", "1", "yes"} if isinstance(raw, str) else bool(raw)
+        return self.settings.get(AUTOSTART)
 
     def refresh(self) -> None:
         """At start-up: rewrite a wanted entry (the venv or the app may have moved).

@@ -2,7 +2,9 @@
 
 The chain (app.py builds it): freedesktop notifications over D-Bus (Linux and the BSDs), the
 native notification centre (macOS, Windows: `QSystemTrayIcon.showMessage` is Qt's path to
-both), the tray's own message bubble, and an in-window banner that always works. Each backend
+both), the tray's own message bubble, and an in-window banner that always works. The two that
+speak through the tray icon reach it as a `MessageArea`: the icon is a widget (ui.tray.Tray
+holds it), and this module keeps to QtCore. Each backend
 raises `NotifierUnavailable` when it is constructed where it cannot work; `pick()` takes the
 first that constructs, and a backend that fails later hands its notice to the next one.
 
@@ -33,7 +35,8 @@ from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from netdesk.core.domain import ANSWERING_KIND, FollowUpReason
 from netdesk.services.clock import Clock
-from netdesk.services.scheduler import DIGEST_TIME_KEY, parse_digest_time, tomorrow_at
+from netdesk.services.scheduler import parse_digest_time, tomorrow_at
+from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.store import queries
 from netdesk.store.models import FollowUp
@@ -262,6 +265,56 @@ class FreedesktopBackend(NotifierBackend):
             self._live.pop(int(message.body[0]), None)
 
 
+# --- through the tray icon --------------------------------------------------------------
+
+
+class MessageArea(Protocol):
+    """Where the tray icon shows its message bubbles (ui.tray.Tray is one)."""
+
+    def shows_messages(self) -> bool:
+        """There is a tray, and it can show messages."""
+        ...
+
+    def show_message(self, title: str, body: str, timeout_ms: int) -> None: ...
+
+    def on_message_clicked(self, callback: Callable[[], None]) -> None: ...
+
+
+class TrayMessageBackend(NotifierBackend):
+    """The tray's own message bubble (QSystemTrayIcon.showMessage); a click opens the notice."""
+
+    name = "tray message"
+
+    def __init__(self, sink: NoticeSink, area: MessageArea) -> None:
+        super().__init__(sink)
+        if not area.shows_messages():
+            raise NotifierUnavailable("no tray, or a tray that shows no messages")
+        self.area = area
+        self._last = 0
+        area.on_message_clicked(lambda: sink.notice_activated(self._last))
+
+    def show(self, notice: Notice) -> None:
+        # Qt tracks only the latest message, so a click means the latest notice.
+        self._last = notice.follow_up_id
+        self.area.show_message(notice.title, notice.body, 15_000)
+
+
+class NativeCentreBackend(TrayMessageBackend):
+    """macOS's Notification Center and Windows' toasts: Qt's showMessage is their path there.
+
+    On macOS Qt posts through UserNotifications; on Windows it raises a shell notification
+    that Windows 10 and later show as a toast in the Action Center. Neither carries our Done
+    and Snooze buttons through Qt, so a click opens the follow-up in NetDesk instead.
+    """
+
+    name = "native notification centre"
+
+    def __init__(self, sink: NoticeSink, area: MessageArea) -> None:
+        if sys.platform not in ("darwin", "win32"):
+            raise NotifierUnavailable("the native centre path is for macOS and Windows")
+        super().__init__(sink, area)
+
+
 # --- the last resort --------------------------------------------------------------------
 
 
@@ -321,7 +374,7 @@ class Notifier(QObject):
         self,
         hub: Hub,
         clock: Clock,
-        settings: Any,
+        settings: Settings,
         factories: Sequence[BackendFactory],
         parent: QObject | None = None,
     ) -> None:
@@ -366,7 +419,7 @@ class Notifier(QObject):
             return  # deleted meanwhile
         now = self.clock.now()
         if action == SNOOZE:
-            at = parse_digest_time(self.settings.value(DIGEST_TIME_KEY, "09:00"))
+            at = parse_digest_time(self.settings.digest_time)
             queries.snooze_follow_up(follow_up_id, tomorrow_at(now, at))
         elif action == DONE:
             kind = DONE_KIND.get(FollowUpReason(fu.reason))

@@ -30,7 +30,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
+from netdesk.services import settings as settings_registry
 from netdesk.services.clock import Clock
+from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.store import queries
 from netdesk.store.queries import DueFollowUp
@@ -42,21 +44,17 @@ MAX_INTERVAL_MS = 20 * 24 * 3600 * 1000
 WATCHDOG_MS = 15 * 60 * 1000
 # Wall and monotonic time drift apart by milliseconds under NTP slewing; a minute is a jump.
 JUMP_TOLERANCE = dt.timedelta(seconds=60)
-DEFAULT_DIGEST_TIME = dt.time(9, 0)
+DEFAULT_DIGEST_TIME = settings_registry.default_digest_time()
 
-# Settings keys (the Settings INI file; `digest_time` is also edited in Preferences).
-DIGEST_TIME_KEY = "digest_time"
-LAST_DIGEST_KEY = "notifications/last_digest"
-PAUSED_UNTIL_KEY = "notifications/paused_until"
+# The keys it reads and writes in the Settings INI file (declared in the settings registry).
+DIGEST_TIME_KEY = settings_registry.DIGEST_TIME.key
+LAST_DIGEST_KEY = settings_registry.LAST_DIGEST.key
+PAUSED_UNTIL_KEY = settings_registry.PAUSED_UNTIL.key
 
 
 def parse_digest_time(text: Any) -> dt.time:
-    """'HH:MM' as the user typed it; anything unreadable means the default, 09:00."""
-    try:
-        hours, minutes = str(text).strip().split(":")[:2]
-        return dt.time(int(hours), int(minutes))
-    except (ValueError, TypeError):
-        return DEFAULT_DIGEST_TIME
+    """'HH:MM' as the user typed it; anything unreadable means the registry's default."""
+    return settings_registry.time_of_day(text) or DEFAULT_DIGEST_TIME
 
 
 def tomorrow_at(now: dt.datetime, at: dt.time) -> dt.datetime:
@@ -97,7 +95,7 @@ class Scheduler(QObject):
         self,
         hub: Hub,
         clock: Clock,
-        settings: Any,
+        settings: Settings,
         parent: QObject | None = None,
         *,
         monotonic: Callable[[], float] = time.monotonic,
@@ -131,8 +129,7 @@ class Scheduler(QObject):
         hub.followUpsChanged.connect(self._schedule_recompute)
         hub.contactsChanged.connect(self._schedule_recompute)
         hub.searchChanged.connect(self._schedule_recompute)
-        if hasattr(settings, "changed"):
-            settings.changed.connect(self._on_setting_changed)
+        settings.changed.connect(self._on_setting_changed)
 
     # --- public ------------------------------------------------------------------------
 
@@ -166,18 +163,18 @@ class Scheduler(QObject):
         return self._timer
 
     def paused_until(self) -> dt.datetime | None:
-        until = _parse_moment(self.settings.value(PAUSED_UNTIL_KEY, ""))
+        until = _parse_moment(self.settings.get(settings_registry.PAUSED_UNTIL))
         if until is None or until <= self.clock.now():
             return None
         return until
 
     def pause(self, until: dt.datetime | None) -> None:
         """Hold notifications until `until` (None resumes); what fell due is announced after."""
-        self.settings.set_value(PAUSED_UNTIL_KEY, until.isoformat() if until else "")
+        self.settings.put(settings_registry.PAUSED_UNTIL, until.isoformat() if until else "")
         self.check()
 
     def digest_time(self) -> dt.time:
-        return parse_digest_time(self.settings.value(DIGEST_TIME_KEY, "09:00"))
+        return parse_digest_time(self.settings.digest_time)
 
     def check(self) -> None:
         """Look at the store now: update the count, announce what is new, re-arm the timer."""
@@ -243,7 +240,7 @@ class Scheduler(QObject):
         return dt.datetime.combine(day, self.digest_time())
 
     def _digest_given_on(self) -> dt.date | None:
-        moment = _parse_moment(self.settings.value(LAST_DIGEST_KEY, ""))
+        moment = _parse_moment(self.settings.get(settings_registry.LAST_DIGEST))
         return moment.date() if moment else None
 
     def _digest_is_due(self, now: dt.datetime) -> bool:
@@ -257,7 +254,7 @@ class Scheduler(QObject):
 
     def _give_digest(self, now: dt.datetime) -> None:
         """Once a day: everything due, in one notification; it also covers the new ones."""
-        self.settings.set_value(LAST_DIGEST_KEY, now.isoformat())
+        self.settings.put(settings_registry.LAST_DIGEST, now.isoformat())
         # A list read a page at a time: the notifier reads the few names it shows.
         everything: Sequence[DueFollowUp] = queries.follow_ups(now)
         fresh = queries.follow_ups(now, unannounced=True).ids()

@@ -1,29 +1,279 @@
-"""The user's interface preferences (window layout, autostart, digest time) in an INI file."""
+"""Every setting NetDesk keeps, declared once; and the INI file that holds the interface's.
+
+`REGISTRY` names each setting: its key, its kind, its default, where it is stored and the
+words the user sees for it. Preferences builds its form from it, the scheduler, notifier, tray
+and autostart switch read their keys and defaults from it, and the tests check that no default
+is written anywhere else.
+
+Two places hold settings. The interface's (window layout, the digest's time, autostart, what
+the user was told once) are in an INI file through QSettings: `Settings` below. The playbook's
+numbers, the user's name and the message templates are in the database, beside the contacts
+they shape; their readers and writers are the store's (named in `read` and `write`), and their
+defaults come from core, where the rules live.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-# Every key with its default; the typed helpers below read these.
-DEFAULTS: dict[str, Any] = {
-    "window/geometry": QByteArray(),
-    "window/state": QByteArray(),
-    "window/splitter": [],
-    "contacts/column_widths": [],
-    "contacts/sort_column": 0,
-    "contacts/sort_order": 0,  # Qt.SortOrder.AscendingOrder
-    "autostart": False,
-    "digest_time": "09:00",
-    "close_to_tray_told": False,
-    "no_tray_told": False,
-}
+from netdesk.core.playbook import PlaybookSettings
+from netdesk.core.templates import DEFAULT_TEMPLATES
+
+T = TypeVar("T")
+
+
+class StoredIn(enum.Enum):
+    INI = "the settings file"
+    DATABASE = "the database"
+
+
+class Kind(enum.Enum):
+    """What a setting's value is, which also says how Preferences edits it."""
+
+    SWITCH = "on or off"
+    NUMBER = "a whole number"
+    DAYS = "a number of days"
+    TIME_OF_DAY = "a time of day, as HH:MM"
+    MOMENT = "a date and time in ISO 8601, or empty"
+    TEXT = "text"
+    NUMBERS = "whole numbers, comma-separated"
+    QT_STATE = "a layout Qt saved"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Setting(Generic[T]):
+    """One setting. `label` is what the user reads (with its & shortcut where Preferences shows
+    it); `description` is the longer name screen readers announce."""
+
+    key: str
+    kind: Kind
+    default: T
+    stored_in: StoredIn
+    label: str
+    description: str = ""
+    section: str = ""  # the Preferences group that shows it; empty: not in Preferences
+    minimum: int = 0
+    maximum: int = 0
+    read: str = ""  # stored in the database: "module:function" of the store that reads it
+    write: str = ""  # ... and the one that writes it
+
+
+# Groups of the Preferences dialog, in the order it shows them.
+KEEPING_IN_TOUCH = "Keeping in touch"
+GENERAL = "NetDesk"
+SECTIONS = (KEEPING_IN_TOUCH, GENERAL)
+
+INI = StoredIn.INI
+DATABASE = StoredIn.DATABASE
+
+# --- in the INI file --------------------------------------------------------------------
+
+WINDOW_GEOMETRY = Setting("window/geometry", Kind.QT_STATE, QByteArray(), INI, "Window size")
+WINDOW_STATE = Setting("window/state", Kind.QT_STATE, QByteArray(), INI, "Window layout")
+WINDOW_SPLITTER: Setting[tuple[int, ...]] = Setting(
+    "window/splitter", Kind.NUMBERS, (), INI, "Widths of the three panes"
+)
+CONTACT_COLUMN_WIDTHS: Setting[tuple[int, ...]] = Setting(
+    "contacts/column_widths", Kind.NUMBERS, (), INI, "Widths of the contact list's columns"
+)
+CONTACT_SORT_COLUMN = Setting(
+    "contacts/sort_column", Kind.NUMBER, 0, INI, "Column the contact list is sorted by"
+)
+# 0 is Qt.SortOrder.AscendingOrder: kept as a number so that the INI file stays plain.
+CONTACT_SORT_ORDER = Setting(
+    "contacts/sort_order", Kind.NUMBER, 0, INI, "Order of the contact list's sort"
+)
+AUTOSTART = Setting(
+    "autostart",
+    Kind.SWITCH,
+    False,
+    INI,
+    "Start NetDesk in the tray when I log in",
+    description="Start NetDesk when I log in",
+    section=GENERAL,
+)
+DIGEST_TIME = Setting(
+    "digest_time",
+    Kind.TIME_OF_DAY,
+    "09:00",
+    INI,
+    "Daily &digest at",
+    description="Time of the daily digest",
+    section=GENERAL,
+)
+LAST_DIGEST = Setting(
+    "notifications/last_digest", Kind.MOMENT, "", INI, "When the last daily digest was given"
+)
+PAUSED_UNTIL = Setting(
+    "notifications/paused_until", Kind.MOMENT, "", INI, "Notifications paused until"
+)
+CLOSE_TO_TRAY_TOLD = Setting(
+    "close_to_tray_told", Kind.SWITCH, False, INI, "Told that closing the window keeps NetDesk"
+)
+NO_TRAY_DONT_ASK = Setting(
+    "no_tray_told", Kind.SWITCH, False, INI, "Don't ask again whether to keep running"
+)
+NO_TRAY_KEEP_RUNNING = Setting(
+    "no_tray_keep_running", Kind.SWITCH, False, INI, "Keep running without a tray"
+)
+
+# --- in the database --------------------------------------------------------------------
+
+_PLAYBOOK_DEFAULTS = PlaybookSettings()
+_PLAYBOOK_READ = "netdesk.store.reader.settings:playbook_settings"
+_PLAYBOOK_WRITE = "netdesk.store.writer.settings:set_playbook_settings"
+# The playbook's numbers are one row ("playbook"); each key names its field after the slash.
+PLAYBOOK_PREFIX = "playbook/"
+
+
+def _playbook_days(field: str, label: str, description: str) -> Setting[int]:
+    return Setting(
+        PLAYBOOK_PREFIX + field,
+        Kind.DAYS,
+        int(getattr(_PLAYBOOK_DEFAULTS, field)),
+        DATABASE,
+        label,
+        description=description,
+        section=KEEPING_IN_TOUCH,
+        minimum=1,
+        maximum=3650,
+        read=_PLAYBOOK_READ,
+        write=_PLAYBOOK_WRITE,
+    )
+
+
+ADVOCATE_CADENCE = _playbook_days(
+    "advocate_cadence_days", "Write to an &advocate every", "Days between advocate touches"
+)
+WORK_ACQUAINTANCE_CADENCE = _playbook_days(
+    "work_acquaintance_cadence_days",
+    "Write to a &work acquaintance every",
+    "Days between work acquaintance touches",
+)
+FOLLOW_UP_AFTER_MEETING = _playbook_days(
+    "follow_up_after_meeting_days",
+    "&Follow up after meeting someone within",
+    "Days to follow up after meeting someone",
+)
+STATUS_UPDATE_EVERY = _playbook_days(
+    "status_update_after_days",
+    "Send a &status update every",
+    "Days between job-search status updates",
+)
+MY_NAME = Setting(
+    "my_name",
+    Kind.TEXT,
+    "",
+    DATABASE,
+    "Your name, to sign messages",
+    read="netdesk.store.reader.settings:my_name",
+    write="netdesk.store.writer.settings:set_my_name",
+)
+TEMPLATES_PREFIX = "templates/"
+TEMPLATES: tuple[Setting[str], ...] = tuple(
+    Setting(
+        TEMPLATES_PREFIX + name,
+        Kind.TEXT,
+        text,
+        DATABASE,
+        f"Message template: {name.replace('_', ' ')}",
+        # The store's functions take the template's name (the key after the slash).
+        read="netdesk.store.reader.settings:template",
+        write="netdesk.store.writer.settings:set_template",
+    )
+    for name, text in DEFAULT_TEMPLATES.items()
+)
+
+REGISTRY: tuple[Setting[Any], ...] = (
+    WINDOW_GEOMETRY,
+    WINDOW_STATE,
+    WINDOW_SPLITTER,
+    CONTACT_COLUMN_WIDTHS,
+    CONTACT_SORT_COLUMN,
+    CONTACT_SORT_ORDER,
+    AUTOSTART,
+    DIGEST_TIME,
+    LAST_DIGEST,
+    PAUSED_UNTIL,
+    CLOSE_TO_TRAY_TOLD,
+    NO_TRAY_DONT_ASK,
+    NO_TRAY_KEEP_RUNNING,
+    ADVOCATE_CADENCE,
+    WORK_ACQUAINTANCE_CADENCE,
+    FOLLOW_UP_AFTER_MEETING,
+    STATUS_UPDATE_EVERY,
+    MY_NAME,
+    *TEMPLATES,
+)
+
+
+def entry(key: str) -> Setting[Any]:
+    """The registered setting with this key; KeyError for a key nobody declared."""
+    for setting in REGISTRY:
+        if setting.key == key:
+            return setting
+    raise KeyError(f"{key!r} is not in the settings registry (netdesk/services/settings.py)")
+
+
+def in_preferences() -> list[tuple[str, list[Setting[Any]]]]:
+    """The Preferences dialog's groups, each with its settings, in the registry's order."""
+    return [(name, [s for s in REGISTRY if s.section == name]) for name in SECTIONS]
+
+
+def playbook_field(setting: Setting[Any]) -> str:
+    """The PlaybookSettings field a playbook setting stands for."""
+    if not setting.key.startswith(PLAYBOOK_PREFIX):
+        raise ValueError(f"{setting.key!r} is not one of the playbook's numbers")
+    return setting.key[len(PLAYBOOK_PREFIX) :]
+
+
+def store_function(reference: str) -> Callable[..., Any]:
+    """The store function a database setting names ("module:function"), imported on use."""
+    module, _, name = reference.partition(":")
+    function = getattr(importlib.import_module(module), name)
+    if not callable(function):
+        raise TypeError(f"{reference} is not a function")
+    return cast(Callable[..., Any], function)
+
+
+def time_of_day(text: object) -> dt.time | None:
+    """'HH:MM' as the user typed it, or None when it cannot be read as a time."""
+    try:
+        hours, minutes = str(text).strip().split(":")[:2]
+        return dt.time(int(hours), int(minutes))
+    except (ValueError, TypeError):
+        return None
+
+
+def default_digest_time() -> dt.time:
+    at = time_of_day(DIGEST_TIME.default)
+    assert at is not None, "the registry's digest default reads as a time"
+    return at
+
+
+# --- the INI file -----------------------------------------------------------------------
+
+
+def _in_ini(key: str) -> Setting[Any]:
+    setting = entry(key)
+    if setting.stored_in is not StoredIn.INI:
+        raise KeyError(f"{key!r} is kept in the database: the store reads and writes it")
+    return setting
 
 
 class Settings(QObject):
-    """QSettings in IniFormat at `paths.settings_file`, with typed helpers and a change signal."""
+    """QSettings in IniFormat at `paths.settings_file`, with typed helpers and a change signal.
+
+    Only registered keys are read: each one's default is the registry's.
+    """
 
     changed = Signal(str)
 
@@ -32,16 +282,39 @@ class Settings(QObject):
         self.path = path
         self._qs = QSettings(str(path), QSettings.Format.IniFormat)
 
-    def value(self, key: str, default: Any = None) -> Any:
-        if default is None:
-            default = DEFAULTS.get(key)
-        return self._qs.value(key, default)
+    def value(self, key: str) -> Any:
+        return self._qs.value(key, _in_ini(key).default)
 
     def set_value(self, key: str, value: Any) -> None:
+        _in_ini(key)
         if self._qs.value(key) == value:
             return
         self._qs.setValue(key, value)
         self.changed.emit(key)
+
+    def get(self, setting: Setting[T]) -> T:
+        """The setting's value as its kind says, the default where nothing usable is stored."""
+        kind = setting.kind
+        value: Any
+        if kind is Kind.SWITCH:
+            value = self.get_bool(setting.key)
+        elif kind in (Kind.NUMBER, Kind.DAYS):
+            value = self.get_int(setting.key)
+        elif kind is Kind.NUMBERS:
+            value = tuple(self.get_int_list(setting.key))
+        elif kind is Kind.QT_STATE:
+            value = self.get_bytes(setting.key)
+        elif kind is Kind.TIME_OF_DAY:
+            value = self.get_str(setting.key) or setting.default
+        else:
+            value = self.get_str(setting.key)
+        return cast(T, value)
+
+    def put(self, setting: Setting[T], value: T) -> None:
+        if setting.kind is Kind.NUMBERS:
+            self.set_int_list(setting.key, list(cast(tuple[int, ...], value)))
+        else:
+            self.set_value(setting.key, value)
 
     def get_bool(self, key: str) -> bool:
         raw = self.value(key)
@@ -54,7 +327,7 @@ class Settings(QObject):
         try:
             return int(raw)
         except (TypeError, ValueError):
-            return int(DEFAULTS.get(key, 0))
+            return int(entry(key).default)
 
     def get_str(self, key: str) -> str:
         raw = self.value(key)
@@ -62,7 +335,8 @@ class Settings(QObject):
 
     def get_bytes(self, key: str) -> QByteArray:
         raw = self.value(key)
-        return raw if isinstance(raw, QByteArray) else QByteArray()
+        # A copy: the registry's default is one shared object.
+        return QByteArray(raw) if isinstance(raw, QByteArray) else QByteArray()
 
     def get_int_list(self, key: str) -> list[int]:
         raw = self.value(key)
@@ -82,19 +356,19 @@ class Settings(QObject):
     # Named shortcuts for the keys other parts of the app read.
     @property
     def autostart(self) -> bool:
-        return self.get_bool("autostart")
+        return self.get(AUTOSTART)
 
     @autostart.setter
     def autostart(self, value: bool) -> None:
-        self.set_value("autostart", bool(value))
+        self.put(AUTOSTART, bool(value))
 
     @property
     def digest_time(self) -> str:
-        return self.get_str("digest_time") or "09:00"
+        return self.get(DIGEST_TIME)
 
     @digest_time.setter
     def digest_time(self, value: str) -> None:
-        self.set_value("digest_time", value)
+        self.put(DIGEST_TIME, value)
 
     def sync(self) -> None:
         self._qs.sync()

@@ -2,7 +2,7 @@
 
 Run by .ci/run, which starts that desktop and sets NETDESK_TEST_DESKTOP=1. By hand:
 `dbus-run-session -- bash .ci/desktop-session python -m pytest tests/desktop -q`.
-The app is launched for real; it writes its state to NETDESK_TEST_STATUS_FILE (ui/tray.py).
+The app is launched for real; it writes its state to NETDESK_TEST_STATUS_FILE (ui/status_file.py).
 """
 
 from __future__ import annotations

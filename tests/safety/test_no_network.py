@@ -132,7 +132,7 @@ def test_the_window_and_the_tray_services_make_no_connection(
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from netdesk.ui.tray import wire_tray_services
+    from netdesk.app import wire_tray_services
 
     now = clock.now()
     contact = queries.create_contact(

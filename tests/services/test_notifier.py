@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import peewee as pw
@@ -180,3 +181,46 @@ def test_freedesktop_against_dunst(qapp: object, qtbot: object) -> None:
         assert sink.events == [("open", 42)]
     finally:
         backend.close()
+
+
+class FakeMessageArea:
+    """A tray that shows messages (or not), as the tray backends see it."""
+
+    def __init__(self, *, shows: bool) -> None:
+        self.shows = shows
+        self.messages: list[tuple[str, str, int]] = []
+        self.clicked: list[Callable[[], None]] = []
+
+    def shows_messages(self) -> bool:
+        return self.shows
+
+    def show_message(self, title: str, body: str, timeout_ms: int) -> None:
+        self.messages.append((title, body, timeout_ms))
+
+    def on_message_clicked(self, callback: Callable[[], None]) -> None:
+        self.clicked.append(callback)
+
+
+def test_the_tray_message_backend_shows_through_the_tray_and_opens_the_last_notice(
+    rig: Rig, qtbot: object
+) -> None:
+    area = FakeMessageArea(shows=True)
+    backend = nt.TrayMessageBackend(rig.notifier, area)
+    backend.show(nt.Notice("Follow up with Ann", "Say thanks", follow_up_id=7))
+    assert area.messages == [("Follow up with Ann", "Say thanks", 15_000)]
+    [click] = area.clicked
+    with qtbot.waitSignal(rig.hub.followUpRequested) as opened:
+        click()
+    assert opened.args == [7]
+    with pytest.raises(nt.NotifierUnavailable):
+        nt.TrayMessageBackend(rig.notifier, FakeMessageArea(shows=False))
+
+
+def test_the_native_centre_is_for_macos_and_windows(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nt.sys, "platform", "linux")
+    with pytest.raises(nt.NotifierUnavailable):
+        nt.NativeCentreBackend(rig.notifier, FakeMessageArea(shows=True))
+    monkeypatch.setattr(nt.sys, "platform", "darwin")
+    assert nt.NativeCentreBackend(rig.notifier, FakeMessageArea(shows=True)).name

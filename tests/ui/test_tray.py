@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QWidget
 from netdesk.core.domain import FollowUpReason, FollowUpState
 from netdesk.services.clock import FixedClock
 from netdesk.services.scheduler import LAST_DIGEST_KEY, Scheduler
-from netdesk.services.settings import Settings
+from netdesk.services.settings import NO_TRAY_DONT_ASK, Settings
 from netdesk.services.signals import Hub
 from netdesk.store import queries
-from netdesk.ui import tray as tray_module
-from netdesk.ui.tray import Tray, close_policy, tooltip_text
+from netdesk.ui.close_policy import close_policy
+from netdesk.ui.tray import Tray, tooltip_text
 from netdesk.ui.tray_icon import BADGE_COLOR, badge_pixmap, badge_text, base_icon
 
 
@@ -188,7 +188,7 @@ def test_closing_without_a_tray_can_quit(rig: Rig, qtbot: object) -> None:
     policy(event)
     assert event.isAccepted()
     assert rig.quits == [True]
-    assert tray_module._read_bool(rig.settings, tray_module.NO_TRAY_DONT_ASK) is False
+    assert rig.settings.get(NO_TRAY_DONT_ASK) is False
 
 
 @pytest.mark.parametrize("available", [True, False])

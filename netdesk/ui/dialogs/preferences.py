@@ -1,8 +1,14 @@
-"""Preferences: how often to keep in touch, when the daily digest comes, starting at log-in."""
+"""Preferences: how often to keep in touch, when the daily digest comes, starting at log-in.
+
+The form is the settings registry's (services.settings): one group per section, one row per
+setting, its words and its default taken from there.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
@@ -18,17 +24,36 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core import playbook
-from netdesk.services.settings import Settings
+from netdesk.services import settings as registry
+from netdesk.services.settings import Kind, Setting, Settings, StoredIn
 from netdesk.store import queries
 from netdesk.ui.widgets import plain_label
 
+TIME_FORMAT = "HH:mm"
 
-def _days(value: int, name: str) -> QSpinBox:
+
+def _days(setting: Setting[Any], value: int) -> QSpinBox:
     box = QSpinBox()
-    box.setRange(1, 3650)
+    box.setRange(setting.minimum, setting.maximum)
     box.setSuffix(" days")
     box.setValue(value)
-    box.setAccessibleName(name)
+    box.setAccessibleName(setting.description)
+    return box
+
+
+def _time(setting: Setting[Any], value: str) -> QTimeEdit:
+    edit = QTimeEdit()
+    edit.setDisplayFormat(TIME_FORMAT)
+    edit.setAccessibleName(setting.description)
+    parsed = QTime.fromString(value, TIME_FORMAT)
+    edit.setTime(parsed if parsed.isValid() else QTime.fromString(setting.default, TIME_FORMAT))
+    return edit
+
+
+def _switch(setting: Setting[Any], value: bool) -> QCheckBox:
+    box = QCheckBox(setting.label)
+    box.setAccessibleName(setting.description)
+    box.setChecked(value)
     return box
 
 
@@ -42,39 +67,21 @@ class PreferencesDialog(QDialog):
         self._settings = settings
         self._now = now
         current = queries.playbook_settings()
+        # Each shown setting's editor, in the order the form shows them.
+        self.editors: dict[Setting[Any], QWidget] = {}
         layout = QVBoxLayout(self)
-
-        rules = QGroupBox("Keeping in touch")
-        form = QFormLayout(rules)
-        self.advocate = _days(current.advocate_cadence_days, "Days between advocate touches")
-        form.addRow("Write to an &advocate every", self.advocate)
-        self.acquaintance = _days(
-            current.work_acquaintance_cadence_days, "Days between work acquaintance touches"
-        )
-        form.addRow("Write to a &work acquaintance every", self.acquaintance)
-        self.after_meeting = _days(
-            current.follow_up_after_meeting_days, "Days to follow up after meeting someone"
-        )
-        form.addRow("&Follow up after meeting someone within", self.after_meeting)
-        self.status_update = _days(
-            current.status_update_after_days, "Days between job-search status updates"
-        )
-        form.addRow("Send a &status update every", self.status_update)
-        layout.addWidget(rules)
-
-        app_box = QGroupBox("NetDesk")
-        form = QFormLayout(app_box)
-        self.digest = QTimeEdit()
-        self.digest.setDisplayFormat("HH:mm")
-        self.digest.setAccessibleName("Time of the daily digest")
-        parsed = QTime.fromString(settings.digest_time, "HH:mm")
-        self.digest.setTime(parsed if parsed.isValid() else QTime(9, 0))
-        form.addRow("Daily &digest at", self.digest)
-        self.autostart = QCheckBox("Start NetDesk in the tray when I log in")
-        self.autostart.setAccessibleName("Start NetDesk when I log in")
-        self.autostart.setChecked(settings.autostart)
-        form.addRow(self.autostart)
-        layout.addWidget(app_box)
+        for title, shown in registry.in_preferences():
+            group = QGroupBox(title)
+            form = QFormLayout(group)
+            for setting in shown:
+                value = self._current(setting, current)
+                editor = self._editor(setting, value)
+                self.editors[setting] = editor
+                if isinstance(editor, QCheckBox):
+                    form.addRow(editor)  # a switch carries its own words
+                else:
+                    form.addRow(setting.label, editor)
+            layout.addWidget(group)
         layout.addWidget(
             plain_label("Changes to the rules apply to every contact at once.", wrap=True)
         )
@@ -86,15 +93,42 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _current(self, setting: Setting[Any], stored: playbook.PlaybookSettings) -> Any:
+        if setting.stored_in is StoredIn.INI:
+            return self._settings.get(setting)
+        return getattr(stored, registry.playbook_field(setting))
+
+    @staticmethod
+    def _editor(setting: Setting[Any], value: Any) -> QWidget:
+        if setting.kind is Kind.DAYS:
+            return _days(setting, int(value))
+        if setting.kind is Kind.TIME_OF_DAY:
+            return _time(setting, str(value))
+        if setting.kind is Kind.SWITCH:
+            return _switch(setting, bool(value))
+        raise ValueError(f"Preferences has no editor for {setting.kind} ({setting.key})")
+
+    @staticmethod
+    def _chosen(editor: QWidget) -> Any:
+        if isinstance(editor, QSpinBox):
+            return editor.value()
+        if isinstance(editor, QTimeEdit):
+            return editor.time().toString(TIME_FORMAT)
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        raise TypeError(f"no value to read from {type(editor).__name__}")
+
     def accept(self) -> None:
-        chosen = playbook.PlaybookSettings(
-            advocate_cadence_days=self.advocate.value(),
-            work_acquaintance_cadence_days=self.acquaintance.value(),
-            follow_up_after_meeting_days=self.after_meeting.value(),
-            status_update_after_days=self.status_update.value(),
-        )
-        if chosen != queries.playbook_settings():
+        stored = queries.playbook_settings()
+        numbers = {
+            registry.playbook_field(setting): self._chosen(editor)
+            for setting, editor in self.editors.items()
+            if setting.stored_in is StoredIn.DATABASE
+        }
+        chosen = dataclasses.replace(stored, **numbers)
+        if chosen != stored:
             queries.set_playbook_settings(chosen, self._now)
-        self._settings.digest_time = self.digest.time().toString("HH:mm")
-        self._settings.autostart = self.autostart.isChecked()
+        for setting, editor in self.editors.items():
+            if setting.stored_in is StoredIn.INI:
+                self._settings.put(setting, self._chosen(editor))
         super().accept()
