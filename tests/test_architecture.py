@@ -60,4 +60,4 @@ def test_the_check_catches_a_wrong_import(tmp_path: Path) -> None:
     names = [n for _, n in _imports(bad)]
     assert "netdesk.ui.main_window" in names and "PySide6.QtCore" in names
     assert _layer("netdesk.ui.main_window") == "ui"
-    assert _layer("netdesk.store.queries") == "store"
+    assert _layer("netdesk.store.reader") == "store"

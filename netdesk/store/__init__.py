@@ -1,1 +1,1 @@
-"""The local store: Peewee models, migrations, backups and the queries the app runs. No Qt."""
+"""The local store: Peewee models, migrations, backups, the one writer and its readers. No Qt."""

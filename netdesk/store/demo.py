@@ -8,9 +8,11 @@ from typing import Any
 
 from netdesk.core.demo import DemoNetwork
 from netdesk.core.domain import CompanyStatus
-from netdesk.store import queries
+from netdesk.store import writer
 from netdesk.store.importer import insert_contacts, insert_interactions
-from netdesk.store.models import Company, JobSearch, db
+from netdesk.store.models import Company, db
+from netdesk.store.sql import iso
+from netdesk.store.writer.changes import change
 
 _BATCH = 2_000  # contacts per executemany: keeps memory flat for any size of network
 
@@ -18,10 +20,10 @@ _BATCH = 2_000  # contacts per executemany: keeps memory flat for any size of ne
 def load_network(network: DemoNetwork, now: dt.datetime) -> int:
     """Write the network (companies, contacts, timelines, the search); returns contacts added."""
     total = 0
-    stamp = queries.iso(now)
-    with db.atomic():
+    stamp = iso(now)
+    with change(now) as changed:
         for company in network.companies:
-            row = queries.company_for_name(company.name)
+            row = writer.company_for_name(company.name)
             if row is not None and company.status is not CompanyStatus.NONE:
                 Company.update(status=company.status.value, status_changed_at=now).where(
                     Company.id == row.id
@@ -52,7 +54,7 @@ def load_network(network: DemoNetwork, now: dt.datetime) -> int:
                     (
                         cid,
                         i.kind.value,
-                        queries.iso(i.at),
+                        iso(i.at),
                         i.summary,
                         i.helped,
                         i.direction.value,
@@ -63,15 +65,13 @@ def load_network(network: DemoNetwork, now: dt.datetime) -> int:
                 )
             insert_interactions(rows)
             total += len(ids)
-        search = queries.job_search()
-        JobSearch.update(
-            state=network.search_state.value,
+        writer.set_job_search(
+            network.search_state,
+            now,
             started_on=network.search_started,
-            offer_company=(
-                queries.company_for_name(network.offer_company) if network.offer_company else None
-            ),
-            updated_at=now,
-        ).where(JobSearch.id == search.id).execute()
-        queries.refresh_touch_summary(None)
-        queries.recompute_follow_ups(None, now)
+            offer_company=network.offer_company or "",
+        )
+        # Every contact is new, with its whole timeline: settle them all at once.
+        changed.all_timelines = True
+        changed.all_rules()
     return total

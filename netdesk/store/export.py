@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from netdesk.core.csv_export import write_csv
 from netdesk.core.records import ContactRecord
 from netdesk.core.vcard import write_vcards
-from netdesk.store import queries
+from netdesk.store import reader
 from netdesk.store.models import (
     Company,
     Contact,
@@ -28,6 +28,7 @@ from netdesk.store.models import (
     WrapUpStep,
     db,
 )
+from netdesk.store.sql import chunks
 
 # What `write_export` knows: vCard 4.0, vCard 3.0, CSV (of the contacts), JSON (of all).
 FORMATS = ("vcard4", "vcard3", "csv", "json")
@@ -53,11 +54,11 @@ def export_records(contact_ids: Sequence[int] | None) -> Iterator[ContactRecord]
     if contact_ids is None:
         query = Contact.select().where(Contact.archived == False)  # noqa: E712
         for contact in query.order_by(Contact.display_name).iterator():
-            yield queries.contact_record(contact)
+            yield reader.contact_record(contact)
         return
-    for chunk in queries.chunks(list(contact_ids)):
+    for chunk in chunks(list(contact_ids)):
         for contact in Contact.select().where(Contact.id.in_(chunk)).order_by(Contact.id):
-            yield queries.contact_record(contact)
+            yield reader.contact_record(contact)
 
 
 def write_export(out: TextIO, fmt: str, contact_ids: Sequence[int] | None, now: dt.datetime) -> int:

@@ -164,7 +164,7 @@ CREATE UNIQUE INDEX setting_key ON setting (key);
 # Schema 2: full-text search over contacts, kept in step with the tables by triggers so
 # that every write path (editor, import, undo, bulk actions) updates it.
 # The row of the full-text index for contacts matching a WHERE clause: shared by the
-# triggers, the first fill, and bulk loaders (store.queries.reindex_contacts).
+# triggers, the first fill, and bulk loaders (store.writer.derived.paused_search_index).
 FTS_INSERT = (
     "INSERT INTO contact_fts(rowid, name, company, title, emails, notes, tags) "
     "SELECT c.id, c.display_name || ' ' || c.nickname, coalesce(co.name, ''), c.title, "
@@ -173,7 +173,7 @@ FTS_INSERT = (
     "FROM contact c LEFT JOIN company co ON co.id = c.company_id"
 )
 # Triggers a bulk load may lift for the length of its transaction (see
-# store.queries.paused_search_index), indexing its rows in one statement at the end.
+# store.derived.paused_search_index), indexing its rows in one statement at the end.
 FTS_INSERT_TRIGGERS = ("contact_fts_insert", "contact_fts_email_insert")
 _SCHEMA_2 = (
     "CREATE VIRTUAL TABLE contact_fts USING fts5("

@@ -1,12 +1,15 @@
-"""Typed doors to the SQLite connection under Peewee, whose stubs leave them untyped."""
+"""Typed doors to the SQLite connection under Peewee, and the value forms every query shares."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import peewee as pw
+
+from netdesk.core.domain import FollowUpState
 
 
 def run_sql(
@@ -25,3 +28,29 @@ def raw_connection(database: pw.Database | pw.DatabaseProxy) -> sqlite3.Connecti
 def dict_rows(query: Any) -> list[dict[str, Any]]:
     """A Peewee query's rows as plain dicts (its `.dicts()` is typed as model instances)."""
     return [dict(row) for row in query.dicts()]
+
+
+OPEN_STATES = (FollowUpState.DUE.value, FollowUpState.SNOOZED.value)
+# Spelled as in the partial index of schema 3, so that SQLite can use it.
+OPEN_SQL = "('due', 'snoozed')"
+_CHUNK = 500  # SQLite's limit on bound parameters is far above this; keeps IN lists small
+
+
+def chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    """A moment as the store returns it (a datetime, or its ISO text), or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def iso(value: dt.datetime) -> str:
+    # Peewee stores datetimes as "YYYY-MM-DD HH:MM:SS[.ffffff]"; comparisons in SQL rely
+    # on every stored value using that one form.
+    return value.isoformat(sep=" ")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import writer
 from netdesk.store.models import db
 from netdesk.ui.models.contacts_model import (
     COMPANY,
@@ -49,11 +49,11 @@ class DeleteContactsCommand(QUndoCommand):
         self._snapshot: list[dict[str, Any]] = []
 
     def redo(self) -> None:
-        self._snapshot = queries.delete_contacts(self._ids)
+        self._snapshot = writer.delete_contacts(self._ids)
         self._hub.store_changed(self._ids)
 
     def undo(self) -> None:
-        queries.restore_contacts(self._snapshot, self._now())
+        writer.restore_contacts(self._snapshot, self._now())
         self._hub.store_changed(self._ids)
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.domain import ANSWERING_KIND, Direction, FollowUpReason, InteractionKind
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import reader, writer
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
 from netdesk.ui.models.followups_model import UPCOMING_DAYS, FollowUpsModel
 from netdesk.ui.widgets import bold_font, plain_label
@@ -171,13 +171,13 @@ class FollowUpsPane(QWidget):
         current = self.selected().follow_up_id if self.selected() else 0
         now = self._now()
         self.model.set_follow_ups(
-            queries.follow_ups(now, horizon=dt.timedelta(days=UPCOMING_DAYS)), now
+            reader.follow_ups(now, horizon=dt.timedelta(days=UPCOMING_DAYS)), now
         )
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if current:
             self.select_follow_up(current, activate=False)
 
-    def selected(self) -> queries.DueFollowUp | None:
+    def selected(self) -> reader.DueFollowUp | None:
         index = self.view.currentIndex()
         if not index.isValid() or not self.view.selectionModel().isSelected(index):
             return None
@@ -244,7 +244,7 @@ class FollowUpsPane(QWidget):
         if dialog.exec() != LogInteractionDialog.DialogCode.Accepted:
             return False
         value = dialog.value()
-        queries.complete_follow_up(
+        writer.complete_follow_up(
             fu.follow_up_id,
             self._now(),
             kind=value.kind,
@@ -264,7 +264,7 @@ class FollowUpsPane(QWidget):
         fu = self.selected()
         if fu is None:
             return
-        queries.snooze_follow_up(fu.follow_up_id, until)
+        writer.snooze_follow_up(fu.follow_up_id, until)
         self._hub.store_changed([fu.contact_id])
 
     def _snooze_pick(self) -> None:
@@ -280,5 +280,5 @@ class FollowUpsPane(QWidget):
         fu = self.selected()
         if fu is None:
             return
-        queries.dismiss_follow_up(fu.follow_up_id, self._now())
+        writer.dismiss_follow_up(fu.follow_up_id, self._now())
         self._hub.store_changed([fu.contact_id])

@@ -30,7 +30,7 @@ from netdesk.core.domain import Tie
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import writer
 from netdesk.ui.contacts_pane import ContactsPane, DeleteContactsCommand
 from netdesk.ui.followups_pane import FollowUpsPane
 from netdesk.ui.models.contacts_model import QuickFilter
@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
     def set_tie(self, tie: Tie) -> None:
         ids = self.contacts.selected_ids()
         if ids:
-            queries.set_tie(ids, tie, self.clock.now())
+            writer.set_tie(ids, tie, self.clock.now())
             self.hub.store_changed(ids)
 
     def add_tag(self, tag: str | None = None) -> None:
@@ -408,13 +408,13 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         if tag.strip():
-            queries.add_tag(ids, tag, self.clock.now())
+            writer.add_tag(ids, tag, self.clock.now())
             self.hub.store_changed(ids)
 
     def archive(self) -> None:
         ids = self.contacts.selected_ids()
         if ids:
-            queries.set_archived(ids, True, self.clock.now())
+            writer.set_archived(ids, True, self.clock.now())
             self.hub.store_changed(ids)
             self.statusBar().showMessage(
                 f"Archived {len(ids)} contact{'s' if len(ids) > 1 else ''}", 8000

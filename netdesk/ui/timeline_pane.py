@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import reader, writer
 from netdesk.store.models import Contact
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
 from netdesk.ui.models.timeline_model import CONTACT, HELPED, KIND, SUMMARY, WHEN, TimelineModel
@@ -39,11 +39,11 @@ class DeleteInteractionCommand(QUndoCommand):
         self._row: dict[str, Any] = {}
 
     def redo(self) -> None:
-        self._row = queries.delete_interaction(self._id, self._now())
+        self._row = writer.delete_interaction(self._id, self._now())
         self._emit()
 
     def undo(self) -> None:
-        queries.restore_interaction(self._row, self._now())
+        writer.restore_interaction(self._row, self._now())
         self._emit()
 
     def _emit(self) -> None:
@@ -148,10 +148,10 @@ class TimelinePane(QWidget):
                 self.contact_id = 0
                 return self.reload()
             self.title.setText(f"Timeline — {name}")
-            self.model.set_entries(queries.timeline(self.contact_id))
+            self.model.set_entries(reader.timeline(self.contact_id))
         else:
             self.title.setText("Recent activity across your network")
-            self.model.set_entries(queries.recent_activity(RECENT_LIMIT))
+            self.model.set_entries(reader.recent_activity(RECENT_LIMIT))
         # What they did to help shows under what happened (the column would leave no room).
         self.view.setColumnHidden(CONTACT, bool(self.contact_id))
         self.view.setColumnHidden(HELPED, True)
@@ -174,7 +174,7 @@ class TimelinePane(QWidget):
         self.edit_action.setEnabled(has)
         self.delete_action.setEnabled(has)
 
-    def _selected_entry(self) -> queries.TimelineEntry | None:
+    def _selected_entry(self) -> reader.TimelineEntry | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.entry(rows[0].row()) if rows else None
 
@@ -189,7 +189,7 @@ class TimelinePane(QWidget):
         if dialog.exec() != LogInteractionDialog.DialogCode.Accepted:
             return False
         value = dialog.value()
-        queries.log_interaction(
+        writer.log_interaction(
             contact_id,
             value.kind,
             value.at,
@@ -219,7 +219,7 @@ class TimelinePane(QWidget):
             return
         value = dialog.value()
         at = value.at if value.at.date() != entry.at.date() else entry.at
-        queries.update_interaction(
+        writer.update_interaction(
             entry.interaction_id,
             self._now(),
             kind=value.kind,

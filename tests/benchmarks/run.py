@@ -268,7 +268,7 @@ def due(stores: dict[int, Path], runs: int) -> list[Figure]:
         samples = []
         for _ in range(int(sys.argv[2])):
             t = time.perf_counter()
-            items = queries.follow_ups(now)
+            items = reader.follow_ups(now)
             samples.append(time.perf_counter() - t)
         print(json.dumps({"samples": samples, "count": len(items)}))
         """
@@ -338,7 +338,7 @@ SEARCH_PROBE = textwrap.dedent(
             view.viewport().repaint()
             keystrokes.append(time.perf_counter() - start)
             start = time.perf_counter()
-            queries.search_contact_ids(typed)
+            reader.search_contact_ids(typed)
             raw.append(time.perf_counter() - start)
     print(json.dumps({"keystrokes": keystrokes, "raw": raw, "rows": view.model().rowCount()}))
     """

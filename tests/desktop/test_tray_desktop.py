@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from netdesk.store import writer
+
 pytestmark = [
     pytest.mark.desktop,
     pytest.mark.skipif(
@@ -97,13 +99,13 @@ def app(tmp_path: Path) -> Iterator[App]:
 
 def _follow_up_due_in(data_dir: Path, seconds: int) -> int:
     from netdesk.core.domain import FollowUpReason
-    from netdesk.store import db, queries
+    from netdesk.store import db
 
     database = db.open_store(data_dir / db.DATABASE_NAME, backup_dir=data_dir / "backups")
     try:
         now = dt.datetime.now().replace(microsecond=0)
-        contact = queries.create_contact({"display_name": "Dana Desktop"}, now)
-        fu = queries.create_follow_up(
+        contact = writer.create_contact({"display_name": "Dana Desktop"}, now)
+        fu = writer.create_follow_up(
             contact.id,
             FollowUpReason.THANK_YOU,
             now + dt.timedelta(seconds=seconds),

@@ -15,7 +15,8 @@ import peewee as pw
 import pytest
 from pytestqt.qtbot import QtBot
 
-from netdesk.store import db, importer, queries
+from netdesk.store import db, importer, queries, reader, writer
+from netdesk.store.models import Contact
 from tests.safety.peak_rss import netdesk_peak
 
 BIG_PHOTOS = 25
@@ -60,8 +61,8 @@ def test_a_200mb_file_is_streamed_and_its_huge_photos_dropped_with_a_note(
     assert dry_mb < LIMIT_MB and real_mb < LIMIT_MB
     database = db.open_store(data / db.DATABASE_NAME)
     try:
-        assert queries.Contact.select().count() == total
-        photos = queries.Contact.select().where(queries.Contact.photo.is_null(False)).count()
+        assert Contact.select().count() == total
+        photos = Contact.select().where(Contact.photo.is_null(False)).count()
         assert photos == 0
     finally:
         db.close_store(database)
@@ -99,7 +100,7 @@ def test_binary_files_are_refused_by_the_command_line_and_change_nothing(
 ) -> None:
     data = tmp_path / "data"
     database = db.open_store(data / db.DATABASE_NAME)
-    queries.create_contact(
+    writer.create_contact(
         {"display_name": "Ana Lima"}, dt.datetime(2026, 11, 26, 9), emails=["ana@example.org"]
     )
     db.close_store(database)
@@ -139,7 +140,7 @@ def test_a_failed_import_leaves_the_store_as_it_was(
     store: pw.SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = dt.datetime(2026, 11, 26, 9)
-    ana = queries.create_contact({"display_name": "Ana Lima"}, now, emails=["ana@example.org"])
+    ana = writer.create_contact({"display_name": "Ana Lima"}, now, emails=["ana@example.org"])
     cards = tmp_path / "cards.vcf"
     cards.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.org\r\n"
@@ -158,9 +159,9 @@ def test_a_failed_import_leaves_the_store_as_it_was(
     with pytest.raises(pw.OperationalError):
         importer.apply_plan(plan, ["cards.vcf"], now)
     monkeypatch.undo()
-    assert [c.display_name for c in queries.Contact.select()] == ["Ana Lima"]
-    assert queries.contact_phones(ana.id) == []
-    assert queries.Contact.get_by_id(ana.id).title == ""
+    assert [c.display_name for c in Contact.select()] == ["Ana Lima"]
+    assert reader.contact_phones(ana.id) == []
+    assert Contact.get_by_id(ana.id).title == ""
     assert importer.last_batch() is None
 
 
@@ -171,7 +172,7 @@ def test_binary_files_dropped_on_the_window_are_refused_and_change_nothing(
 
     from tests.ui.import_helpers import drop, file_mime
 
-    queries.create_contact({"display_name": "Ana Lima"}, dt.datetime(2026, 11, 26, 9))
+    writer.create_contact({"display_name": "Ana Lima"}, dt.datetime(2026, 11, 26, 9))
     window = desk()
     notice = window.findChild(QWidget, "importNotice")
     contact_list = window.findChild(QTableView, "contactList")
@@ -183,4 +184,4 @@ def test_binary_files_dropped_on_the_window_are_refused_and_change_nothing(
             assert "not a contact file" in notice.text().lower(), notice.text()
     qtbot.wait(50)
     assert window.findChild(QWidget, "importPreview") is None
-    assert [c.display_name for c in queries.Contact.select()] == ["Ana Lima"]
+    assert [c.display_name for c in Contact.select()] == ["Ana Lima"]

@@ -23,7 +23,8 @@ from pytestqt.qtbot import QtBot
 from netdesk.core.domain import InteractionKind, Tie
 from netdesk.core.templates import mailto_url
 from netdesk.services.clock import FixedClock
-from netdesk.store import queries
+from netdesk.store import reader, writer
+from netdesk.store.writer import derived
 
 MARKUP_NAME = "<b>Eve</b><img src=http://127.0.0.1:9/track.png>"
 MARKUP_SUMMARY = "<i>coffee</i> &amp; <a href='http://127.0.0.1:9/'>link</a>"
@@ -60,21 +61,21 @@ def test_names_with_markup_show_literally_in_every_pane(
     qtbot: QtBot, store: pw.SqliteDatabase, clock: FixedClock, desk
 ) -> None:  # type: ignore[no-untyped-def]
     now = clock.now()
-    contact = queries.create_contact(
+    contact = writer.create_contact(
         {"display_name": MARKUP_NAME, "tie": Tie.ADVOCATE.value, "title": "<u>CTO</u>"},
         now - dt.timedelta(days=200),
         emails=["eve@example.org"],
         company="<script>alert(1)</script> Inc",
     )
-    queries.log_interaction(
+    writer.log_interaction(
         contact.id,
         InteractionKind.EMAIL,
         now - dt.timedelta(days=60),
         now,
         summary=MARKUP_SUMMARY,
     )
-    queries.recompute_follow_ups([contact.id], now)
-    assert queries.follow_ups(now), "the contact should be due for a follow-up"
+    derived.recompute_follow_ups([contact.id], now)
+    assert reader.follow_ups(now), "the contact should be due for a follow-up"
     window = desk()
     window.contacts.select_contact(contact.id)
     qtbot.waitUntil(lambda: window.timeline.view.model().rowCount() > 0)

@@ -155,10 +155,11 @@ def test_killed_import_is_wholly_there_or_wholly_absent(
 EDIT_SCRIPT = r"""
 import datetime as dt, sys
 from netdesk.core.domain import InteractionKind
-from netdesk.store import db, queries
+from netdesk.store import db
+from netdesk.store import writer
 db.open_store(__import__("pathlib").Path(sys.argv[1]))
 now = dt.datetime(2026, 11, 26, 9, 0)
-ids = [queries.create_contact({"display_name": f"c{i} v0", "title": "v0"}, now,
+ids = [writer.create_contact({"display_name": f"c{i} v0", "title": "v0"}, now,
        emails=[f"c{i}.v0@example.org", f"alt{i}.v0@example.org"], phones=[f"+1 555 000 {i:04d}"]).id
        for i in range(40)]
 print("ready", flush=True)
@@ -166,10 +167,10 @@ version = 0
 while True:
     version += 1
     for i, cid in enumerate(ids):
-        queries.update_contact(cid, {"display_name": f"c{i} v{version}", "title": f"v{version}"},
+        writer.update_contact(cid, {"display_name": f"c{i} v{version}", "title": f"v{version}"},
             now, emails=[f"c{i}.v{version}@example.org", f"alt{i}.v{version}@example.org"],
             phones=[f"+1 555 {version:03d} {i:04d}"])
-        queries.log_interaction(cid, InteractionKind.EMAIL, now, now, summary=f"v{version}")
+        writer.log_interaction(cid, InteractionKind.EMAIL, now, now, summary=f"v{version}")
 """
 
 

@@ -20,8 +20,9 @@ from pytestqt.qtbot import QtBot
 
 from netdesk.core.domain import InteractionKind, Tie
 from netdesk.services.clock import FixedClock
-from netdesk.store import importer, queries
+from netdesk.store import importer, writer
 from netdesk.store.models import Contact
+from netdesk.store.writer import derived
 
 REMOTE_PHOTO_CARDS = (
     "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Remote Photo\r\nEMAIL:remote@example.org\r\n"
@@ -135,15 +136,15 @@ def test_the_window_and_the_tray_services_make_no_connection(
     from netdesk.app import wire_tray_services
 
     now = clock.now()
-    contact = queries.create_contact(
+    contact = writer.create_contact(
         {"display_name": "Due Person", "tie": Tie.ADVOCATE.value},
         now - dt.timedelta(days=200),
         emails=["due@example.org"],
     )
-    queries.log_interaction(
+    writer.log_interaction(
         contact.id, InteractionKind.EMAIL, now - dt.timedelta(days=90), now, summary="hello"
     )
-    queries.recompute_follow_ups([contact.id], now)
+    derived.recompute_follow_ups([contact.id], now)
     window = desk()
     app = QApplication.instance()
     assert isinstance(app, QApplication)

@@ -17,7 +17,7 @@ from netdesk import paths as paths_mod
 from netdesk.services.backups import DailyBackups, next_run
 from netdesk.services.clock import FixedClock
 from netdesk.services.signals import Hub
-from netdesk.store import backup, db, queries, recovery
+from netdesk.store import backup, db, recovery, writer
 from netdesk.store.models import Contact
 from netdesk.ui.dialogs import recovery as dialogs
 
@@ -27,7 +27,7 @@ NOW = dt.datetime(2026, 11, 26, 9, 0)
 def _make_store(where: paths_mod.Paths, names: list[str]) -> None:
     database = db.open_store(where.database, backup_dir=where.backups)
     for name in names:
-        queries.create_contact({"display_name": name}, NOW)
+        writer.create_contact({"display_name": name}, NOW)
     db.close_store(database)
 
 
@@ -53,7 +53,7 @@ def damaged_store_with_backup(where: paths_mod.Paths) -> bytes:
     _make_store(where, ["Ana Lima", "Ben Okafor"])
     database = db.open_store(where.database, backup_dir=where.backups)
     backup.backup_database(database, where.backups, reason="daily", now=NOW)
-    queries.create_contact({"display_name": "Carla Diaz"}, NOW)
+    writer.create_contact({"display_name": "Carla Diaz"}, NOW)
     db.close_store(database)
     _damage(where.database, "header")
     return where.database.read_bytes()
@@ -189,7 +189,7 @@ def test_restore_from_backup_in_the_app(qtbot: QtBot, where: paths_mod.Paths) ->
     _make_store(where, ["Ana Lima"])
     database = db.open_store(where.database, backup_dir=where.backups)
     old = backup.backup_database(database, where.backups, reason="manual", now=NOW)
-    queries.create_contact({"display_name": "Ben Okafor"}, NOW)
+    writer.create_contact({"display_name": "Ben Okafor"}, NOW)
     hub = Hub()
     listed: list[list[backup.BackupFile]] = []
 
@@ -320,9 +320,9 @@ def test_restoring_in_the_app_reloads_the_window(qtbot: QtBot, store, data_dir: 
     from PySide6.QtWidgets import QTableView
 
     where = paths_mod.resolve(data_dir)
-    queries.create_contact({"display_name": "Ana Lima"}, NOW)
+    writer.create_contact({"display_name": "Ana Lima"}, NOW)
     old = backup.backup_database(store, where.backups, reason="manual", now=NOW)
-    queries.create_contact({"display_name": "Ben Okafor"}, NOW)
+    writer.create_contact({"display_name": "Ben Okafor"}, NOW)
     window = desk()
     contact_list = window.findChild(QTableView, "contactList")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from netdesk.store import backup, queries
+from netdesk.store import backup, writer
 
 
 def _fake(backup_dir: Path, when: dt.datetime, reason: str) -> Path:
@@ -44,7 +44,7 @@ def test_retention_keeps_seven_daily_and_four_weekly(tmp_path: Path) -> None:
 
 def test_daily_backup_once_a_day_and_private(store: pw.SqliteDatabase, tmp_path: Path) -> None:
     now = dt.datetime(2026, 11, 26, 9, 0)
-    queries.create_contact({"display_name": "Ana Lima"}, now)
+    writer.create_contact({"display_name": "Ana Lima"}, now)
     first = backup.take_daily_backup(store, tmp_path / "b", now)
     assert first is not None and stat.S_IMODE(first.stat().st_mode) == 0o600
     assert backup.take_daily_backup(store, tmp_path / "b", now + dt.timedelta(hours=5)) is None

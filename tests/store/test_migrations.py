@@ -12,7 +12,7 @@ from pathlib import Path
 import peewee as pw
 import pytest
 
-from netdesk.store import backup, db, migrations, queries
+from netdesk.store import backup, db, migrations, reader, writer
 from netdesk.store.models import Contact
 
 
@@ -64,12 +64,12 @@ def test_upgrading_a_first_schema_database_keeps_its_data(data_dir: Path) -> Non
         contact = Contact.get_by_id(7)
         assert contact.display_name == "Zoë Martínez"
         assert contact.company.name == "Acme Robotics"
-        assert queries.contact_emails(7) == ["Zoe@Acme.example"]
-        assert [e.summary for e in queries.timeline(7)] == ["Coffee on Market St"]
+        assert reader.contact_emails(7) == ["Zoe@Acme.example"]
+        assert [e.summary for e in reader.timeline(7)] == ["Coffee on Market St"]
         # The full-text index that schema 2 added covers rows written before it existed.
-        assert queries.search_contact_ids("zoe") == [7]
-        assert queries.search_contact_ids("acme robo") == [7]
-        assert queries.search_contact_ids("mentor") == [7]
+        assert reader.search_contact_ids("zoe") == [7]
+        assert reader.search_contact_ids("acme robo") == [7]
+        assert reader.search_contact_ids("mentor") == [7]
         # And a backup of the old file was taken before migrating.
         taken = backup.list_backups(data_dir / "backups")
         assert len(taken) == 1 and "before-migration-1" in taken[0].reason
@@ -129,7 +129,7 @@ def test_a_damaged_file_is_reported_not_overwritten(data_dir: Path) -> None:
 
 
 def test_folder_is_0700_and_files_are_0600(store: pw.SqliteDatabase, data_dir: Path) -> None:
-    queries.create_contact({"display_name": "Ana"}, db.local_now(), emails=["ana@x.example"])
+    writer.create_contact({"display_name": "Ana"}, db.local_now(), emails=["ana@x.example"])
     assert _mode(data_dir) == 0o700
     files = [p for p in data_dir.iterdir() if p.is_file()]
     assert {p.name for p in files} >= {db.DATABASE_NAME, db.DATABASE_NAME + "-wal"}

@@ -11,7 +11,8 @@ import pytest
 
 from netdesk.core.domain import InteractionKind, Tie
 from netdesk.services.clock import FixedClock
-from netdesk.store import queries
+from netdesk.store import writer
+from netdesk.store.writer import derived
 
 
 @pytest.fixture
@@ -31,21 +32,21 @@ def add_contact(
 ) -> int:
     """A contact added 200 days ago, optionally last touched `last_touch_days` ago."""
     added = now - dt.timedelta(days=200)
-    contact = queries.create_contact(
+    contact = writer.create_contact(
         {"display_name": name, "tie": tie.value, "notes": notes},
         added,
         emails=emails,
         company=company,
     )
     if last_touch_days is not None:
-        queries.log_interaction(
+        writer.log_interaction(
             contact.id,
             InteractionKind.EMAIL,
             now - dt.timedelta(days=last_touch_days),
             now,
             summary=f"Wrote to {name}",
         )
-    queries.recompute_follow_ups([contact.id], now)
+    derived.recompute_follow_ups([contact.id], now)
     return int(contact.id)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from netdesk.core.domain import TIE_DEFINITIONS, HowKnown, InteractionKind, Tie
-from netdesk.store import queries
+from netdesk.store import reader, writer
 from netdesk.store.models import Contact
 from netdesk.ui.dialogs.contact_editor import ContactEditor
 from netdesk.ui.dialogs.log_interaction import LogInteractionDialog
@@ -30,7 +30,7 @@ def test_an_invalid_email_is_named_and_nothing_is_saved(qtbot, store, now) -> No
     editor.birthday.setText("--02-28")
     assert editor.save()
     assert Contact.select().count() == 1
-    assert queries.contact_emails(editor.saved_id) == ["dana@example.org"]
+    assert reader.contact_emails(editor.saved_id) == ["dana@example.org"]
 
 
 def test_the_tie_chooser_explains_and_how_known_suggests(qtbot, store, now) -> None:
@@ -52,7 +52,7 @@ def test_the_tie_chooser_explains_and_how_known_suggests(qtbot, store, now) -> N
 
 
 def test_editing_every_field_round_trips(qtbot, store, now) -> None:
-    contact = queries.create_contact({"display_name": "Sam"}, now, company="Acme")
+    contact = writer.create_contact({"display_name": "Sam"}, now, company="Acme")
     editor = ContactEditor(now, contact_id=contact.id)
     qtbot.addWidget(editor)
     assert editor.company.text() == "Acme"
@@ -69,7 +69,7 @@ def test_editing_every_field_round_trips(qtbot, store, now) -> None:
     assert (saved.title, saved.cadence_days, saved.tags) == ("Staff engineer", 21, "python, berlin")
     assert saved.reference_consent and saved.above_and_beyond
     assert str(saved.reference_agreed_on) == now.date().isoformat()
-    assert queries.contact_phones(contact.id) == ["+1 555 0100"]
+    assert reader.contact_phones(contact.id) == ["+1 555 0100"]
     again = ContactEditor(now, contact_id=contact.id)
     qtbot.addWidget(again)
     assert again.fields() == editor.fields()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialog
 
 from netdesk.core.records import ContactRecord
-from netdesk.store import db, importer, queries
+from netdesk.store import db, importer, writer
 from netdesk.store.models import db as proxy
 from netdesk.ui.dialogs.export_dialog import ExportDialog
 from tests.conftest import NOW
@@ -24,7 +24,7 @@ pytestmark = OFFSCREEN_NOISE
 
 @pytest.fixture
 def desk(main_window, data_dir: Path, now) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
-    queries.create_contact(
+    writer.create_contact(
         {
             "display_name": "Ada Lovelace",
             "given_name": "Ada",
@@ -40,13 +40,13 @@ def desk(main_window, data_dir: Path, now) -> Iterator[Desk]:  # type: ignore[no
         phones=["+44 20 7946 0001"],
         company="Analytical Engines",
     )
-    queries.create_contact(
+    writer.create_contact(
         {"display_name": "Grace Hopper", "given_name": "Grace", "family_name": "Hopper"},
         now,
         emails=["grace@example.com"],
         company="Navy",
     )
-    queries.create_contact(
+    writer.create_contact(
         {"display_name": '=HYPERLINK("http://evil.example")', "notes": "+1 then -2 and @me"},
         now,
         emails=["formula@example.com"],

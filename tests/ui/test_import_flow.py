@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QTreeWidget
 
-from netdesk.store import importer, queries
+from netdesk.store import importer, writer
 from netdesk.store.models import Contact, ContactEmail, ImportBatch
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog
 from tests.ui.import_helpers import (
@@ -187,7 +187,7 @@ def test_names_with_markup_show_literally(qtbot, desk: Desk, tmp_path: Path) -> 
 def test_several_files_at_once_and_updates_list_their_changes(
     qtbot, desk: Desk, tmp_path: Path, now
 ) -> None:
-    queries.create_contact({"display_name": "Ada Lovelace"}, now, emails=["ada@example.com"])
+    writer.create_contact({"display_name": "Ada Lovelace"}, now, emails=["ada@example.com"])
     a = write_vcf(
         tmp_path / "a.vcf", vcard("Ada Lovelace", "ada@example.com", "Analytical Engines")
     )
@@ -215,7 +215,7 @@ def test_several_files_at_once_and_updates_list_their_changes(
 
 @pytest.mark.parametrize("choice", ["merge", "keep", "skip"])
 def test_duplicate_choices(qtbot, desk: Desk, tmp_path: Path, now, choice: str) -> None:
-    queries.create_contact(
+    writer.create_contact(
         {"display_name": "Ada Lovelace"}, now, emails=["ada@home.example"], company="Acme"
     )
     path = write_vcf(tmp_path / "dup.vcf", vcard("Ada Lovelace", "ada@work.example", "Acme Inc."))

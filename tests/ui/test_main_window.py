@@ -10,8 +10,8 @@ from PySide6.QtGui import Qt as QtGuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QTableView, QTreeView
 
-from netdesk.core.domain import Tie
-from netdesk.store import queries
+from netdesk.core.domain import InteractionKind, Tie
+from netdesk.store import reader, writer
 from netdesk.ui.dialogs.log_interaction import LogInteractionDialog
 from netdesk.ui.models.contacts_model import NAME, NEXT_FOLLOW_UP
 from netdesk.ui.models.followups_model import CONTACT_ROLE, FOLLOW_UP_ROLE
@@ -160,7 +160,7 @@ def test_logging_an_interaction_moves_the_next_follow_up(
     # which is now the next thing due.
     after = contacts.model().index(_row_of(contacts, dana), NEXT_FOLLOW_UP).data()
     assert after == now.date().isoformat()
-    [cadence] = queries.follow_ups(now, horizon=dt.timedelta(days=31), contact_id=dana)[1:]
+    [cadence] = reader.follow_ups(now, horizon=dt.timedelta(days=31), contact_id=dana)[1:]
     assert cadence.effective_at == now + dt.timedelta(days=30)
 
     def shown() -> list[str]:
@@ -200,14 +200,14 @@ def test_done_and_snooze_change_the_follow_ups_pane(
     pane.done_button.click()
     assert seen == ["Done"]
     qtbot.waitUntil(lambda: dana not in _follow_up_contacts(pane.view))
-    assert queries.timeline(dana)[0].summary == "Called her back"
+    assert reader.timeline(dana)[0].summary == "Called her back"
 
     select(sam)
     pane.snooze_tomorrow.trigger()
     qtbot.waitUntil(lambda: sam not in _follow_up_contacts(pane.view)[:1])
     # Snoozed to tomorrow: it moves from Overdue to Upcoming, after Lee's.
     assert _follow_up_contacts(pane.view) == [lee, sam]
-    snoozed = queries.follow_ups(now, horizon=dt.timedelta(days=2), contact_id=sam)[0]
+    snoozed = reader.follow_ups(now, horizon=dt.timedelta(days=2), contact_id=sam)[0]
     assert snoozed.effective_at == dt.datetime.combine(now.date(), dt.time(9)) + dt.timedelta(
         days=1
     )
@@ -241,7 +241,7 @@ def test_activating_a_follow_up_selects_its_contact(main_window, add_contact, qt
 
     # From a notification: the hub asks for the follow-up by id.
     window.contacts.view.clearSelection()
-    fu_id = queries.follow_ups(now, contact_id=sam)[0].follow_up_id
+    fu_id = reader.follow_ups(now, contact_id=sam)[0].follow_up_id
     window.hub.followUpRequested.emit(fu_id)
     assert window.contacts.selected_ids() == [sam]
 
@@ -257,7 +257,7 @@ def _plain(html_or_text: str) -> str:
 
 def test_markup_in_names_shows_literally_everywhere(main_window, add_contact, qtbot, now) -> None:
     cid = add_contact(MARKUP, now, last_touch_days=45)
-    queries.update_contact(cid, {"title": "<i>CTO</i>"}, now)
+    writer.update_contact(cid, {"title": "<i>CTO</i>"}, now)
     window = main_window()
     contacts = window.contacts.view
     row = _row_of(contacts, cid)
@@ -291,7 +291,7 @@ def test_markup_in_names_shows_literally_everywhere(main_window, add_contact, qt
 
 def test_bulk_delete_and_undo(main_window, add_contact, qtbot, now) -> None:
     ids = [add_contact(n, now, last_touch_days=40) for n in ("Ann", "Bob", "Cid", "Dee")]
-    queries.log_interaction(ids[1], queries.InteractionKind.CALL, now, now, summary="call")
+    writer.log_interaction(ids[1], InteractionKind.CALL, now, now, summary="call")
     window = main_window()
     contacts = window.contacts.view
     _select(contacts, ids[1], ids[2])
@@ -303,7 +303,7 @@ def test_bulk_delete_and_undo(main_window, add_contact, qtbot, now) -> None:
     assert "Undo" in window.statusBar().currentMessage()
     window.actions["undo"].trigger()
     assert _names(contacts) == ["Ann", "Bob", "Cid", "Dee"]
-    assert queries.timeline(ids[1])[0].summary == "call"
+    assert reader.timeline(ids[1])[0].summary == "call"
     qtbot.waitUntil(lambda: ids[2] in _follow_up_contacts(window.follow_ups.view))
     window.actions["redo"].trigger()
     assert _names(contacts) == ["Ann", "Dee"]
@@ -322,9 +322,9 @@ def test_bulk_tie_tag_and_archive(main_window, add_contact, now) -> None:
     ]
     assert window.contacts.selected_ids() == ids[:2]  # kept through the refresh
     window.add_tag("berlin")
-    assert queries.search_contact_ids("berlin") and set(
-        queries.search_contact_ids("berlin")
-    ) == set(ids[:2])
+    assert reader.search_contact_ids("berlin") and set(reader.search_contact_ids("berlin")) == set(
+        ids[:2]
+    )
     window.archive()
     assert _names(contacts) == ["Cid"]
 
@@ -347,7 +347,7 @@ def test_the_empty_state_tells_what_to_do_first(
     pane.empty_state.add_button.click()
     assert pane.stack.currentWidget() is pane.view
     assert _names(pane.view) == ["First Friend"]
-    assert window.contacts.selected_ids() == [queries.search_contact_ids("first")[0]]
+    assert window.contacts.selected_ids() == [reader.search_contact_ids("first")[0]]
 
 
 def test_the_demo_button_starts_a_separate_process(main_window, add_contact, monkeypatch) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from netdesk.core.demo import generate_network
-from netdesk.store import queries
+from netdesk.core.domain import Tie
+from netdesk.store import reader, writer
 from netdesk.store.demo import load_network
 from netdesk.ui.models import contacts_model as cm
 from netdesk.ui.models.contacts_model import ContactsModel, QuickFilter
@@ -92,7 +93,7 @@ def test_contacts_model_search_keeps_the_order_and_finds_rows(demo: int, now) ->
     order = {cid: i for i, cid in enumerate(model.contact_ids())}
     for text in ("a", "an", "ann", "zzzz", "e a"):  # many hits, few, none, two words
         model.set_search(text)
-        found = set(queries.search_contact_ids(text))
+        found = set(reader.search_contact_ids(text))
         shown = model.contact_ids()
         assert set(shown) == found & set(order)
         assert shown == sorted(shown, key=order.__getitem__)
@@ -111,7 +112,7 @@ def test_a_big_search_shows_its_first_rows_then_the_rest_when_needed(
     full.set_search("a")
     expected = full.contact_ids()
     assert len(expected) > 20
-    queries.set_archived([expected[3]], True, now)  # an archived hit is not counted
+    writer.set_archived([expected[3]], True, now)  # an archived hit is not counted
     full.refresh([expected[3]])
     expected = full.contact_ids()
     monkeypatch.setattr(cm, "BIG_SEARCH", 5)
@@ -132,7 +133,7 @@ def test_a_big_search_shows_its_first_rows_then_the_rest_when_needed(
         )
     assert model.contact_ids() == expected
     model.set_search("an")
-    hits = set(queries.search_contact_ids("an"))
+    hits = set(reader.search_contact_ids("an"))
     shown = [c for c in expected if c in hits]
     assert len(shown) > 10 and len(model._ids) == 10
     assert model.row_of(shown[-1]) == len(shown) - 1  # past the first page: reads the rest
@@ -163,16 +164,16 @@ def test_contacts_model_answers_a_cells_roles_in_one_call(qtbot, demo: int, now)
 
 
 def test_contacts_model_refreshes_only_changed_rows(qtbot, store, now) -> None:
-    ids = [queries.create_contact({"display_name": n}, now).id for n in ("Ann", "Bob", "Cid")]
+    ids = [writer.create_contact({"display_name": n}, now).id for n in ("Ann", "Bob", "Cid")]
     model = ContactsModel(lambda: now)
     model.reload()
     assert model.index(1, cm.TIE).data() == "Unsorted"
-    queries.set_tie([ids[1]], queries.Tie.ADVOCATE, now)
+    writer.set_tie([ids[1]], Tie.ADVOCATE, now)
     with qtbot.waitSignal(model.dataChanged) as changed, qtbot.assertNotEmitted(model.modelReset):
         model.refresh([ids[1]])
     assert changed.args[0].row() == 1
     assert model.index(1, cm.TIE).data() == "Advocate"
-    queries.update_contact(ids[0], {"display_name": "Zed"}, now)
+    writer.update_contact(ids[0], {"display_name": "Zed"}, now)
     with qtbot.waitSignal(model.modelReset):
         model.refresh([ids[0]])
     assert [model.index(r, cm.NAME).data() for r in range(3)] == ["Bob", "Cid", "Zed"]
@@ -182,10 +183,10 @@ def test_follow_ups_and_timeline_models_pass_the_model_tester(
     qtmodeltester, demo: int, now
 ) -> None:
     follow_ups = FollowUpsModel()
-    follow_ups.set_follow_ups(queries.follow_ups(now, horizon=dt.timedelta(days=14)), now)
+    follow_ups.set_follow_ups(reader.follow_ups(now, horizon=dt.timedelta(days=14)), now)
     assert follow_ups.rowCount() > 3
     qtmodeltester.check(follow_ups, force_py=True)
     timeline = TimelineModel()
-    timeline.set_entries(queries.recent_activity(50))
+    timeline.set_entries(reader.recent_activity(50))
     qtmodeltester.check(timeline, force_py=True)
     assert timeline.index(0, 0).data() >= timeline.index(49, 0).data()  # newest first

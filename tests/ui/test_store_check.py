@@ -12,7 +12,7 @@ from netdesk import paths
 from netdesk.services.clock import FixedClock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import db, queries
+from netdesk.store import db, writer
 from netdesk.ui.dialogs.recovery import Choice
 from netdesk.ui.main_window import AppContext, build_main_window
 from netdesk.ui.store_check import check_store_later
@@ -24,7 +24,7 @@ def _large_store(where: paths.Paths, now: dt.datetime) -> None:
     database = db.open_store(where.database)
     try:
         for i in range(400):
-            queries.create_contact(
+            writer.create_contact(
                 {"display_name": f"Person {i:03}", "notes": "met at the meetup " * 20}, now
             )
     finally:

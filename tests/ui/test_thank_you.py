@@ -12,8 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from netdesk.core.domain import FollowUpReason, FollowUpState, InteractionKind, Tie
-from netdesk.store import queries
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.store.models import FollowUp
 
 HELP = ("the introduction to Sam & Jo", "interview advice")
@@ -49,15 +48,15 @@ def window(main_window, data_dir: Path):  # type: ignore[no-untyped-def]
 
 
 def _help(cid: int, now: dt.datetime) -> None:
-    queries.log_interaction(
+    writer.log_interaction(
         cid, InteractionKind.INTRODUCTION, now - dt.timedelta(days=2), now, helped=HELP[0]
     )
-    queries.log_interaction(
+    writer.log_interaction(
         cid, InteractionKind.CALL, now - dt.timedelta(days=1), now, helped=HELP[1]
     )
 
 
-def _thank_you_follow_ups(window, cid: int) -> list[queries.DueFollowUp]:  # type: ignore[no-untyped-def]
+def _thank_you_follow_ups(window, cid: int) -> list[reader.DueFollowUp]:  # type: ignore[no-untyped-def]
     model = window.follow_ups.model
     return [
         fu
@@ -84,14 +83,14 @@ def _open_for(window, qtbot, cid: int, now: dt.datetime):  # type: ignore[no-unt
 def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
     window, qtbot, now: dt.datetime, add_contact: Callable[..., int]
 ) -> None:  # type: ignore[no-untyped-def]
-    wf.set_my_name("Alex Kim")
+    writer.set_my_name("Alex Kim")
     dana = add_contact("Dana Reyes", now, company="Acme", emails=("dana+jobs@example.com",))
     # Someone overdue for an ordinary touch: their follow-up is not a thank-you.
     lee = add_contact("Lee Chen", now, tie=Tie.WORK_ACQUAINTANCE, last_touch_days=120)
     window.hub.store_changed([dana, lee])
     pane = window.follow_ups
-    qtbot.waitUntil(lambda: pane.model.row_of(queries.follow_ups(now)[0].follow_up_id) is not None)
-    [other] = [f for f in queries.follow_ups(now) if f.contact_id == lee]
+    qtbot.waitUntil(lambda: pane.model.row_of(reader.follow_ups(now)[0].follow_up_id) is not None)
+    [other] = [f for f in reader.follow_ups(now) if f.contact_id == lee]
     assert other.reason is not FollowUpReason.THANK_YOU
     assert pane.select_follow_up(other.follow_up_id, activate=False)
     assert not pane.thank_button.isEnabled() and not pane.thank_action.isEnabled()
@@ -103,7 +102,7 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
     qtbot.waitUntil(lambda: bool(_thank_you_follow_ups(window, dana)))
     [fu] = _thank_you_follow_ups(window, dana)
     assert fu.sentence.startswith(f"Dana helped you with {HELP[0]} and {HELP[1]}.")
-    assert wf.help_to_thank(dana, now) == list(HELP)
+    assert reader.help_to_thank(dana, now) == list(HELP)
     assert pane.select_follow_up(fu.follow_up_id, activate=False)
     assert pane.thank_button.isEnabled() and pane.thank_action.isEnabled()
     assert pane.thank_action in pane.view.actions()  # its context menu
@@ -144,11 +143,11 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
         "body": [composer.message().replace("\n", "\r\n")],
     }
     assert query["body"][0].startswith("Dear Dana & co,\r\n")
-    [entry, *_] = queries.timeline(dana)
+    [entry, *_] = reader.timeline(dana)
     assert entry.kind is InteractionKind.THANK_YOU
     assert entry.summary == f"Thank-you email for {HELP[0]} and {HELP[1]}"
     assert FollowUp.get_by_id(fu.follow_up_id).state == FollowUpState.DONE.value
-    assert wf.help_to_thank(dana, now) == []
+    assert reader.help_to_thank(dana, now) == []
     qtbot.waitUntil(lambda: not _thank_you_follow_ups(window, dana))
     assert composer.isHidden()
     assert "logged" in window.statusBar().currentMessage()
@@ -185,7 +184,7 @@ def test_a_contact_without_email_can_copy_or_note_but_not_send(
     qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
     assert mail.urls == []
     assert mail.copied == [composer.message()]
-    assert queries.timeline(sam)[0].summary == f"Thank-you message for {HELP[0]} and {HELP[1]}"
+    assert reader.timeline(sam)[0].summary == f"Thank-you message for {HELP[0]} and {HELP[1]}"
     assert FollowUp.get_by_id(fu.follow_up_id).state == FollowUpState.DONE.value
 
 
@@ -216,7 +215,7 @@ def test_contact_menu_writes_a_handwritten_note(
     qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
     mail = window.workflows.mail
     assert mail.urls == [] and mail.copied == []
-    entry = queries.timeline(kim)[0]
+    entry = reader.timeline(kim)[0]
     assert (entry.kind, entry.summary) == (InteractionKind.THANK_YOU, "Handwritten thank-you note")
 
 
@@ -230,5 +229,5 @@ def test_a_mail_program_that_does_not_open_logs_nothing(
     assert len(window.workflows.mail.urls) == 1
     assert "did not open" in composer.outcome.text()
     assert not composer.isHidden()
-    assert InteractionKind.THANK_YOU not in [e.kind for e in queries.timeline(dana)]
+    assert InteractionKind.THANK_YOU not in [e.kind for e in reader.timeline(dana)]
     assert FollowUp.get_by_id(fu.follow_up_id).state == FollowUpState.DUE.value

@@ -24,10 +24,10 @@ from netdesk.core.domain import (
 from netdesk.core.templates import helped_phrase
 from netdesk.core.wrapup import ASK_ELSEWHERE, ASK_JOINING, same_company
 from netdesk.services.clock import FixedClock
-from netdesk.store import queries
-from netdesk.store import workflows as wf
+from netdesk.store import reader
 from netdesk.store.demo import load_network
 from netdesk.store.models import Company, Contact, FollowUp, Interaction, WrapUpStep
+from netdesk.store.sql import OPEN_STATES
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise)\(\)"
@@ -92,7 +92,7 @@ def _tie_in_list(window, contact_id: int) -> str:  # type: ignore[no-untyped-def
 def test_header_shows_the_search_and_invites_sorting(window, demo, qtbot) -> None:  # type: ignore[no-untyped-def]
     header = window.workflows.header
     assert header.state_label.text().startswith("Searching since ")
-    unsorted = wf.count_unsorted()
+    unsorted = reader.count_unsorted()
     assert unsorted > 0 and header.sort_label.text() == f"{unsorted} contacts to sort"
     assert not header.sort_button.isHidden()
     assert window.menus["playbook"].title() == "&Playbook"
@@ -110,29 +110,29 @@ def test_sorting_three_contacts_by_keyboard(window, demo, qtbot) -> None:  # typ
     dialog = window.workflows.open_dialogs["sort"]
     qtbot.waitExposed(dialog)
     total = dialog.total
-    assert total == wf.count_unsorted() >= 3
+    assert total == reader.count_unsorted() >= 3
     assert dialog.progress.text() == f"0 of {total} sorted"
     assert (
         "Knows your work well"
         in dialog.findChild(type(dialog.progress), "definition_advocate").text()
     )
-    first, second, third = (c.contact_id for c in wf.unsorted_contacts()[:3])
+    first, second, third = (c.contact_id for c in reader.unsorted_contacts()[:3])
     assert dialog.name.text() == Contact.get_by_id(first).display_name
     assert dialog.hint.text().startswith("How you know them")
     qtbot.keyClick(dialog, Qt.Key.Key_A)
     qtbot.keyClick(dialog, Qt.Key.Key_W)
     qtbot.keyClick(dialog, Qt.Key.Key_S)
     assert dialog.progress.text() == f"2 of {total} sorted"
-    assert wf.contact_tie(first) is Tie.ADVOCATE
-    assert wf.contact_tie(second) is Tie.WORK_ACQUAINTANCE
-    assert wf.contact_tie(third) is Tie.UNSORTED
+    assert reader.contact_tie(first) is Tie.ADVOCATE
+    assert reader.contact_tie(second) is Tie.WORK_ACQUAINTANCE
+    assert reader.contact_tie(third) is Tie.UNSORTED
     assert _tie_in_list(window, first) == "Advocate"
     assert _tie_in_list(window, second) == "Work acquaintance"
     assert window.workflows.header.sort_label.text() == f"{total - 2} contacts to sort"
     # Backspace goes back over the skip, then undoes the work-acquaintance choice.
     qtbot.keyClick(dialog, Qt.Key.Key_Backspace)
     qtbot.keyClick(dialog, Qt.Key.Key_Backspace)
-    assert wf.contact_tie(second) is Tie.UNSORTED
+    assert reader.contact_tie(second) is Tie.UNSORTED
     assert _tie_in_list(window, second) == "Unsorted"
     assert dialog.current_contact_id() == second
     assert dialog.progress.text() == f"1 of {total} sorted"
@@ -144,7 +144,7 @@ def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  #
     composer = window.workflows.open_dialogs["status_update"]
     assert composer.quiet.isChecked()
     composer.advocates.setChecked(True)
-    expected = wf.status_update_candidates(now, quiet_days=90, advocates=True)
+    expected = reader.status_update_candidates(now, quiet_days=90, advocates=True)
     assert expected and composer.list.count() == len(expected)
     # One person is unticked by hand and is left alone.
     left_out = expected[0].contact_id
@@ -166,7 +166,7 @@ def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  #
         assert set(query) == {"subject", "body"}
         assert query["body"][0].startswith(f"Hi {recipient.first_name}, an update:")
         assert query["subject"] == ["A quick update"]
-        kinds = [e.kind for e in queries.timeline(recipient.contact_id)]
+        kinds = [e.kind for e in reader.timeline(recipient.contact_id)]
         assert kinds[0] is InteractionKind.STATUS_UPDATE
         assert Contact.get_by_id(recipient.contact_id).last_touch_at == now
         assert Contact.get_by_id(recipient.contact_id).next_due_at != before[recipient.contact_id]
@@ -178,7 +178,7 @@ def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  #
             )
             is None
         )
-    assert all(e.at != now for e in queries.timeline(left_out))
+    assert all(e.at != now for e in reader.timeline(left_out))
     # Those now updated are no longer quiet: the list follows.
     assert composer.list.count() == len(expected) - len(sendable)
 
@@ -186,14 +186,14 @@ def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  #
 @pytest.mark.parametrize("joining", [True, False], ids=["joining", "elsewhere"])
 def test_the_offer_wrap_up(window, demo, now, qtbot, joining: bool) -> None:  # type: ignore[no-untyped-def]
     offer_company = demo["offer_company"]
-    since = wf.search_started_on(now)
-    networked = set(wf.networked_during_search(since))
+    since = reader.search_started_on(now)
+    networked = set(reader.networked_during_search(since))
     # A company the user applied to, with someone networked there: its offer is declined.
     declined = next(
         c
-        for c in wf.companies()
+        for c in reader.companies()
         if c.status is CompanyStatus.APPLIED
-        and any(p.contact_id in networked for p in wf.company_people(c.company_id))
+        and any(p.contact_id in networked for p in reader.company_people(c.company_id))
     )
     window.actions["offer"].trigger()
     offer = window.workflows.open_dialogs["offer"]
@@ -213,7 +213,7 @@ def test_the_offer_wrap_up(window, demo, now, qtbot, joining: bool) -> None:  # 
     # One open thank-you follow-up per contact (a rule-4 one for recent help is reused).
     thank = FollowUp.select().where(
         FollowUp.reason == FollowUpReason.THANK_YOU.value,
-        FollowUp.state.in_(queries.OPEN_STATES),
+        FollowUp.state.in_(OPEN_STATES),
         FollowUp.contact.in_(sorted(networked)),
     )
     assert sorted(f.contact_id for f in thank) == sorted(networked)
@@ -233,7 +233,7 @@ def test_the_offer_wrap_up(window, demo, now, qtbot, joining: bool) -> None:  # 
     assert not dialog.gift_box.isHidden() and "a nice candle" in dialog.gift_ideas.text()
     dialog.gift.setText("flowers")
     qtbot.mouseClick(dialog.gift_button, Qt.MouseButton.LeftButton)
-    assert wf.wrap_up_states()[generous.contact.contact_id].gift_note == "flowers"
+    assert reader.wrap_up_states()[generous.contact.contact_id].gift_note == "flowers"
     assert (
         Interaction.get(
             (Interaction.contact == generous.contact.contact_id) & (Interaction.kind == "gift")
@@ -254,7 +254,7 @@ def test_the_offer_wrap_up(window, demo, now, qtbot, joining: bool) -> None:  # 
     for cid in (first, turned_down.contact.contact_id):
         step = WrapUpStep.get(WrapUpStep.contact == cid)
         assert FollowUp.get_by_id(step.follow_up_id).state == FollowUpState.DONE.value
-        assert queries.timeline(cid)[0].kind is InteractionKind.THANK_YOU
+        assert reader.timeline(cid)[0].kind is InteractionKind.THANK_YOU
     assert thank.count() == len(steps) - 2
     assert Company.get(Company.id == declined.company_id).status == CompanyStatus.DECLINED.value
 
@@ -262,7 +262,7 @@ def test_the_offer_wrap_up(window, demo, now, qtbot, joining: bool) -> None:  # 
 def test_references_heads_up_and_too_often(window, demo, now, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.actions["references"].trigger()
     dialog = window.workflows.open_dialogs["references"]
-    advocate = next(r for r in wf.reference_contacts() if r.tie is Tie.ADVOCATE)
+    advocate = next(r for r in reader.reference_contacts() if r.tie is Tie.ADVOCATE)
     dialog.select_contact(advocate.contact_id)
     dialog.consent.setChecked(True)
     assert Contact.get_by_id(advocate.contact_id).reference_consent
@@ -300,7 +300,7 @@ def test_glance_numbers_match_the_store(window, demo, now) -> None:  # type: ign
         live.where(Contact.tie == Tie.WORK_ACQUAINTANCE.value).count(),
         live.where(Contact.tie == Tie.UNSORTED.value).count(),
     ]
-    overdue = {f.contact_id for f in queries.follow_ups(now)}
+    overdue = {f.contact_id for f in reader.follow_ups(now)}
     assert dialog.findChild(QLabel, "glanceOverdue").text() == str(len(overdue))
     assert dialog.findChild(QLabel, "glanceTotal").text() == str(DEMO_SIZE)
     touches = (

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from netdesk.core import playbook
 from netdesk.core.domain import HOW_KNOWN_LABELS, TIE_DEFINITIONS, HowKnown, Tie
 from netdesk.core.templates import is_valid_email
-from netdesk.store import queries
+from netdesk.store import reader, writer
 from netdesk.store.models import Contact
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 
@@ -289,8 +289,8 @@ class ContactEditor(QDialog):
         ):
             getattr(self, name).setText(getattr(contact, name) or "")
         self.company.setText(contact.company.name if contact.company_id else "")
-        self.emails.setPlainText("\n".join(queries.contact_emails(contact_id)))
-        self.phones.setPlainText("\n".join(queries.contact_phones(contact_id)))
+        self.emails.setPlainText("\n".join(reader.contact_emails(contact_id)))
+        self.phones.setPlainText("\n".join(reader.contact_phones(contact_id)))
         self.urls.setPlainText(contact.urls or "")
         self.notes.setPlainText(contact.notes or "")
         index = self.how_known.findData(contact.how_known or "")
@@ -401,7 +401,7 @@ class ContactEditor(QDialog):
         phones = _lines(self.phones.toPlainText())
         company = self.company.text().strip()
         if self.contact_id:
-            queries.update_contact(
+            writer.update_contact(
                 self.contact_id,
                 self.fields(),
                 self._now,
@@ -411,7 +411,7 @@ class ContactEditor(QDialog):
             )
             self.saved_id = self.contact_id
         else:
-            contact = queries.create_contact(
+            contact = writer.create_contact(
                 self.fields(), self._now, emails=emails, phones=phones, company=company
             )
             self.saved_id = contact.id

@@ -21,8 +21,9 @@ from PySide6.QtGui import QFont
 
 from netdesk.core import playbook
 from netdesk.core.domain import TIE_LABELS, Tie
-from netdesk.store import queries
+from netdesk.store import reader
 from netdesk.store.models import db
+from netdesk.store.sql import iso, parse_datetime
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_tooltip
 
 NAME, COMPANY, TIE, LAST_CONTACT, NEXT_FOLLOW_UP = range(5)
@@ -203,7 +204,7 @@ class ContactsModel(QAbstractTableModel):
         base = self._base_ids()
         if not self._search:
             return base
-        match = queries.fts_query(self._search)
+        match = reader.fts_query(self._search)
         if not match:
             return base
         found = [
@@ -229,7 +230,7 @@ class ContactsModel(QAbstractTableModel):
         """
         if self._quick != QuickFilter.ALL or self._sort_column != NAME:
             return None
-        match = queries.fts_query(self._search)
+        match = reader.fts_query(self._search)
         if not match:
             return None
         hits = db.execute_sql(
@@ -280,7 +281,7 @@ class ContactsModel(QAbstractTableModel):
             params.append(tie.value)
         elif self._quick == QuickFilter.OVERDUE:
             where.append("c.next_due_at <= ?")
-            params.append(queries.iso(self._now()))
+            params.append(iso(self._now()))
         if count:
             return f"SELECT count(*) FROM contact c WHERE {' AND '.join(where)}", params
         direction = "DESC" if self._sort_order == Qt.SortOrder.DescendingOrder else "ASC"
@@ -380,8 +381,8 @@ class ContactsModel(QAbstractTableModel):
                 company,
                 _tie(tie),
                 title or "",
-                queries.parse_datetime(last),
-                queries.parse_datetime(nxt),
+                parse_datetime(last),
+                parse_datetime(nxt),
             )
             self._cache[cid] = dataclasses.replace(
                 contact,

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 
-from netdesk.store.queries import DueFollowUp
+from netdesk.store.reader import DueFollowUp
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_tooltip
 
 FOLLOW_UP_ROLE = Qt.ItemDataRole.UserRole  # the follow-up id; 0 on a section heading

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from netdesk.core.domain import Direction
-from netdesk.store.queries import TimelineEntry
+from netdesk.store.reader import TimelineEntry
 from netdesk.ui.widgets import plain_tooltip
 
 WHEN, KIND, CONTACT, SUMMARY, HELPED = range(5)

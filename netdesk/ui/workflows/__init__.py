@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout
 
+from netdesk.store import reader
 from netdesk.ui.workflows.common import MailHandOff
 
 if TYPE_CHECKING:
@@ -200,11 +201,10 @@ class Workflows(QObject):
 
     def thank_you(self, contact_id: int = 0) -> ThankYouComposer | None:
         """A thank-you to `contact_id` (default: the contact selected in the list)."""
-        from netdesk.store import workflows as wf
         from netdesk.ui.workflows.thank_you import ThankYouComposer
 
         contact_id = contact_id or self.window.contacts.current_id()
-        contact = wf.thank_you_contact(contact_id, self.clock.now()) if contact_id else None
+        contact = reader.thank_you_contact(contact_id, self.clock.now()) if contact_id else None
         if contact is None:
             return None
         dialog = ThankYouComposer(contact, self.clock.now, self.mail, self.window)
@@ -228,10 +228,9 @@ class Workflows(QObject):
         return self._show("offer", dialog)
 
     def wrap_up(self) -> WrapUpDialog | OfferDialog:
-        from netdesk.store import workflows as wf
         from netdesk.ui.workflows.wrapup import WrapUpDialog
 
-        if wf.wrap_up_plan() is None:
+        if reader.wrap_up_plan() is None:
             return self.offer()
         dialog = WrapUpDialog(self.clock.now, self.mail, self.window)
         dialog.changed.connect(self._changed)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.domain import CompanyStatus
 from netdesk.core.playbook import long_date
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -112,7 +112,7 @@ class CompaniesDialog(WorkflowDialog):
     def reload(self, keep: int = 0) -> None:
         keep = keep or self.current_company_id()
         needle = self.filter.text().strip().casefold()
-        all_rows = wf.companies()
+        all_rows = reader.companies()
         rows = [r for r in all_rows if needle in r.name.casefold()]
         self.empty.setVisible(not all_rows)
         self.table.setRowCount(len(rows))
@@ -136,7 +136,7 @@ class CompaniesDialog(WorkflowDialog):
 
     def _show_current(self) -> None:
         cid = self.current_company_id()
-        company = next((c for c in wf.companies() if c.company_id == cid), None)
+        company = next((c for c in reader.companies() if c.company_id == cid), None)
         self._loading = True
         self.people.clear()
         self.interactions.clear()
@@ -147,12 +147,12 @@ class CompaniesDialog(WorkflowDialog):
             return
         self.name.setText(company.name)
         self.status.setCurrentIndex(self.status.findData(company.status.value))
-        for person in wf.company_people(cid):
+        for person in reader.company_people(cid):
             title = f", {person.title}" if person.title else ""
             item = QListWidgetItem(f"{person.name}{title} ({person.tie.label})")
             item.setData(ID_ROLE, person.contact_id)
             self.people.addItem(item)
-        for entry in wf.company_interactions(cid, limit=200):
+        for entry in reader.company_interactions(cid, limit=200):
             summary = f": {entry.summary}" if entry.summary else ""
             self.interactions.addItem(
                 f"{long_date(entry.at.date())} · {entry.contact_name} · {entry.kind.label}{summary}"
@@ -166,6 +166,6 @@ class CompaniesDialog(WorkflowDialog):
         if not cid or self._loading:
             return
         status = CompanyStatus(self.status.currentData())
-        wf.set_company_status(cid, status, self._now())
-        self.changed.emit([p.contact_id for p in wf.company_people(cid)])
+        writer.set_company_status(cid, status, self._now())
+        self.changed.emit([p.contact_id for p in reader.company_people(cid)])
         self.reload(cid)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from netdesk.core.glance import Share, WeekBar, axis_top, shares
-from netdesk.store import workflows as wf
+from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button
 
@@ -178,7 +178,7 @@ class GlanceDialog(WorkflowDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.glance = wf.glance(self._now())
+        self.glance = reader.glance(self._now())
         g = self.glance
         self.ties.set_parts(
             shares(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.playbook import long_date
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -122,7 +122,7 @@ class ReferencesDialog(WorkflowDialog):
         form.addRow(check_row)
         self.lead_days = QSpinBox()
         self.lead_days.setRange(0, 30)
-        self.lead_days.setValue(wf.HEADS_UP_LEAD_DAYS)
+        self.lead_days.setValue(writer.HEADS_UP_LEAD_DAYS)
         self.lead_days.setSuffix(" days before")
         self.lead_days.setAccessibleName("Days before the check to give them a heads-up")
         form.addRow("&Heads-up", self.lead_days)
@@ -165,7 +165,7 @@ class ReferencesDialog(WorkflowDialog):
 
     def reload(self, keep: int = 0) -> None:
         keep = keep or self.current_contact_id()
-        rows = wf.reference_contacts()
+        rows = reader.reference_contacts()
         self.table.setRowCount(len(rows))
         for r, ref in enumerate(rows):
             since = (
@@ -189,9 +189,9 @@ class ReferencesDialog(WorkflowDialog):
     def select_contact(self, contact_id: int) -> None:
         select_row_id(self.table, contact_id)
 
-    def _current(self) -> wf.ReferenceContact | None:
+    def _current(self) -> reader.ReferenceContact | None:
         cid = self.current_contact_id()
-        return next((r for r in wf.reference_contacts() if r.contact_id == cid), None)
+        return next((r for r in reader.reference_contacts() if r.contact_id == cid), None)
 
     def _show_current(self) -> None:
         ref = self._current()
@@ -214,14 +214,14 @@ class ReferencesDialog(WorkflowDialog):
         self.consent.setChecked(ref.consent)
         self.agreed_on.setDate(to_qdate(ref.agreed_on or now.date()))
         self.agreed_on.setEnabled(ref.consent)
-        for ask in wf.reference_requests(ref.contact_id):
+        for ask in reader.reference_requests(ref.contact_id):
             text = f"{long_date(ask.asked_at.date())}: {ask.company or 'no company named'}"
             if ask.check_at is not None:
                 text += f", check on {long_date(ask.check_at.date())}"
             if ask.notes:
                 text += f" — {ask.notes}"
             self.asks.addItem(text)
-        warning = wf.reference_warning(ref.contact_id, now)
+        warning = reader.reference_warning(ref.contact_id, now)
         self.warning.setText(warning or "")
         self.warning.setVisible(bool(warning))
         self._update_ask_button()
@@ -241,7 +241,7 @@ class ReferencesDialog(WorkflowDialog):
         if dated and not self.consent.isChecked():
             return
         agreed = from_qdate(self.agreed_on.date()) if self.consent.isChecked() else None
-        wf.mark_reference(cid, agreed, self._now())
+        writer.mark_reference(cid, agreed, self._now())
         self.changed.emit([cid])
         self.reload(cid)
 
@@ -253,7 +253,7 @@ class ReferencesDialog(WorkflowDialog):
         now = self._now()
         asked = dt.datetime.combine(from_qdate(self.asked_at.date()), now.time())
         check = _from_qdatetime(self.check_at.dateTime()) if self.has_check.isChecked() else None
-        wf.ask_reference(
+        writer.ask_reference(
             cid,
             company,
             asked,

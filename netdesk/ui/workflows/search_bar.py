@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.domain import SearchState
-from netdesk.store import queries
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import button, from_qdate, to_qdate
 
@@ -81,11 +80,11 @@ class SearchHeader(QFrame):
         self.sort_button.clicked.connect(self.sortClicked)
 
     def refresh(self) -> None:
-        summary = wf.search_summary()
+        summary = reader.search_summary()
         self.state_label.setText(summary.sentence)
         self.state_label.setAccessibleName(f"Job search: {summary.sentence}")
         self.wrap_up_button.setVisible(summary.state in OFFER_STATES)
-        unsorted = wf.count_unsorted()
+        unsorted = reader.count_unsorted()
         self.sort_label.setText(
             f"{unsorted} contact{'s' if unsorted != 1 else ''} to sort" if unsorted else ""
         )
@@ -101,7 +100,7 @@ class SearchDialog(QDialog):
         self.setObjectName("searchDialog")
         self.setWindowTitle("Your job search")
         self._now = now
-        summary = wf.search_summary()
+        summary = reader.search_summary()
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.state = QComboBox()
@@ -149,7 +148,7 @@ class SearchDialog(QDialog):
     def accept(self) -> None:
         state = self.chosen_state()
         offer = state in OFFER_STATES
-        queries.set_job_search(
+        writer.set_job_search(
             state,
             self._now,
             started_on=from_qdate(self.started.date()),

@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 
 from netdesk.core.domain import TIE_DEFINITIONS, HowKnown, Tie
 from netdesk.core.playbook import suggest_tie
-from netdesk.store import queries
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button
 
@@ -34,7 +33,7 @@ class SortDialog(WorkflowDialog):
     def __init__(self, now: Callable[[], dt.datetime], parent: QWidget | None = None) -> None:
         super().__init__("Sort your network", "sortDialog", parent)
         self._now = now
-        self._queue = wf.unsorted_contacts()
+        self._queue = reader.unsorted_contacts()
         self._index = 0
         self._history: list[_Decision] = []
         self.resize(760, 460)
@@ -168,9 +167,9 @@ class SortDialog(WorkflowDialog):
         if self._index >= self.total:
             return
         candidate = self._queue[self._index]
-        before = wf.contact_tie(candidate.contact_id)
+        before = reader.contact_tie(candidate.contact_id)
         if tie is not None:
-            queries.set_tie([candidate.contact_id], tie, self._now())
+            writer.set_tie([candidate.contact_id], tie, self._now())
             self.changed.emit([candidate.contact_id])
         self._history.append(_Decision(self._index, candidate.contact_id, before, tie))
         self._index += 1
@@ -181,7 +180,7 @@ class SortDialog(WorkflowDialog):
             return
         decision = self._history.pop()
         if decision.after is not None:
-            queries.set_tie([decision.contact_id], decision.before, self._now())
+            writer.set_tie([decision.contact_id], decision.before, self._now())
             self.changed.emit([decision.contact_id])
         self._index = decision.index
         self._show()

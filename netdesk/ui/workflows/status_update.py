@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.templates import find_asks, mailto_url, render
-from netdesk.store import queries
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
 
@@ -44,7 +43,7 @@ class StatusUpdateComposer(WorkflowDialog):
         super().__init__("Send a no-ask status update", "statusUpdateComposer", parent)
         self._now = now
         self._mail = mail
-        self._recipients: dict[int, wf.Recipient] = {}
+        self._recipients: dict[int, reader.Recipient] = {}
         self._unticked: set[int] = set()  # kept across filter changes
         self.resize(1100, 680)
         layout = QVBoxLayout(self)
@@ -65,7 +64,7 @@ class StatusUpdateComposer(WorkflowDialog):
         self.quiet.setAccessibleName("Only people quiet for at least this many days")
         self.quiet_days = QSpinBox()
         self.quiet_days.setRange(1, 3650)
-        self.quiet_days.setValue(queries.playbook_settings().status_update_after_days)
+        self.quiet_days.setValue(reader.playbook_settings().status_update_after_days)
         self.quiet_days.setSuffix(" days")
         self.quiet_days.setAccessibleName("Days without contact")
         quiet_row.addWidget(self.quiet)
@@ -111,7 +110,7 @@ class StatusUpdateComposer(WorkflowDialog):
                 wrap=True,
             )
         )
-        self.template = QPlainTextEdit(wf.template("status_update"))
+        self.template = QPlainTextEdit(reader.template("status_update"))
         self.template.setObjectName("statusTemplate")
         self.template.setAccessibleName("Status update template")
         self.template.setTabChangesFocus(True)
@@ -169,7 +168,7 @@ class StatusUpdateComposer(WorkflowDialog):
     # --- recipients ------------------------------------------------------------------------
 
     def reload(self, *_: object) -> None:
-        recipients = wf.status_update_candidates(
+        recipients = reader.status_update_candidates(
             self._now(),
             quiet_days=self.quiet_days.value() if self.quiet.isChecked() else None,
             advocates=self.advocates.isChecked(),
@@ -221,14 +220,14 @@ class StatusUpdateComposer(WorkflowDialog):
             self._unticked.add(cid)
         self._update_buttons()
 
-    def current_recipient(self) -> wf.Recipient | None:
+    def current_recipient(self) -> reader.Recipient | None:
         item = self.list.currentItem()
         return self._recipients.get(int(item.data(ID_ROLE))) if item is not None else None
 
     # --- the message -----------------------------------------------------------------------
 
-    def message_for(self, recipient: wf.Recipient) -> str:
-        return render(self.template.toPlainText(), recipient.values(wf.my_name())).strip()
+    def message_for(self, recipient: reader.Recipient) -> str:
+        return render(self.template.toPlainText(), recipient.values(reader.my_name())).strip()
 
     def _template_changed(self) -> None:
         asks = find_asks(self.template.toPlainText())
@@ -254,7 +253,7 @@ class StatusUpdateComposer(WorkflowDialog):
         self._update_buttons()
 
     def _update_buttons(self, *_: object) -> None:
-        active = queries.search_active()
+        active = reader.search_active()
         self.inactive_note.setText(
             ""
             if active
@@ -280,16 +279,16 @@ class StatusUpdateComposer(WorkflowDialog):
 
     def copy_current(self) -> None:
         recipient = self.current_recipient()
-        if recipient is None or not queries.search_active():
+        if recipient is None or not reader.search_active():
             return
         self._mail.copy(self.message_for(recipient))
-        wf.log_status_update(recipient.contact_id, self.message_for(recipient), self._now())
+        writer.log_status_update(recipient.contact_id, self.message_for(recipient), self._now())
         self.outcome.setText(f"Copied the message for {recipient.name} and logged it as sent.")
         self._logged([recipient.contact_id])
         self.reload()
 
     def send_ticked(self) -> None:
-        if not queries.search_active():
+        if not reader.search_active():
             return
         subject = self.subject.text()
         done: list[int] = []
@@ -300,7 +299,7 @@ class StatusUpdateComposer(WorkflowDialog):
                 continue
             body = self.message_for(recipient)
             if self._mail.open_mail(mailto_url(recipient.email, subject, body)):
-                wf.log_status_update(cid, body, self._now())
+                writer.log_status_update(cid, body, self._now())
                 done.append(cid)
             else:
                 failed.append(recipient.name)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, find_asks
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button
 
@@ -36,7 +36,7 @@ class TemplatesDialog(WorkflowDialog):
         layout = QVBoxLayout(self)
         name_row = QHBoxLayout()
         name_row.addWidget(plain_label("Your name, to sign messages"))
-        self.my_name = QLineEdit(wf.my_name())
+        self.my_name = QLineEdit(reader.my_name())
         self.my_name.setObjectName("myName")
         self.my_name.setAccessibleName("Your name, used for {my_name}")
         name_row.addWidget(self.my_name, 1)
@@ -94,13 +94,13 @@ class TemplatesDialog(WorkflowDialog):
 
     def save(self) -> None:
         if self._key:
-            wf.set_template(self._key, self.editor.toPlainText())
-        wf.set_my_name(self.my_name.text())
+            writer.set_template(self._key, self.editor.toPlainText())
+        writer.set_my_name(self.my_name.text())
 
     def _switch(self, current: QListWidgetItem | None, _previous: object = None) -> None:
         self.save()
         self._key = str(current.data(KEY_ROLE)) if current is not None else ""
-        self.editor.setPlainText(wf.template(self._key) if self._key else "")
+        self.editor.setPlainText(reader.template(self._key) if self._key else "")
         self._check()
 
     def _check(self) -> None:
@@ -116,7 +116,7 @@ class TemplatesDialog(WorkflowDialog):
     def reset_current(self) -> None:
         if self._key:
             self.editor.setPlainText(DEFAULT_TEMPLATES[self._key])
-            wf.reset_template(self._key)
+            writer.reset_template(self._key)
 
     def done(self, result: int) -> None:
         self.save()

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.domain import InteractionKind
 from netdesk.core.templates import find_asks, helped_phrase, mailto_url, render
-from netdesk.store import queries
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import MailHandOff, WorkflowDialog, button
 
@@ -57,7 +56,7 @@ class ThankYouComposer(WorkflowDialog):
 
     def __init__(
         self,
-        contact: wf.ThankYouContact,
+        contact: reader.ThankYouContact,
         now: Callable[[], dt.datetime],
         mail: MailHandOff,
         parent: QWidget | None = None,
@@ -98,7 +97,7 @@ class ThankYouComposer(WorkflowDialog):
         self.draft.setAccessibleName(f"Thank-you message to {contact.name}")
         self.draft.setTabChangesFocus(True)
         self.draft.setPlainText(
-            render(wf.template("thank_you"), contact.values(wf.my_name())).strip()
+            render(reader.template("thank_you"), contact.values(reader.my_name())).strip()
         )
         message_label.setBuddy(self.draft)
         layout.addWidget(self.draft, 1)
@@ -222,7 +221,7 @@ class ThankYouComposer(WorkflowDialog):
             self._mail.copy(body)
         now = self._now()
         summary = thank_you_summary(channel, self.contact.helped)
-        queries.log_interaction(
+        writer.log_interaction(
             self.contact.contact_id, InteractionKind.THANK_YOU, now, now, summary=summary
         )
         done = {

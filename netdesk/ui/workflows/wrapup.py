@@ -39,7 +39,7 @@ from netdesk.core.wrapup import (
     progress_text,
     same_company,
 )
-from netdesk.store import workflows as wf
+from netdesk.store import reader, writer
 from netdesk.store.models import Contact
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
@@ -59,7 +59,7 @@ class OfferDialog(QDialog):
         self.setWindowTitle("An offer")
         self._now = now
         self.started_ids: list[int] = []
-        summary = wf.search_summary()
+        summary = reader.search_summary()
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
@@ -73,7 +73,7 @@ class OfferDialog(QDialog):
         self.company.setEditable(True)
         self.company.setObjectName("offerCompany")
         self.company.setAccessibleName("The company that made the offer")
-        rows = wf.companies()
+        rows = reader.companies()
         for row in sorted(rows, key=lambda r: (r.status is CompanyStatus.NONE, r.name.casefold())):
             self.company.addItem(row.name, row.company_id)
         self.company.setCurrentText(summary.offer_company)
@@ -138,7 +138,7 @@ class OfferDialog(QDialog):
         company = self.company.currentText().strip()
         if not company:
             return
-        self.started_ids = wf.start_wrap_up(
+        self.started_ids = writer.start_wrap_up(
             company,
             self._now,
             joining=self.joining.isChecked(),
@@ -265,9 +265,9 @@ class WrapUpDialog(WorkflowDialog):
         return list(self._steps)
 
     def reload(self, keep: int = 0) -> None:
-        plan = wf.wrap_up_plan()
-        contacts = wf.wrap_up_contacts()
-        self._states = wf.wrap_up_states()
+        plan = reader.wrap_up_plan()
+        contacts = reader.wrap_up_contacts()
+        self._states = reader.wrap_up_states()
         if plan is None:
             self._steps = []
             self.heading.setText("No offer recorded yet: use “I have an offer…” first.")
@@ -278,7 +278,7 @@ class WrapUpDialog(WorkflowDialog):
                 offer_company=plan.offer_company,
                 joining=plan.joining,
                 declined_companies=set(plan.declined),
-                my_name=wf.my_name(),
+                my_name=reader.my_name(),
             )
             news = "are joining" if plan.joining else "have an offer from"
             declined = f" Declined: {', '.join(plan.declined)}." if plan.declined else ""
@@ -337,10 +337,10 @@ class WrapUpDialog(WorkflowDialog):
             return self._drafts[cid]
         return wrap_up_draft(
             step,
-            wf.template(step.closing_ask),
+            reader.template(step.closing_ask),
             offer_company=self._plan.offer_company,
             joining=self._plan.joining,
-            my_name=wf.my_name(),
+            my_name=reader.my_name(),
         )
 
     def _show_current(self, *_: object) -> None:
@@ -393,7 +393,7 @@ class WrapUpDialog(WorkflowDialog):
         step = self.current_step()
         if step is None or self._loading or on == step.contact.above_and_beyond:
             return
-        wf.set_above_and_beyond(step.contact.contact_id, on, self._now())
+        writer.set_above_and_beyond(step.contact.contact_id, on, self._now())
         self.changed.emit([step.contact.contact_id])
         self.reload(step.contact.contact_id)
 
@@ -413,7 +413,7 @@ class WrapUpDialog(WorkflowDialog):
         step = self.current_step()
         if step is None or not self.gift.text().strip():
             return
-        wf.record_gift(step.contact.contact_id, self.gift.text(), self._now())
+        writer.record_gift(step.contact.contact_id, self.gift.text(), self._now())
         self.gift.clear()
         self.changed.emit([step.contact.contact_id])
         self.reload(step.contact.contact_id)
@@ -423,7 +423,7 @@ class WrapUpDialog(WorkflowDialog):
         if step is None or step.thanked:
             return
         cid = step.contact.contact_id
-        wf.mark_thanked(cid, str(self.channel.currentData()), self._now())
+        writer.mark_thanked(cid, str(self.channel.currentData()), self._now())
         self.changed.emit([cid])
         following = next(
             (

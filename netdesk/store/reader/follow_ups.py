@@ -1,0 +1,317 @@
+"""Reading follow-ups: the open ones in the order they fall due, counts, the next alarm."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from netdesk.core import playbook
+from netdesk.core.domain import (
+    RULE_REASONS,
+    FollowUpReason,
+    FollowUpState,
+    InteractionKind,
+    Tie,
+)
+from netdesk.core.templates import (
+    helped_phrase,
+)
+from netdesk.store.models import (
+    db,
+)
+from netdesk.store.reader.settings import playbook_settings, search_active
+from netdesk.store.sql import OPEN_SQL, chunks, iso, parse_datetime
+
+
+def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
+    (_, name, tie, cadence, added, count, first_at, first_kind, first_summary, last_at, reset) = row
+    try:
+        kind = InteractionKind(first_kind) if first_kind else None
+    except ValueError:
+        kind = None
+    return playbook.ContactFacts(
+        name=name,
+        tie=Tie(tie) if tie in Tie._value2member_map_ else Tie.UNSORTED,
+        cadence_override=cadence,
+        added_at=parse_datetime(added) or dt.datetime.min,
+        touch_count=count,
+        first_touch_at=parse_datetime(first_at),
+        first_touch_kind=kind,
+        first_touch_summary=first_summary,
+        last_touch_at=parse_datetime(last_at),
+        reset_at=parse_datetime(reset),
+    )
+
+
+_FACTS_COLUMNS = (
+    "c.id, c.display_name, c.tie, c.cadence_days, c.created_at, c.touch_count, "
+    "c.first_touch_at, c.first_touch_kind, c.first_touch_summary, c.last_touch_at, "
+    "c.rules_reset_at"
+)
+
+
+# Rule 4 asks to thank people for help given within this many days; older help is left
+# to the offer wrap-up, which thanks everyone at the end of the search.
+THANKS_WINDOW_DAYS = 90
+
+
+def help_owed(contact_ids: Sequence[int] | None, now: dt.datetime) -> dict[int, list[str]]:
+    """What each contact did (an interaction's `helped`, within THANKS_WINDOW_DAYS) with no
+    thank-you after it, oldest first and each once; contacts owed nothing are left out.
+    "After" goes by when things were logged, then by their dates: a thank-you is often
+    logged with an earlier date than the help it answers. None: every contact.
+    """
+    owed: dict[int, list[str]] = {}
+    since = iso(now - dt.timedelta(days=THANKS_WINDOW_DAYS))
+    batches: Iterable[Sequence[int] | None] = (
+        [None] if contact_ids is None else chunks(list(dict.fromkeys(contact_ids)))
+    )
+    for chunk in batches:
+        where, params = "", []
+        if chunk is not None:
+            where = f" AND i.contact_id IN ({','.join('?' * len(chunk))})"
+            params = list(chunk)
+        for cid, helped in db.execute_sql(
+            "SELECT i.contact_id, i.helped FROM interaction i WHERE i.helped != '' "
+            "AND i.kind != ? AND i.at >= ? AND NOT EXISTS (SELECT 1 FROM interaction t "
+            "WHERE t.contact_id = i.contact_id AND t.kind = ? "
+            "AND (t.created_at, t.at) >= (i.created_at, i.at))"
+            f"{where} ORDER BY i.contact_id, i.at",
+            [InteractionKind.THANK_YOU.value, since, InteractionKind.THANK_YOU.value, *params],
+        ):
+            items = owed.setdefault(cid, [])
+            if helped.strip() not in items:
+                items.append(helped.strip())
+    return owed
+
+
+_THANKS_ASK = "Say thank you, and name what they did."
+
+
+def thanks_sentence(name: str, helped: Sequence[str]) -> str:
+    """'Dana helped you with the introduction to Sam. Say thank you, and name what they did.'"""
+    return (
+        f"{playbook.first_name(name)} helped you with {helped_phrase(list(helped))}. {_THANKS_ASK}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceContext:
+    now: dt.datetime
+    settings: playbook.PlaybookSettings
+    search_active: bool
+
+    def facts(self, contact_id: int) -> playbook.ContactFacts:
+        row = db.execute_sql(
+            f"SELECT {_FACTS_COLUMNS} FROM contact c WHERE c.id = ?", [contact_id]
+        ).fetchone()
+        return _facts_from_row(row)
+
+
+@dataclass(slots=True, eq=False)
+class DueFollowUp:
+    """A follow-up as the panes, the tray and `netdesk due` show it.
+
+    Its sentence is written when first read: a pane shows a few dozen of the thousands a
+    large network can have due, so the rest never pay for theirs.
+    """
+
+    follow_up_id: int
+    contact_id: int
+    contact_name: str
+    reason: FollowUpReason
+    due_at: dt.datetime
+    effective_at: dt.datetime
+    state: FollowUpState
+    notified_at: dt.datetime | None
+    _note: str = ""
+    _context: _SentenceContext | None = None
+    _sentence: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        if self._sentence is None:
+            if self.reason in RULE_REASONS and self._context is not None:
+                context = self._context
+                self._sentence = playbook.describe(
+                    playbook.DueRule(self.reason, self.due_at),
+                    context.facts(self.contact_id),
+                    context.now,
+                    context.settings,
+                    search_active=context.search_active,
+                )
+            else:
+                self._sentence = self._note or self.reason.label
+        return self._sentence
+
+    def is_due(self, now: dt.datetime) -> bool:
+        return self.effective_at <= now
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DueFollowUp):
+            return NotImplemented
+        return (self.follow_up_id, self.state, self.effective_at) == (
+            other.follow_up_id,
+            other.state,
+            other.effective_at,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_REASONS = {r.value: r for r in FollowUpReason}
+
+
+_STATES = {s.value: s for s in FollowUpState}
+
+
+class DueList(Sequence[DueFollowUp]):
+    """Open follow-ups in the order they fall due, read from the store a page at a time.
+
+    Finding them is one pass over an index (ids and due moments); a follow-up's row is
+    read when someone looks at it. A large network can have tens of thousands due, of
+    which a pane shows a few hundred and the tray five.
+    """
+
+    PAGE = 200
+
+    def __init__(self, ids: list[int], moments: list[str], context: _SentenceContext) -> None:
+        self._ids = ids
+        self._moments = moments  # effective_at as stored: ISO text, sorted
+        self._context = context
+        self._rows: dict[int, DueFollowUp] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> DueFollowUp: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DueFollowUp]: ...
+
+    def __getitem__(self, index: int | slice) -> DueFollowUp | list[DueFollowUp]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._ids)))]
+        if index < 0:
+            index += len(self._ids)
+        if not 0 <= index < len(self._ids):
+            raise IndexError(index)
+        fid = self._ids[index]
+        if fid not in self._rows:
+            start = index - index % self.PAGE
+            self._load(self._ids[start : start + self.PAGE])
+        return self._rows[fid]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<DueList of {len(self)} follow-ups>"
+
+    def ids(self) -> list[int]:
+        """The follow-up ids, in order, without reading any row."""
+        return list(self._ids)
+
+    def index_at(self, moment: dt.datetime) -> int:
+        """How many of the follow-ups fall due before `moment` (they come first)."""
+        return bisect.bisect_left(self._moments, iso(moment))
+
+    def _load(self, ids: Sequence[int]) -> None:
+        marks = ",".join("?" * len(ids))
+        parse = dt.datetime.fromisoformat
+        rows = db.execute_sql(
+            "SELECT f.id, f.contact_id, c.display_name, f.reason, f.due_at, f.effective_at, "
+            "f.state, f.notified_at, f.note FROM follow_up f "
+            f"JOIN contact c ON c.id = f.contact_id WHERE f.id IN ({marks})",
+            list(ids),
+        )
+        for fid, cid, name, reason, due_at, effective_at, state, notified_at, note in rows:
+            due = parse(due_at)
+            self._rows[fid] = DueFollowUp(
+                fid,
+                cid,
+                name,
+                _REASONS[reason],
+                due,
+                parse(effective_at) if effective_at != due_at else due,
+                _STATES[state],
+                parse(notified_at) if notified_at else None,
+                note,
+                self._context,
+            )
+        for fid in ids:
+            if fid not in self._rows:
+                # Gone since the list was made (its contact deleted): shown as set aside.
+                moment = parse(self._moments[self._ids.index(fid)])
+                self._rows[fid] = DueFollowUp(
+                    fid,
+                    0,
+                    "",
+                    FollowUpReason.CADENCE,
+                    moment,
+                    moment,
+                    FollowUpState.DISMISSED,
+                    None,
+                    "",
+                    self._context,
+                )
+
+
+def follow_ups(
+    now: dt.datetime,
+    *,
+    horizon: dt.timedelta = dt.timedelta(0),
+    contact_id: int | None = None,
+    limit: int | None = None,
+    unannounced: bool = False,
+) -> DueList:
+    """Open follow-ups due at `now` (or within `horizon` after it), soonest first.
+
+    `unannounced` keeps those the user has not been notified of yet.
+    """
+    context = _SentenceContext(now, playbook_settings(), search_active())
+    # The partial index of schema 3 gives them in order; archived contacts are left out.
+    sql = (
+        "SELECT f.id, f.effective_at FROM follow_up f INDEXED BY follow_up_open_effective_at "
+        f"WHERE f.state IN {OPEN_SQL} AND f.effective_at <= ? "
+        "AND f.contact_id NOT IN (SELECT id FROM contact WHERE archived = 1)"
+    )
+    params: list[Any] = [iso(now + horizon)]
+    if contact_id is not None:
+        sql += " AND f.contact_id = ?"
+        params.append(contact_id)
+    if unannounced:
+        sql += " AND f.notified_at IS NULL"
+    sql += " ORDER BY f.effective_at, f.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = db.execute_sql(sql, params).fetchall()
+    return DueList([r[0] for r in rows], [r[1] for r in rows], context)
+
+
+def next_due_moment(after: dt.datetime) -> dt.datetime | None:
+    """The first moment after `after` when an open follow-up falls due: the scheduler's alarm."""
+    row = db.execute_sql(
+        "SELECT min(f.effective_at) FROM follow_up f JOIN contact c ON c.id = f.contact_id "
+        f"WHERE f.state IN {OPEN_SQL} AND f.effective_at > ? AND c.archived = 0",
+        [iso(after)],
+    ).fetchone()
+    return parse_datetime(row[0]) if row else None
+
+
+def count_due(now: dt.datetime) -> int:
+    row = db.execute_sql(
+        "SELECT count(*) FROM follow_up f JOIN contact c ON c.id = f.contact_id "
+        f"WHERE f.state IN {OPEN_SQL} AND f.effective_at <= ? AND c.archived = 0",
+        [iso(now)],
+    ).fetchone()
+    return int(row[0])

@@ -1,0 +1,288 @@
+"""The facts the store derives from what the user wrote, kept in step by the writer: each
+contact's touch summary, the rules' follow-ups (with rule 4's thank-yous), the next due moment
+and the search index."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from netdesk.core import playbook
+from netdesk.core.domain import (
+    NOT_A_TOUCH,
+    RULE_REASONS,
+    FollowUpReason,
+    FollowUpState,
+    InteractionKind,
+)
+from netdesk.store.migrations import FTS_INSERT, FTS_INSERT_TRIGGERS
+from netdesk.store.models import (
+    FollowUp,
+    db,
+)
+from netdesk.store.reader.follow_ups import (
+    _FACTS_COLUMNS,
+    _THANKS_ASK,
+    _facts_from_row,
+    help_owed,
+    thanks_sentence,
+)
+from netdesk.store.reader.settings import playbook_settings, search_active
+from netdesk.store.sql import OPEN_SQL, OPEN_STATES, chunks, iso, parse_datetime
+
+_TOUCH_KINDS_SQL = ",".join(f"'{k.value}'" for k in InteractionKind if k not in NOT_A_TOUCH)
+
+
+def refresh_touch_summary(contact_ids: Sequence[int] | None) -> None:
+    """Recompute each contact's timeline summary (count, first and last touch)."""
+    where = ""
+    params: list[Any] = []
+    batches: Iterable[Sequence[int] | None] = (
+        [None] if contact_ids is None else chunks(list(contact_ids))
+    )
+    for chunk in batches:
+        if chunk is not None:
+            where = f"WHERE c.id IN ({','.join('?' * len(chunk))})"
+            params = list(chunk)
+        db.execute_sql(
+            f"""
+            UPDATE contact AS c SET
+              touch_count = coalesce(s.n, 0),
+              last_touch_at = s.last_at,
+              first_touch_at = s.first_at,
+              first_touch_kind = coalesce(f.kind, ''),
+              first_touch_summary = coalesce(substr(f.summary, 1, 200), '')
+            FROM contact AS c2
+            LEFT JOIN (
+              SELECT contact_id, count(*) AS n, min(at) AS first_at, max(at) AS last_at
+              FROM interaction WHERE kind IN ({_TOUCH_KINDS_SQL}) GROUP BY contact_id
+            ) AS s ON s.contact_id = c2.id
+            LEFT JOIN interaction AS f ON f.id = (
+              SELECT i.id FROM interaction i WHERE i.contact_id = c2.id
+              AND i.kind IN ({_TOUCH_KINDS_SQL}) ORDER BY i.at, i.id LIMIT 1
+            )
+            WHERE c2.id = c.id {where.replace("WHERE", "AND")}
+            """,
+            params,
+        )
+
+
+def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) -> None:
+    """Bring the rules' follow-ups in step with the timeline, for some contacts or all.
+
+    Each contact has at most one open rule follow-up. It is kept as it is (snooze and
+    notification included) while the rules still give the same reason and due date;
+    otherwise it is closed — done when a touch came after it, dropped when a setting
+    moved it — and the new one is opened, unless the user already dismissed that one.
+    """
+    settings = playbook_settings()
+    active = search_active()
+    rule_reasons = [r.value for r in RULE_REASONS]
+    reason_marks = ",".join("?" * len(rule_reasons))
+    with db.atomic():
+        batches: Iterable[Sequence[int] | None] = (
+            [None] if contact_ids is None else chunks(list(dict.fromkeys(contact_ids)))
+        )
+        for chunk in batches:
+            if chunk is None:
+                where, params = "", []
+            else:
+                where, params = f" AND c.id IN ({','.join('?' * len(chunk))})", list(chunk)
+            facts_rows = db.execute_sql(
+                f"SELECT {_FACTS_COLUMNS} FROM contact c WHERE c.archived = 0{where}", params
+            ).fetchall()
+            open_rows = db.execute_sql(
+                "SELECT f.id, f.contact_id, f.reason, f.due_at, f.created_at FROM follow_up f "
+                f"JOIN contact c ON c.id = f.contact_id WHERE f.state IN (?, ?) "
+                f"AND f.reason IN ({reason_marks}){where}",
+                [*OPEN_STATES, *rule_reasons, *params],
+            ).fetchall()
+            open_by_contact = {r[1]: r for r in open_rows}
+            closed_keys = {
+                (r[0], r[1], r[2])
+                for r in db.execute_sql(
+                    "SELECT f.contact_id, f.reason, f.due_at FROM follow_up f "
+                    f"JOIN contact c ON c.id = f.contact_id WHERE f.state IN (?, ?) "
+                    f"AND f.reason IN ({reason_marks}){where}",
+                    [
+                        FollowUpState.DISMISSED.value,
+                        FollowUpState.DONE.value,
+                        *rule_reasons,
+                        *params,
+                    ],
+                )
+            }
+            to_done: list[int] = []
+            to_drop: list[int] = []
+            to_create: list[dict[str, Any]] = []
+            seen: set[int] = set()
+            for row in facts_rows:
+                contact_id = row[0]
+                seen.add(contact_id)
+                facts = _facts_from_row(row)
+                rule = playbook.next_follow_up(facts, settings, search_active=active)
+                current = open_by_contact.get(contact_id)
+                key = (contact_id, rule.reason.value, iso(rule.due_at)) if rule else None
+                if current is not None:
+                    if (
+                        key is not None
+                        and (current[2], iso(parse_datetime(current[3]) or now)) == key[1:]
+                    ):
+                        continue
+                    created = parse_datetime(current[4])
+                    if (
+                        facts.last_touch_at is not None
+                        and created is not None
+                        and facts.last_touch_at >= created
+                    ):
+                        to_done.append(current[0])
+                    else:
+                        to_drop.append(current[0])
+                if rule is not None and key not in closed_keys:
+                    to_create.append(
+                        {
+                            "contact": contact_id,
+                            "reason": rule.reason.value,
+                            "due_at": rule.due_at,
+                            "effective_at": rule.due_at,
+                            "state": FollowUpState.DUE.value,
+                            "created_at": now,
+                        }
+                    )
+            # Open rule follow-ups of contacts now archived are dropped with them.
+            to_drop.extend(r[0] for cid, r in open_by_contact.items() if cid not in seen)
+            for ids in chunks(to_done):
+                FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
+                    FollowUp.id.in_(ids)
+                ).execute()
+            for ids in chunks(to_drop):
+                FollowUp.delete().where(FollowUp.id.in_(ids)).execute()
+            for start in range(0, len(to_create), 200):
+                FollowUp.insert_many(to_create[start : start + 200]).execute()
+            _refresh_thanks(chunk, now)
+            refresh_next_due(chunk)
+
+
+def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None:
+    """Playbook rule 4, gratitude: a contact whose help (an interaction's `helped`) has no
+    thank-you after it gets a thank-you follow-up naming what they did; the thank-you,
+    once logged, closes it (see `help_owed` for what "after" means).
+    """
+    where, params = "", []
+    if contact_ids is not None:
+        where = f" AND i.contact_id IN ({','.join('?' * len(contact_ids))})"
+        params = list(contact_ids)
+    owed = help_owed(contact_ids, now)
+    open_where = where.replace("i.contact_id", "f.contact_id")
+    open_thanks: dict[int, tuple[int, str]] = {
+        cid: (fid, note)
+        for fid, cid, note in db.execute_sql(
+            f"SELECT f.id, f.contact_id, f.note FROM follow_up f WHERE f.reason = ? "
+            f"AND f.state IN {OPEN_SQL}{open_where}",
+            [FollowUpReason.THANK_YOU.value, *params],
+        )
+    }
+    if not owed and not open_thanks:
+        return  # the usual case for most contacts: no help on record, nothing asked
+    thanked_since = {
+        cid
+        for (cid,) in db.execute_sql(
+            "SELECT DISTINCT f.contact_id FROM follow_up f JOIN interaction t "
+            "ON t.contact_id = f.contact_id AND t.kind = ? AND t.created_at >= f.created_at "
+            f"WHERE f.reason = ? AND f.state IN {OPEN_SQL}{open_where}",
+            [InteractionKind.THANK_YOU.value, FollowUpReason.THANK_YOU.value, *params],
+        )
+    }
+    # A thank-you logged after a thank-you follow-up was made closes it, whoever made it
+    # (when it was logged, not the date it carries: a thank-you is often dated earlier).
+    for cid in thanked_since:
+        FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
+            FollowUp.id == open_thanks.pop(cid)[0]
+        ).execute()
+    names: dict[int, str] = {}
+    for chunk in chunks(list(owed)):
+        names.update(
+            db.execute_sql(
+                "SELECT id, display_name FROM contact WHERE archived = 0 "
+                f"AND id IN ({','.join('?' * len(chunk))})",
+                list(chunk),
+            ).fetchall()
+        )
+    rows = []
+    for cid, items in owed.items():
+        if cid not in names:
+            continue  # archived
+        if cid in open_thanks:
+            fid, note = open_thanks[cid]
+            sentence = thanks_sentence(names[cid], items)
+            # Rule 4's own follow-up grows with new help; the wrap-up's keeps its words.
+            if note.endswith(_THANKS_ASK) and note != sentence:
+                FollowUp.update(note=sentence).where(FollowUp.id == fid).execute()
+            continue
+        rows.append(
+            {
+                "contact": cid,
+                "reason": FollowUpReason.THANK_YOU.value,
+                "due_at": now,
+                "effective_at": now,
+                "state": FollowUpState.DUE.value,
+                "note": thanks_sentence(names[cid], items),
+                "created_at": now,
+            }
+        )
+    for start in range(0, len(rows), 200):
+        FollowUp.insert_many(rows[start : start + 200]).execute()
+
+
+def refresh_next_due(contact_ids: Sequence[int] | None) -> None:
+    """Each contact's `next_due_at`: the soonest of its open follow-ups."""
+    where, params = "", []
+    if contact_ids is not None:
+        where, params = (
+            f"WHERE contact.id IN ({','.join('?' * len(contact_ids))})",
+            list(contact_ids),
+        )
+    # INDEXED BY: left to itself, SQLite walks the (state, effective_at) index for every
+    # contact, which turns a refresh of the whole network quadratic.
+    db.execute_sql(
+        "UPDATE contact SET next_due_at = (SELECT min(f.effective_at) FROM follow_up f "
+        "INDEXED BY follow_up_contact_id_state "
+        f"WHERE f.contact_id = contact.id AND f.state IN {OPEN_SQL}) {where}",
+        params,
+    )
+
+
+@contextlib.contextmanager
+def paused_search_index(new_contact_ids: list[int]) -> Iterator[None]:
+    """Bulk-insert contacts without a full-text trigger per row; index them once at the end.
+
+    The insert triggers are lifted and put back inside one transaction, so no other
+    connection ever sees them missing and a crash rolls everything back. Fill
+    `new_contact_ids` with the ids inserted; existing contacts must not gain emails here.
+    """
+    names = list(FTS_INSERT_TRIGGERS)
+    marks = ",".join("?" * len(names))
+    with db.atomic():
+        saved = db.execute_sql(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+            names,
+        ).fetchall()
+        for name, _ in saved:
+            db.execute_sql(f'DROP TRIGGER "{name}"')
+        yield
+        for _, definition in saved:
+            db.execute_sql(definition)
+        if not new_contact_ids:
+            return
+        low, high = min(new_contact_ids), max(new_contact_ids)
+        if high - low + 1 == len(new_contact_ids):
+            # The usual case, a run of new ids: one statement indexes them all.
+            db.execute_sql("DELETE FROM contact_fts WHERE rowid BETWEEN ? AND ?", [low, high])
+            db.execute_sql(f"{FTS_INSERT} WHERE c.id BETWEEN ? AND ?", [low, high])
+            return
+        for chunk in chunks(new_contact_ids):
+            marks = ",".join("?" * len(chunk))
+            db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", list(chunk))
+            db.execute_sql(f"{FTS_INSERT} WHERE c.id IN ({marks})", list(chunk))
