@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,3 +123,79 @@ def contact_tie(contact_id: int) -> Tie:
         return Tie(contact.tie)
     except ValueError:
         return Tie.UNSORTED
+
+
+def contact_name(contact_id: int) -> str | None:
+    """The contact's display name; None when there is no such contact."""
+    row = run_sql(db, "SELECT display_name FROM contact WHERE id = ?", [contact_id]).fetchone()
+    return None if row is None else str(row[0] or "")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDetails:
+    """Everything the contact editor shows of one contact."""
+
+    contact_id: int
+    display_name: str
+    given_name: str
+    family_name: str
+    middle_name: str
+    prefix: str
+    suffix: str
+    nickname: str
+    title: str
+    linkedin_url: str
+    birthday: str
+    tags: str
+    company: str
+    emails: list[str]
+    phones: list[str]
+    urls: str
+    notes: str
+    how_known: str
+    tie: Tie
+    cadence_days: int | None
+    reference_consent: bool
+    reference_agreed_on: dt.date | None
+    above_and_beyond: bool
+    archived: bool
+    photo: bytes | None
+
+
+def contact_details(contact_id: int) -> ContactDetails:
+    """Raises `Contact.DoesNotExist` when there is no such contact."""
+    contact = Contact.get_by_id(contact_id)
+    agreed = contact.reference_agreed_on
+    if isinstance(agreed, str):  # a date written by hand or by an old NetDesk
+        agreed = dt.date.fromisoformat(agreed)
+    try:
+        tie = Tie(contact.tie)
+    except ValueError:
+        tie = Tie.UNSORTED
+    return ContactDetails(
+        contact_id=contact.id,
+        display_name=contact.display_name or "",
+        given_name=contact.given_name or "",
+        family_name=contact.family_name or "",
+        middle_name=contact.middle_name or "",
+        prefix=contact.prefix or "",
+        suffix=contact.suffix or "",
+        nickname=contact.nickname or "",
+        title=contact.title or "",
+        linkedin_url=contact.linkedin_url or "",
+        birthday=contact.birthday or "",
+        tags=contact.tags or "",
+        company=contact.company.name if contact.company is not None else "",
+        emails=contact_emails(contact_id),
+        phones=contact_phones(contact_id),
+        urls=contact.urls or "",
+        notes=contact.notes or "",
+        how_known=contact.how_known or "",
+        tie=tie,
+        cadence_days=contact.cadence_days,
+        reference_consent=bool(contact.reference_consent),
+        reference_agreed_on=agreed or None,
+        above_and_beyond=bool(contact.above_and_beyond),
+        archived=bool(contact.archived),
+        photo=bytes(contact.photo) if contact.photo else None,
+    )

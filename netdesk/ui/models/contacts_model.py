@@ -1,4 +1,4 @@
-"""The contact list's table model: ids ordered in SQL, row data fetched lazily in pages."""
+"""The contact list's table model: ids ordered by the store, row data fetched lazily in pages."""
 
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ from PySide6.QtGui import QFont
 from netdesk.core import playbook
 from netdesk.core.domain import TIE_LABELS, Tie
 from netdesk.store import reader
-from netdesk.store.models import db
-from netdesk.store.sql import iso, parse_datetime
+from netdesk.store.reader import ListedContact, ListFilter, ListOrder
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_tooltip
 
 NAME, COMPANY, TIE, LAST_CONTACT, NEXT_FOLLOW_UP = range(5)
@@ -41,13 +40,13 @@ FIRST_ROWS = 300
 # thousands of hits costs more than a frame, and the view shows thirty.
 BIG_SEARCH = 2_000
 
-# The ORDER BY of each column; the name (then id) breaks ties so the order is stable.
+# The store's order behind each column.
 _ORDER = {
-    NAME: "c.display_name COLLATE NOCASE {dir}, c.id {dir}",
-    COMPANY: "co.name IS NULL, co.name COLLATE NOCASE {dir}, c.display_name COLLATE NOCASE, c.id",
-    TIE: "c.tie {dir}, c.display_name COLLATE NOCASE, c.id",
-    LAST_CONTACT: "c.last_touch_at IS NULL, c.last_touch_at {dir}, c.display_name COLLATE NOCASE",
-    NEXT_FOLLOW_UP: "c.next_due_at IS NULL, c.next_due_at {dir}, c.display_name COLLATE NOCASE",
+    NAME: ListOrder.NAME,
+    COMPANY: ListOrder.COMPANY,
+    TIE: ListOrder.TIE,
+    LAST_CONTACT: ListOrder.LAST_CONTACT,
+    NEXT_FOLLOW_UP: ListOrder.NEXT_FOLLOW_UP,
 }
 
 Index = QModelIndex | QPersistentModelIndex
@@ -90,17 +89,22 @@ class ContactRow:
     overdue: bool = False
 
 
-def _tie(value: str) -> Tie:
-    try:
-        return Tie(value)
-    except ValueError:
-        return Tie.UNSORTED
+def _row(listed: ListedContact) -> ContactRow:
+    return ContactRow(
+        listed.contact_id,
+        listed.name,
+        listed.company,
+        listed.tie,
+        listed.title,
+        listed.last_touch_at,
+        listed.next_due_at,
+    )
 
 
 class ContactsModel(QAbstractTableModel):
     """Every unarchived contact matching the search and quick filter, in the chosen order.
 
-    Only the ordered ids are held, as a compact array (one SQL query per filter or sort
+    Only the ordered ids are held, as a compact array (one store query per filter or sort
     change); a row's data is read, a page at a time, when the view first asks for it.
     """
 
@@ -167,17 +171,15 @@ class ContactsModel(QAbstractTableModel):
         if self._search:
             self.reload()
             return
-        sql, params = self._base_sql()
-        first = [r[0] for r in db.execute_sql(f"{sql} LIMIT {FIRST_ROWS + 1}", params)]
+        first = self._ordered_ids(limit=FIRST_ROWS + 1)
         total = None
         if len(first) > FIRST_ROWS:
             del first[FIRST_ROWS:]
-            count_sql, count_params = self._base_sql(count=True)
-            total = int(db.execute_sql(count_sql, count_params).fetchone()[0])
+            total = reader.count_contact_list(self._filter())
         else:
-            self._set_base(array("q", first))
+            self._set_base(first)
         self.beginResetModel()
-        self._ids = array("q", first)
+        self._ids = first
         self._total = total
         self._loaded = True
         self.endResetModel()
@@ -197,7 +199,7 @@ class ContactsModel(QAbstractTableModel):
     def _query_ids(self) -> array[int]:
         """The ids to show: the ordered base list, narrowed by the search when there is one.
 
-        The base list (quick filter and order, one SQL query) is kept between keystrokes;
+        The base list (quick filter and order, one store query) is kept between keystrokes;
         a keystroke costs one full-text lookup, then either a pass over the base list (many
         hits) or a sort of the hits by their place in it (few hits).
         """
@@ -207,12 +209,7 @@ class ContactsModel(QAbstractTableModel):
         match = reader.fts_query(self._search)
         if not match:
             return base
-        found = [
-            r[0]
-            for r in db.execute_sql(
-                "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match]
-            )
-        ]
+        found = reader.search_hits(match)
         if len(found) * 4 > len(base):
             hits = set(found)
             return array("q", [cid for cid in base if cid in hits])
@@ -233,19 +230,11 @@ class ContactsModel(QAbstractTableModel):
         match = reader.fts_query(self._search)
         if not match:
             return None
-        hits = db.execute_sql(
-            "SELECT count(*) FROM contact_fts WHERE contact_fts MATCH ?", [match]
-        ).fetchone()[0]
+        hits = reader.count_search_hits(match)
         if hits <= BIG_SEARCH:
             return None
-        archived = db.execute_sql(
-            "SELECT count(*) FROM contact c WHERE c.archived = 1 AND EXISTS "
-            "(SELECT 1 FROM contact_fts f WHERE f.rowid = c.id AND contact_fts MATCH ?)",
-            [match],
-        ).fetchone()[0]
-        sql, params = self._base_sql(match=match)
-        first = array("q", [r[0] for r in db.execute_sql(f"{sql} LIMIT {FIRST_ROWS}", params)])
-        return first, hits - archived
+        archived = reader.count_archived_search_hits(match)
+        return self._ordered_ids(match=match, limit=FIRST_ROWS), hits - archived
 
     def _base_rank(self) -> array[int]:
         if self._rank is None:
@@ -264,35 +253,26 @@ class ContactsModel(QAbstractTableModel):
         key = (self._quick, self._sort_column, self._sort_order)
         if self._base is not None and self._base[0] == key:
             return self._base[1]
-        sql, params = self._base_sql()
-        ids = array("q", [r[0] for r in db.execute_sql(sql, params)])
+        ids = self._ordered_ids()
         self._set_base(ids)
         return ids
 
-    def _base_sql(self, *, count: bool = False, match: str = "") -> tuple[str, list[Any]]:
-        where = ["c.archived = 0"]
-        params: list[Any] = []
-        if match:
-            where.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
-            params.append(match)
+    def _filter(self) -> ListFilter:
         tie = QuickFilter.TIES.get(self._quick)
         if tie is not None:
-            where.append("c.tie = ?")
-            params.append(tie.value)
-        elif self._quick == QuickFilter.OVERDUE:
-            where.append("c.next_due_at <= ?")
-            params.append(iso(self._now()))
-        if count:
-            return f"SELECT count(*) FROM contact c WHERE {' AND '.join(where)}", params
-        direction = "DESC" if self._sort_order == Qt.SortOrder.DescendingOrder else "ASC"
-        join = (
-            "LEFT JOIN company co ON co.id = c.company_id " if self._sort_column == COMPANY else ""
+            return ListFilter(tie=tie)
+        if self._quick == QuickFilter.OVERDUE:
+            return ListFilter(due_by=self._now())
+        return ListFilter()
+
+    def _ordered_ids(self, *, match: str = "", limit: int | None = None) -> array[int]:
+        return reader.contact_list_ids(
+            self._filter(),
+            _ORDER[self._sort_column],
+            self._sort_order == Qt.SortOrder.DescendingOrder,
+            match=match,
+            limit=limit,
         )
-        sql = (
-            f"SELECT c.id FROM contact c {join}WHERE {' AND '.join(where)} "
-            f"ORDER BY {_ORDER[self._sort_column].format(dir=direction)}"
-        )
-        return sql, params
 
     def reload(self) -> None:
         """Run the id query again and reset the view (the pane keeps the selection)."""
@@ -367,24 +347,10 @@ class ContactsModel(QAbstractTableModel):
         wanted = [cid for cid in self._ids[start : start + PAGE] if cid not in self._cache]
         if not wanted:
             return
-        sql = (
-            "SELECT c.id, c.display_name, coalesce(co.name, ''), c.tie, c.title, "
-            "c.last_touch_at, c.next_due_at FROM contact c "
-            "LEFT JOIN company co ON co.id = c.company_id "
-            f"WHERE c.id IN ({','.join('?' * len(wanted))})"
-        )
         now = self._now()
-        for cid, name, company, tie, title, last, nxt in db.execute_sql(sql, wanted):
-            contact = ContactRow(
-                cid,
-                name or "",
-                company,
-                _tie(tie),
-                title or "",
-                parse_datetime(last),
-                parse_datetime(nxt),
-            )
-            self._cache[cid] = dataclasses.replace(
+        for listed in reader.listed_contacts(wanted):
+            contact = _row(listed)
+            self._cache[contact.contact_id] = dataclasses.replace(
                 contact,
                 texts=tuple(self._display(contact, c, now) for c in range(len(HEADERS))),
                 overdue=contact.next_due_at is not None and contact.next_due_at <= now,
