@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.services.signals import Hub
-from netdesk.store import writer
-from netdesk.store.models import db
+from netdesk.store import reader, writer
 from netdesk.ui.models.contacts_model import (
     COMPANY,
     LAST_CONTACT,
@@ -171,7 +170,7 @@ class ContactsPane(QWidget):
         self.model.fetch_rest()
 
     def _update_empty_state(self) -> None:
-        empty = self.model.rowCount() == 0 and not _store_has_contacts()
+        empty = self.model.rowCount() == 0 and not reader.store_has_contacts()
         self.stack.setCurrentWidget(self.empty_state if empty else self.view)
 
     def _contacts_changed(self, ids: list[int]) -> None:
@@ -268,7 +267,3 @@ class ContactsPane(QWidget):
         cid = self.model.contact_id(index.row())
         if cid is not None:
             self.contactActivated.emit(cid)
-
-
-def _store_has_contacts() -> bool:
-    return bool(db.execute_sql("SELECT EXISTS (SELECT 1 FROM contact)").fetchone()[0] == 1)

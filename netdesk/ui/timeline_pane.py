@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from netdesk.services.signals import Hub
 from netdesk.store import reader, writer
-from netdesk.store.models import Contact
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
 from netdesk.ui.models.timeline_model import CONTACT, HELPED, KIND, SUMMARY, WHEN, TimelineModel
 from netdesk.ui.widgets import bold_font, plain_label
@@ -53,8 +52,7 @@ class DeleteInteractionCommand(QUndoCommand):
 
 
 def contact_name(contact_id: int) -> str:
-    row = Contact.select(Contact.display_name).where(Contact.id == contact_id).first()
-    return row.display_name if row is not None else ""
+    return reader.contact_name(contact_id) or ""
 
 
 class TimelinePane(QWidget):
@@ -143,8 +141,8 @@ class TimelinePane(QWidget):
 
     def reload(self) -> None:
         if self.contact_id:
-            name = contact_name(self.contact_id)
-            if not name and not Contact.get_or_none(Contact.id == self.contact_id):
+            name = reader.contact_name(self.contact_id)
+            if name is None:  # deleted since it was shown
                 self.contact_id = 0
                 return self.reload()
             self.title.setText(f"Timeline — {name}")

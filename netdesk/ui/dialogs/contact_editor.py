@@ -31,7 +31,6 @@ from netdesk.core import playbook
 from netdesk.core.domain import HOW_KNOWN_LABELS, TIE_DEFINITIONS, HowKnown, Tie
 from netdesk.core.templates import is_valid_email
 from netdesk.store import reader, writer
-from netdesk.store.models import Contact
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 
 _BIRTHDAY = re.compile(r"^(\d{4}|--)-?(\d{2})-(\d{2})$")
@@ -272,7 +271,7 @@ class ContactEditor(QDialog):
     # --- load and save ---------------------------------------------------------------------
 
     def _load(self, contact_id: int) -> None:
-        contact = Contact.get_by_id(contact_id)
+        contact = reader.contact_details(contact_id)
         self.heading.setText(contact.display_name)
         for name in (
             "display_name",
@@ -287,35 +286,30 @@ class ContactEditor(QDialog):
             "birthday",
             "tags",
         ):
-            getattr(self, name).setText(getattr(contact, name) or "")
-        self.company.setText(contact.company.name if contact.company_id else "")
-        self.emails.setPlainText("\n".join(reader.contact_emails(contact_id)))
-        self.phones.setPlainText("\n".join(reader.contact_phones(contact_id)))
-        self.urls.setPlainText(contact.urls or "")
-        self.notes.setPlainText(contact.notes or "")
-        index = self.how_known.findData(contact.how_known or "")
+            getattr(self, name).setText(getattr(contact, name))
+        self.company.setText(contact.company)
+        self.emails.setPlainText("\n".join(contact.emails))
+        self.phones.setPlainText("\n".join(contact.phones))
+        self.urls.setPlainText(contact.urls)
+        self.notes.setPlainText(contact.notes)
+        index = self.how_known.findData(contact.how_known)
         self.how_known.blockSignals(True)
         self.how_known.setCurrentIndex(max(index, 0))
         self.how_known.blockSignals(False)
-        try:
-            tie = Tie(contact.tie)
-        except ValueError:
-            tie = Tie.UNSORTED
+        tie = contact.tie
         self._set_tie(tie)
         # A sorted contact's tie was a choice; only an unsorted one takes suggestions.
         self._tie_chosen = tie is not Tie.UNSORTED
         self.cadence.setValue(contact.cadence_days or 0)
-        self.reference_consent.setChecked(bool(contact.reference_consent))
+        self.reference_consent.setChecked(contact.reference_consent)
         agreed = contact.reference_agreed_on
         if agreed:
-            if isinstance(agreed, str):
-                agreed = dt.date.fromisoformat(agreed)
             self.reference_agreed_on.setDate(QDate(agreed.year, agreed.month, agreed.day))
-        self.above_and_beyond.setChecked(bool(contact.above_and_beyond))
-        self.archived.setChecked(bool(contact.archived))
+        self.above_and_beyond.setChecked(contact.above_and_beyond)
+        self.archived.setChecked(contact.archived)
         if contact.photo:
             pixmap = QPixmap()
-            if pixmap.loadFromData(bytes(contact.photo)):
+            if pixmap.loadFromData(contact.photo):
                 self.photo.setPixmap(
                     pixmap.scaled(
                         72,

@@ -40,7 +40,6 @@ from netdesk.core.wrapup import (
     same_company,
 )
 from netdesk.store import reader, writer
-from netdesk.store.models import Contact
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
 
@@ -438,5 +437,5 @@ class WrapUpDialog(WorkflowDialog):
 
 def wf_name(contact_id: int, fallback: str) -> str:
     """The contact's full name for the list (the plan keeps only the first name)."""
-    contact = Contact.get_or_none(Contact.id == contact_id)
-    return str(contact.display_name) if contact is not None else fallback
+    name = reader.contact_name(contact_id)
+    return name if name is not None else fallback
