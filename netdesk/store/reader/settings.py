@@ -12,7 +12,8 @@ from netdesk.core import playbook
 from netdesk.core.domain import (
     SearchState,
 )
-from netdesk.core.playbook import long_date
+from netdesk.core.search import SearchSummary as SearchSummary
+from netdesk.core.search import search_start
 from netdesk.core.templates import (
     DEFAULT_TEMPLATES,
 )
@@ -58,31 +59,6 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-@dataclass(frozen=True, slots=True)
-class SearchSummary:
-    state: SearchState
-    started_on: dt.date | None
-    offer_company: str
-    joining: bool
-
-    @property
-    def sentence(self) -> str:
-        """What the window's header says, e.g. 'Searching since 3 September 2026'."""
-        since = f" since {long_date(self.started_on)}" if self.started_on else ""
-        company = self.offer_company or "a company"
-        if self.state is SearchState.SEARCHING:
-            return f"Searching{since}"
-        if self.state is SearchState.PAUSED:
-            if self.started_on is None:
-                return "Search paused"
-            return f"Search paused (started {long_date(self.started_on)})"
-        if self.state is SearchState.OFFER_RECEIVED:
-            return f"Offer received from {company}"
-        if self.state is SearchState.OFFER_ACCEPTED:
-            return f"Offer accepted at {company}"
-        return "Not searching"
-
-
 def search_summary() -> SearchSummary:
     search = job_search()
     company = Company.get_or_none(Company.id == search.offer_company_id)
@@ -99,8 +75,8 @@ def search_summary() -> SearchSummary:
 
 
 def search_started_on(now: dt.datetime) -> dt.date:
-    """When the search began; a year ago when the user never said."""
-    return search_summary().started_on or (now - dt.timedelta(days=365)).date()
+    """When the search began (core.search: a default when the user never said)."""
+    return search_start(search_summary().started_on, now)
 
 
 _TEMPLATES_KEY = "templates"
