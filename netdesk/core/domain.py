@@ -151,6 +151,26 @@ RULE_REASONS = frozenset(
 )
 
 
+class FollowUpRule(StrEnum):
+    """Which rule of the playbook asked for a follow-up. Kept with it, so that no one has to
+    tell rule 4's thank-you from the wrap-up's by reading its words."""
+
+    CADENCE = "cadence"  # rule 1
+    MET_NO_FOLLOW_UP = "met_no_follow_up"  # rule 2
+    STATUS_UPDATE = "status_update"  # rule 3
+    GRATITUDE = "gratitude"  # rule 4
+    WRAP_UP = "wrap_up"  # rules 5-8
+    REFERENCE_HEADS_UP = "reference_heads_up"  # rule 9
+
+
+# The rule behind each reason the rules compute from the timeline.
+RULE_OF_REASON = {
+    FollowUpReason.CADENCE: FollowUpRule.CADENCE,
+    FollowUpReason.MET_NO_FOLLOW_UP: FollowUpRule.MET_NO_FOLLOW_UP,
+    FollowUpReason.STATUS_UPDATE: FollowUpRule.STATUS_UPDATE,
+}
+
+
 # The interaction that answers each kind of follow-up: what Done logs (or offers first).
 ANSWERING_KIND = {
     FollowUpReason.CADENCE: InteractionKind.MESSAGE,
@@ -194,3 +214,17 @@ class CompanyStatus(StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize() if self.value else "No status"
+
+
+# Statuses that mean the user applied there, whatever happened next (the status-update
+# composer's "where I applied" filter).
+APPLIED_STATUSES = frozenset(
+    {
+        CompanyStatus.APPLIED,
+        CompanyStatus.INTERVIEWING,
+        CompanyStatus.OFFER,
+        CompanyStatus.ACCEPTED,
+        CompanyStatus.DECLINED,
+        CompanyStatus.REJECTED,
+    }
+)

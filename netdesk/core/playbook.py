@@ -114,6 +114,20 @@ def next_follow_up(
     return min(candidates, key=lambda rule: rule.due_at)
 
 
+# How much of the message's first line the timeline keeps for a status update sent.
+STATUS_UPDATE_SUMMARY_CHARS = 120
+
+
+def status_update_summary(text: str) -> str:
+    """The timeline's line for a no-ask status update (rule 3): what kind of message it was,
+    and its first line."""
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    summary = "No-ask status update"
+    if first_line:
+        summary += f": {first_line[:STATUS_UPDATE_SUMMARY_CHARS]}"
+    return summary
+
+
 def first_name(name: str) -> str:
     """The name to use in a sentence or a greeting: the first word of the display name."""
     name = name.strip()

@@ -7,13 +7,20 @@ from collections.abc import Iterable
 
 from netdesk.core.playbook import weekday_date
 
+# Asking one person for more than MAX_ASKS_PER_WINDOW references within ASK_WINDOW_DAYS
+# wears them out.
+ASK_WINDOW_DAYS = 90
+MAX_ASKS_PER_WINDOW = 2
+# A reference hears from the user this many days before the employer's check.
+HEADS_UP_LEAD_DAYS = 2
+
 
 def _times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def asks_in_window(
-    asks: Iterable[dt.datetime], now: dt.datetime, *, window_days: int = 90
+    asks: Iterable[dt.datetime], now: dt.datetime, *, window_days: int = ASK_WINDOW_DAYS
 ) -> list[dt.datetime]:
     """The asks inside the window that ends at `now`, oldest first.
 
@@ -28,8 +35,8 @@ def reference_warning(
     asks: list[dt.datetime],
     now: dt.datetime,
     *,
-    max_per_window: int = 2,
-    window_days: int = 90,
+    max_per_window: int = MAX_ASKS_PER_WINDOW,
+    window_days: int = ASK_WINDOW_DAYS,
     name: str = "",
 ) -> str | None:
     """A sentence when asking this person for a reference again would be too often, else None.
@@ -49,9 +56,16 @@ def reference_warning(
     return f"{first} Maybe ask another advocate, or wait until {weekday_date(free_at.date())}."
 
 
-def heads_up_due(check_at: dt.datetime, now: dt.datetime, lead_days: int = 2) -> bool:
+def heads_up_at(check_at: dt.datetime, lead_days: int = HEADS_UP_LEAD_DAYS) -> dt.datetime:
+    """When the heads-up falls due: `lead_days` before the check (on the day, at the least)."""
+    return check_at - dt.timedelta(days=max(0, lead_days))
+
+
+def heads_up_due(
+    check_at: dt.datetime, now: dt.datetime, lead_days: int = HEADS_UP_LEAD_DAYS
+) -> bool:
     """Whether it is time to warn a reference that a check is coming (and it hasn't passed)."""
-    return check_at - dt.timedelta(days=lead_days) <= now < check_at
+    return heads_up_at(check_at, lead_days) <= now < check_at
 
 
 def heads_up_sentence(

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from netdesk.core.domain import CompanyStatus, Tie
+from netdesk.core.playbook import first_name
 from netdesk.core.templates import (
     DEFAULT_TEMPLATES,
     GENERIC_HELP,
@@ -54,6 +55,31 @@ class WrapUpStep:
     @property
     def thanked(self) -> bool:
         return self.contact.thanked
+
+
+def thank_you_note(name: str, offer_company: str, *, joining: bool) -> str:
+    """What the wrap-up's thank-you follow-up says, e.g. 'Thank Dana for their help and tell
+    them about the offer from Acme.'"""
+    news = f"the offer from {offer_company}"
+    if joining:
+        news = f"you accepted the offer at {offer_company}"
+    return f"Thank {first_name(name)} for their help and tell them about {news}."
+
+
+def thanked_summary(channel: str) -> str:
+    """The timeline's line for a thank-you sent through the wrap-up, by its channel."""
+    return "Handwritten thank-you note" if channel == CHANNEL_NOTE else "Thank-you email"
+
+
+def gift_summary(gift: str) -> str:
+    """The timeline's line for a gift sent (rule 7), e.g. 'Sent flowers'."""
+    return f"Sent {gift}"
+
+
+def is_recent_graduate(tags: str) -> bool:
+    """Whether a contact's tags mark them a recent graduate, for whom a college-related gift
+    is suggested: any tag that says 'graduate', in any case."""
+    return "graduate" in tags.casefold()
 
 
 def same_company(a: str, b: str) -> bool:

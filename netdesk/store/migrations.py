@@ -262,6 +262,25 @@ _SCHEMA_6 = (
 )
 
 
+# Schema 7: each follow-up names the playbook rule that asked for it, so that no rule has to
+# recognize its own by the words of its note. Rows written before are filled from what they
+# show: a rule computed from the timeline or a reference heads-up has a reason of the same
+# name; a thank-you is rule 4's when no wrap-up step holds it and its note ends as rule 4's
+# sentence then ended (the only way rule 4 told them apart until now), else the wrap-up's,
+# the one other workflow that asked for thank-yous.
+_SCHEMA_7 = (
+    "ALTER TABLE follow_up ADD COLUMN rule VARCHAR(255) NOT NULL DEFAULT ''",
+    "UPDATE follow_up SET rule = CASE "
+    "WHEN reason IN ('cadence', 'met_no_follow_up', 'status_update', 'reference_heads_up') "
+    "THEN reason "
+    "WHEN reason = 'thank_you' AND id NOT IN "
+    "(SELECT follow_up_id FROM wrapup_step WHERE follow_up_id IS NOT NULL) "
+    "AND substr(note, -38) = 'Say thank you, and name what they did.' THEN 'gratitude' "
+    "WHEN reason = 'thank_you' THEN 'wrap_up' "
+    "ELSE '' END",
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -278,6 +297,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     4: _run(_SCHEMA_4),
     5: _run(_SCHEMA_5),
     6: _run(_SCHEMA_6),
+    7: _run(_SCHEMA_7),
 }
 
 LATEST = max(MIGRATIONS)

@@ -148,6 +148,9 @@ class FollowUp(BaseModel):
     notified_at = pw.DateTimeField(null=True)
     resolved_at = pw.DateTimeField(null=True)
     note = pw.TextField(default="")  # the reason in words, for follow-ups workflows create
+    # Which playbook rule asked for it (FollowUpRule; schema 7): rule 4's thank-you and the
+    # wrap-up's share a reason but not a rule, and each must find its own.
+    rule = pw.CharField(default="")
     created_at = pw.DateTimeField(default=local_now_exact)
 
     class Meta:

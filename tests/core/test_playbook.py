@@ -328,3 +328,12 @@ def test_rules_are_consistent(
         assert rule.due_at == anchor + days(min(limits))
     sentence = describe(rule, f, NOW, SETTINGS, search_active=active)
     assert sentence and sentence.endswith(".") and "None" not in sentence
+
+
+def test_a_status_update_on_the_timeline_keeps_its_first_line() -> None:
+    from netdesk.core.playbook import STATUS_UPDATE_SUMMARY_CHARS, status_update_summary
+
+    assert status_update_summary("") == "No-ask status update"
+    assert status_update_summary("\n  Hi Dana,\nMore") == "No-ask status update: Hi Dana,"
+    long = "x" * (STATUS_UPDATE_SUMMARY_CHARS + 10)
+    assert status_update_summary(long) == "No-ask status update: " + long[:120]

@@ -97,3 +97,12 @@ def test_heads_up_sentence(check_at: dt.datetime, expected: str) -> None:
 def test_heads_up_sentence_after_the_check_and_without_company() -> None:
     sentence = heads_up_sentence("", NOW - dt.timedelta(days=1), NOW)
     assert sentence.startswith("Your reference may have had a reference call on Tuesday 3 June.")
+
+
+def test_the_heads_up_falls_due_the_lead_before_the_check() -> None:
+    from netdesk.core.references import HEADS_UP_LEAD_DAYS, heads_up_at
+
+    check = NOW + dt.timedelta(days=5)
+    assert heads_up_at(check) == check - dt.timedelta(days=HEADS_UP_LEAD_DAYS)
+    assert heads_up_at(check, 0) == check
+    assert heads_up_at(check, -3) == check  # never after the check

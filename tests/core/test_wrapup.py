@@ -228,3 +228,24 @@ def test_plan_keeps_everyone_and_puts_offer_company_first(
     assert flags == sorted(flags, reverse=True)
     done, total = progress(steps)
     assert total == len(people) and done == sum(p.thanked for p in people)
+
+
+def test_the_wrap_up_s_words_for_its_follow_up_and_the_timeline() -> None:
+    from netdesk.core.wrapup import (
+        gift_summary,
+        is_recent_graduate,
+        thank_you_note,
+        thanked_summary,
+    )
+
+    assert thank_you_note("Dana Reyes", "Acme", joining=False) == (
+        "Thank Dana for their help and tell them about the offer from Acme."
+    )
+    assert thank_you_note("Dana Reyes", "Acme", joining=True) == (
+        "Thank Dana for their help and tell them about you accepted the offer at Acme."
+    )
+    assert thanked_summary(CHANNEL_NOTE) == "Handwritten thank-you note"
+    assert thanked_summary(CHANNEL_EMAIL) == "Thank-you email"
+    assert gift_summary("flowers") == "Sent flowers"
+    assert is_recent_graduate("mentor, Graduate 2024")
+    assert not is_recent_graduate("mentor")

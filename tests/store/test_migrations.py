@@ -166,3 +166,65 @@ def test_importing_the_package_writes_nothing(tmp_path: Path) -> None:
     )
     subprocess.run([sys.executable, "-c", f"import {modules}"], env=env, check=True, cwd=home)
     assert list(home.iterdir()) == []
+
+
+def test_schema_7_names_the_rule_of_every_follow_up_written_before(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    path = data_dir / db.DATABASE_NAME
+    _schema_one_with_data(path)
+    database = pw.SqliteDatabase(str(path))
+    database.connect()
+    migrations.migrate(database, target=6)
+    ask = "Say thank you, and name what they did."
+    wrap = "Thank Zoë for their help and tell them about the offer from Acme Robotics."
+    rows = [  # id, reason, note
+        (1, "cadence", ""),
+        (2, "met_no_follow_up", ""),
+        (3, "status_update", ""),
+        (4, "reference_heads_up", "Zoë may get a reference call tomorrow."),
+        (5, "thank_you", f"Zoë helped you with interview advice. {ask}"),
+        (6, "thank_you", wrap),  # the wrap-up's, held by its step
+        (7, "thank_you", f"Zoë helped you with a referral. {ask}"),  # taken over by the step
+        (8, "thank_you", wrap),  # an earlier round of the wrap-up, no longer held
+    ]
+    for fid, reason, note in rows:
+        database.execute_sql(
+            "INSERT INTO follow_up (id, contact_id, reason, due_at, state, effective_at, note, "
+            "created_at) VALUES (?, 7, ?, '2025-06-02 09:00:00', 'due', "
+            "'2025-06-02 09:00:00', ?, '2025-06-01 09:00:00')",
+            (fid, reason, note),
+        )
+    database.execute_sql(
+        "INSERT INTO wrapup_step (contact_id, follow_up_id, channel, gift_note, created_at) "
+        "VALUES (7, 6, '', '', '2025-06-01 09:00:00')"
+    )
+    database.execute_sql(
+        "INSERT INTO contact (display_name, given_name, family_name, middle_name, prefix, "
+        "suffix, nickname, title, how_known, tie, reference_consent, above_and_beyond, notes, "
+        "photo_mime, linkedin_url, linkedin_key, urls, birthday, tags, uid, archived, "
+        "created_at, updated_at, touch_count, first_touch_kind, first_touch_summary) "
+        "VALUES ('Sam', '', '', '', '', '', '', '', '', 'unsorted', 0, 0, '', '', '', '', '', "
+        "'', '', '', 0, '2025-01-02 10:00:00', '2025-01-02 10:00:00', 0, '', '')"
+    )
+    database.execute_sql(
+        "INSERT INTO wrapup_step (contact_id, follow_up_id, channel, gift_note, created_at) "
+        "SELECT id, 7, '', '', '2025-06-01 09:00:00' FROM contact WHERE display_name = 'Sam'"
+    )
+    database.close()
+
+    store = db.open_store(path, backup_dir=data_dir / "backups")
+    try:
+        assert migrations.schema_version(store) == migrations.LATEST >= 7
+        found = dict(store.execute_sql("SELECT id, rule FROM follow_up ORDER BY id").fetchall())
+        assert found == {
+            1: "cadence",
+            2: "met_no_follow_up",
+            3: "status_update",
+            4: "reference_heads_up",
+            5: "gratitude",
+            6: "wrap_up",
+            7: "wrap_up",
+            8: "wrap_up",
+        }
+    finally:
+        db.close_store(store)

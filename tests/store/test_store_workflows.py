@@ -10,6 +10,7 @@ import pytest
 from netdesk.core.domain import (
     CompanyStatus,
     FollowUpReason,
+    FollowUpRule,
     FollowUpState,
     InteractionKind,
     SearchState,
@@ -176,3 +177,44 @@ def test_thanked_another_way_counts_in_the_wrap_up(
     later = now + DAY
     writer.log_interaction(dana, InteractionKind.THANK_YOU, later, later, summary="Note")
     assert reader.wrap_up_states()[dana].thanked_at == later
+
+
+def test_each_follow_up_knows_its_rule_by_its_column_not_its_words(
+    store: pw.SqliteDatabase, now: dt.datetime
+) -> None:
+    writer.set_job_search(SearchState.SEARCHING, now, started_on=(now - 60 * DAY).date())
+    dana = _contact("Dana", now, company="Acme", touched_days=10, helped="the mock interview")
+    sam = _contact("Sam", now, company="Globex", touched_days=20)
+
+    def rules(contact_id: int) -> dict[str, str]:
+        return {
+            f.reason: f.rule
+            for f in FollowUp.select().where(
+                (FollowUp.contact == contact_id) & FollowUp.state.in_(["due", "snoozed"])
+            )
+        }
+
+    assert rules(dana)[FollowUpReason.THANK_YOU.value] == FollowUpRule.GRATITUDE.value
+    # A single coffee and nothing after it: rule 2.
+    assert rules(sam) == {
+        FollowUpReason.MET_NO_FOLLOW_UP.value: FollowUpRule.MET_NO_FOLLOW_UP.value
+    }
+    # The wrap-up takes rule 4's thank-you over: its words and its rule.
+    writer.start_wrap_up("Acme", now, joining=False, declined=[])
+    [thanks] = FollowUp.select().where(
+        (FollowUp.contact == dana) & (FollowUp.reason == FollowUpReason.THANK_YOU.value)
+    )
+    assert thanks.rule == FollowUpRule.WRAP_UP.value
+    assert thanks.note == "Thank Dana for their help and tell them about the offer from Acme."
+    # Even with words that end as rule 4's, new help leaves the wrap-up's follow-up alone.
+    FollowUp.update(note="Dana helped. Say thank you, and name what they did.").where(
+        FollowUp.id == thanks.id
+    ).execute()
+    writer.log_interaction(dana, InteractionKind.CALL, now, now, helped="a referral")
+    assert FollowUp.get_by_id(thanks.id).note == (
+        "Dana helped. Say thank you, and name what they did."
+    )
+    writer.ask_reference(sam, "Globex", now, now, check_at=now + 5 * DAY)
+    assert rules(sam)[FollowUpReason.REFERENCE_HEADS_UP.value] == (
+        FollowUpRule.REFERENCE_HEADS_UP.value
+    )

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from netdesk.core import playbook
+from netdesk.core import gratitude, playbook
 from netdesk.core.domain import (
     RULE_REASONS,
     FollowUpReason,
@@ -16,9 +16,10 @@ from netdesk.core.domain import (
     InteractionKind,
     Tie,
 )
-from netdesk.core.templates import (
-    helped_phrase,
-)
+
+# Defined by rule 4 in core; named here too for the readers' callers.
+from netdesk.core.gratitude import THANKS_WINDOW_DAYS as THANKS_WINDOW_DAYS
+from netdesk.core.gratitude import thanks_sentence as thanks_sentence
 from netdesk.store.models import (
     db,
 )
@@ -53,19 +54,14 @@ _FACTS_COLUMNS = (
 )
 
 
-# Rule 4 asks to thank people for help given within this many days; older help is left
-# to the offer wrap-up, which thanks everyone at the end of the search.
-THANKS_WINDOW_DAYS = 90
-
-
 def help_owed(contact_ids: Sequence[int] | None, now: dt.datetime) -> dict[int, list[str]]:
-    """What each contact did (an interaction's `helped`, within THANKS_WINDOW_DAYS) with no
-    thank-you after it, oldest first and each once; contacts owed nothing are left out.
-    "After" goes by when things were logged, then by their dates: a thank-you is often
-    logged with an earlier date than the help it answers. None: every contact.
+    """What each contact did that no thank-you has answered (core.gratitude decides, from
+    the help within its window and the contact's thank-yous); contacts owed nothing are
+    left out. None: every contact.
     """
     owed: dict[int, list[str]] = {}
-    since = iso(now - dt.timedelta(days=THANKS_WINDOW_DAYS))
+    since = iso(gratitude.window_start(now))
+    thank_you = InteractionKind.THANK_YOU.value
     batches: Iterable[Sequence[int] | None] = (
         [None] if contact_ids is None else chunks(list(dict.fromkeys(contact_ids)))
     )
@@ -74,28 +70,35 @@ def help_owed(contact_ids: Sequence[int] | None, now: dt.datetime) -> dict[int, 
         if chunk is not None:
             where = f" AND i.contact_id IN ({','.join('?' * len(chunk))})"
             params = list(chunk)
-        for cid, helped in db.execute_sql(
-            "SELECT i.contact_id, i.helped FROM interaction i WHERE i.helped != '' "
-            "AND i.kind != ? AND i.at >= ? AND NOT EXISTS (SELECT 1 FROM interaction t "
-            "WHERE t.contact_id = i.contact_id AND t.kind = ? "
-            "AND (t.created_at, t.at) >= (i.created_at, i.at))"
-            f"{where} ORDER BY i.contact_id, i.at",
-            [InteractionKind.THANK_YOU.value, since, InteractionKind.THANK_YOU.value, *params],
+        helped: dict[int, list[gratitude.Help]] = {}
+        for cid, what, kind, at, logged in db.execute_sql(
+            "SELECT i.contact_id, i.helped, i.kind, i.at, i.created_at FROM interaction i "
+            f"WHERE i.helped != '' AND i.kind != ? AND i.at >= ?{where} "
+            "ORDER BY i.contact_id, i.at, i.id",
+            [thank_you, since, *params],
         ):
-            items = owed.setdefault(cid, [])
-            if helped.strip() not in items:
-                items.append(helped.strip())
+            helped.setdefault(cid, []).append(
+                gratitude.Help(what, kind, _moment(at), _moment(logged))
+            )
+        if not helped:
+            continue  # the usual case for most contacts: no help on record
+        thanks: dict[int, list[gratitude.Thanks]] = {}
+        for ids in chunks(list(helped)):
+            for cid, at, logged in db.execute_sql(
+                "SELECT contact_id, at, created_at FROM interaction WHERE kind = ? "
+                f"AND contact_id IN ({','.join('?' * len(ids))})",
+                [thank_you, *ids],
+            ):
+                thanks.setdefault(cid, []).append(gratitude.Thanks(_moment(at), _moment(logged)))
+        for cid, items in helped.items():
+            what_owed = gratitude.help_owed(items, thanks.get(cid, ()), now)
+            if what_owed:
+                owed[cid] = what_owed
     return owed
 
 
-_THANKS_ASK = "Say thank you, and name what they did."
-
-
-def thanks_sentence(name: str, helped: Sequence[str]) -> str:
-    """'Dana helped you with the introduction to Sam. Say thank you, and name what they did.'"""
-    return (
-        f"{playbook.first_name(name)} helped you with {helped_phrase(list(helped))}. {_THANKS_ASK}"
-    )
+def _moment(value: Any) -> dt.datetime:
+    return parse_datetime(value) or dt.datetime.min
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from netdesk.core import glance as core_glance
 from netdesk.core import references as core_references
+from netdesk.core.domain import APPLIED_STATUSES as APPLIED_STATUSES
 from netdesk.core.domain import (
     MEETING_KINDS,
     NOT_A_TOUCH,
@@ -25,7 +26,7 @@ from netdesk.core.templates import (
     is_valid_email,
     status_phrase,
 )
-from netdesk.core.wrapup import WrapUpContact
+from netdesk.core.wrapup import WrapUpContact, is_recent_graduate
 from netdesk.store.models import (
     Company,
     Contact,
@@ -130,19 +131,6 @@ def company_interactions(company_id: int, limit: int = 500) -> list[CompanyInter
             )
         )
     return out
-
-
-# Statuses that mean the user applied there, whatever happened next.
-APPLIED_STATUSES = frozenset(
-    {
-        CompanyStatus.APPLIED,
-        CompanyStatus.INTERVIEWING,
-        CompanyStatus.OFFER,
-        CompanyStatus.ACCEPTED,
-        CompanyStatus.DECLINED,
-        CompanyStatus.REJECTED,
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +351,7 @@ def wrap_up_contacts() -> list[WrapUpContact]:
                     helped=helped.get(cid, []),
                     above_and_beyond=bool(above),
                     thanked=states[cid].thanked_at is not None,
-                    recent_graduate="graduate" in str(tags).casefold(),
+                    recent_graduate=is_recent_graduate(str(tags)),
                     email=str(email or "") if is_valid_email(str(email or "")) else "",
                 )
             )

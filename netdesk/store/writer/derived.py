@@ -9,11 +9,13 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from netdesk.core import playbook
+from netdesk.core import gratitude, playbook
 from netdesk.core.domain import (
     NOT_A_TOUCH,
+    RULE_OF_REASON,
     RULE_REASONS,
     FollowUpReason,
+    FollowUpRule,
     FollowUpState,
     InteractionKind,
 )
@@ -24,10 +26,8 @@ from netdesk.store.models import (
 )
 from netdesk.store.reader.follow_ups import (
     _FACTS_COLUMNS,
-    _THANKS_ASK,
     _facts_from_row,
     help_owed,
-    thanks_sentence,
 )
 from netdesk.store.reader.settings import playbook_settings, search_active
 from netdesk.store.sql import OPEN_SQL, OPEN_STATES, chunks, iso, parse_datetime
@@ -145,6 +145,7 @@ def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) ->
                         {
                             "contact": contact_id,
                             "reason": rule.reason.value,
+                            "rule": RULE_OF_REASON[rule.reason].value,
                             "due_at": rule.due_at,
                             "effective_at": rule.due_at,
                             "state": FollowUpState.DUE.value,
@@ -166,41 +167,40 @@ def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) ->
 
 
 def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None:
-    """Playbook rule 4, gratitude: a contact whose help (an interaction's `helped`) has no
-    thank-you after it gets a thank-you follow-up naming what they did; the thank-you,
-    once logged, closes it (see `help_owed` for what "after" means).
+    """Playbook rule 4, gratitude (core.gratitude): a contact whose help has no thank-you
+    after it gets a thank-you follow-up naming what they did; a thank-you logged after a
+    thank-you follow-up was made closes it, whichever rule made it.
     """
     where, params = "", []
     if contact_ids is not None:
-        where = f" AND i.contact_id IN ({','.join('?' * len(contact_ids))})"
+        where = f" AND f.contact_id IN ({','.join('?' * len(contact_ids))})"
         params = list(contact_ids)
     owed = help_owed(contact_ids, now)
-    open_where = where.replace("i.contact_id", "f.contact_id")
-    open_thanks: dict[int, tuple[int, str]] = {
-        cid: (fid, note)
-        for fid, cid, note in db.execute_sql(
-            f"SELECT f.id, f.contact_id, f.note FROM follow_up f WHERE f.reason = ? "
-            f"AND f.state IN {OPEN_SQL}{open_where}",
+    open_thanks: dict[int, tuple[int, str, str, dt.datetime]] = {
+        cid: (fid, rule, note, parse_datetime(created) or now)
+        for fid, cid, rule, note, created in db.execute_sql(
+            "SELECT f.id, f.contact_id, f.rule, f.note, f.created_at FROM follow_up f "
+            f"WHERE f.reason = ? AND f.state IN {OPEN_SQL}{where}",
             [FollowUpReason.THANK_YOU.value, *params],
         )
     }
     if not owed and not open_thanks:
         return  # the usual case for most contacts: no help on record, nothing asked
-    thanked_since = {
-        cid
-        for (cid,) in db.execute_sql(
-            "SELECT DISTINCT f.contact_id FROM follow_up f JOIN interaction t "
-            "ON t.contact_id = f.contact_id AND t.kind = ? AND t.created_at >= f.created_at "
-            f"WHERE f.reason = ? AND f.state IN {OPEN_SQL}{open_where}",
-            [InteractionKind.THANK_YOU.value, FollowUpReason.THANK_YOU.value, *params],
-        )
-    }
-    # A thank-you logged after a thank-you follow-up was made closes it, whoever made it
-    # (when it was logged, not the date it carries: a thank-you is often dated earlier).
-    for cid in thanked_since:
-        FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
-            FollowUp.id == open_thanks.pop(cid)[0]
-        ).execute()
+    thanks_logged: dict[int, list[dt.datetime]] = {}
+    for chunk in chunks(list(open_thanks)):
+        for cid, logged in db.execute_sql(
+            "SELECT contact_id, created_at FROM interaction WHERE kind = ? "
+            f"AND contact_id IN ({','.join('?' * len(chunk))})",
+            [InteractionKind.THANK_YOU.value, *chunk],
+        ):
+            if (moment := parse_datetime(logged)) is not None:
+                thanks_logged.setdefault(cid, []).append(moment)
+    for cid, (fid, _, _, asked_at) in list(open_thanks.items()):
+        if gratitude.answered(asked_at, thanks_logged.get(cid, ())):
+            FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
+                FollowUp.id == fid
+            ).execute()
+            del open_thanks[cid]
     names: dict[int, str] = {}
     for chunk in chunks(list(owed)):
         names.update(
@@ -214,21 +214,22 @@ def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None
     for cid, items in owed.items():
         if cid not in names:
             continue  # archived
+        sentence = gratitude.thanks_sentence(names[cid], items)
         if cid in open_thanks:
-            fid, note = open_thanks[cid]
-            sentence = thanks_sentence(names[cid], items)
+            fid, rule, note, _ = open_thanks[cid]
             # Rule 4's own follow-up grows with new help; the wrap-up's keeps its words.
-            if note.endswith(_THANKS_ASK) and note != sentence:
+            if rule == FollowUpRule.GRATITUDE.value and note != sentence:
                 FollowUp.update(note=sentence).where(FollowUp.id == fid).execute()
             continue
         rows.append(
             {
                 "contact": cid,
                 "reason": FollowUpReason.THANK_YOU.value,
+                "rule": FollowUpRule.GRATITUDE.value,
                 "due_at": now,
                 "effective_at": now,
                 "state": FollowUpState.DUE.value,
-                "note": thanks_sentence(names[cid], items),
+                "note": sentence,
                 "created_at": now,
             }
         )

@@ -6,15 +6,17 @@ import datetime as dt
 from collections.abc import Sequence
 
 from netdesk.core import references as core_references
+from netdesk.core import wrapup as core_wrapup
 from netdesk.core.domain import (
     CompanyStatus,
     FollowUpReason,
+    FollowUpRule,
     FollowUpState,
     InteractionKind,
     SearchState,
 )
-from netdesk.core.playbook import first_name
-from netdesk.core.wrapup import CHANNEL_NOTE
+from netdesk.core.playbook import status_update_summary
+from netdesk.core.references import HEADS_UP_LEAD_DAYS as HEADS_UP_LEAD_DAYS
 from netdesk.store.models import (
     Contact,
     FollowUp,
@@ -34,21 +36,24 @@ from netdesk.store.writer.settings import set_job_search, set_setting
 
 def log_status_update(contact_id: int, text: str, now: dt.datetime) -> None:
     """One status update sent: a touch, so the contact's follow-up moves on."""
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     log_interaction(
-        contact_id,
-        InteractionKind.STATUS_UPDATE,
-        now,
-        now,
-        summary="No-ask status update" + (f": {first_line[:120]}" if first_line else ""),
+        contact_id, InteractionKind.STATUS_UPDATE, now, now, summary=status_update_summary(text)
     )
 
 
-def _thank_you_note(name: str, offer_company: str, joining: bool) -> str:
-    news = f"the offer from {offer_company}"
-    if joining:
-        news = f"you accepted the offer at {offer_company}"
-    return f"Thank {first_name(name)} for their help and tell them about {news}."
+def _ask(
+    contact_id: int,
+    reason: FollowUpReason,
+    rule: FollowUpRule,
+    due_at: dt.datetime,
+    note: str,
+    now: dt.datetime,
+) -> FollowUp:
+    """A workflow's follow-up, marked with the rule that asked for it."""
+    fu = create_follow_up(contact_id, reason, due_at, note, now)
+    FollowUp.update(rule=rule.value).where(FollowUp.id == fu.id).execute()
+    fu.rule = rule.value
+    return fu
 
 
 def start_wrap_up(
@@ -112,7 +117,7 @@ def start_wrap_up(
             )
             if follow_up_open:
                 continue
-            note = _thank_you_note(names.get(cid, ""), offer.name, joining)
+            note = core_wrapup.thank_you_note(names.get(cid, ""), offer.name, joining=joining)
             # A thank-you already asked for (rule 4, for recent help) becomes the wrap-up's.
             fu = (
                 FollowUp.select()
@@ -124,9 +129,11 @@ def start_wrap_up(
                 .get_or_none()
             )
             if fu is not None:
-                FollowUp.update(note=note).where(FollowUp.id == fu.id).execute()
+                FollowUp.update(note=note, rule=FollowUpRule.WRAP_UP.value).where(
+                    FollowUp.id == fu.id
+                ).execute()
             else:
-                fu = create_follow_up(cid, FollowUpReason.THANK_YOU, now, note, now)
+                fu = _ask(cid, FollowUpReason.THANK_YOU, FollowUpRule.WRAP_UP, now, note, now)
             if step is None:
                 WrapUpStep.create(contact=cid, follow_up=fu.id, created_at=now)
             else:
@@ -140,9 +147,7 @@ def mark_thanked(contact_id: int, channel: str, now: dt.datetime, *, summary: st
         step = WrapUpStep.get_or_none(WrapUpStep.contact == contact_id)
         if step is None:
             step = WrapUpStep.create(contact=contact_id, created_at=now)
-        what = summary or (
-            "Handwritten thank-you note" if channel == CHANNEL_NOTE else "Thank-you email"
-        )
+        what = summary or core_wrapup.thanked_summary(channel)
         log_interaction(contact_id, InteractionKind.THANK_YOU, now, now, summary=what)
         if step.follow_up_id is not None:
             FollowUp.update(state=FollowUpState.DONE.value, resolved_at=now).where(
@@ -161,15 +166,13 @@ def record_gift(contact_id: int, gift: str, now: dt.datetime) -> None:
         step = WrapUpStep.get_or_none(WrapUpStep.contact == contact_id)
         if step is None:
             step = WrapUpStep.create(contact=contact_id, created_at=now)
-        log_interaction(contact_id, InteractionKind.GIFT, now, now, summary=f"Sent {gift}")
+        summary = core_wrapup.gift_summary(gift)
+        log_interaction(contact_id, InteractionKind.GIFT, now, now, summary=summary)
         WrapUpStep.update(gift_note=gift).where(WrapUpStep.id == step.id).execute()
 
 
 def set_above_and_beyond(contact_id: int, value: bool, now: dt.datetime) -> None:
     update_contact(contact_id, {"above_and_beyond": value}, now)
-
-
-HEADS_UP_LEAD_DAYS = 2
 
 
 def mark_reference(contact_id: int, agreed_on: dt.date | None, now: dt.datetime) -> None:
@@ -203,15 +206,20 @@ def ask_reference(
             set_company_status(company_row.id, CompanyStatus.APPLIED, now)
         follow_up_id = None
         if check_at is not None:
-            due = check_at - dt.timedelta(days=max(0, lead_days))
+            due = core_references.heads_up_at(check_at, lead_days)
             note = core_references.heads_up_sentence(
                 contact.display_name,
                 check_at,
                 min(due, check_at),
                 company=company_row.name if company_row is not None else "",
             )
-            follow_up_id = create_follow_up(
-                contact_id, FollowUpReason.REFERENCE_HEADS_UP, due, note, now
+            follow_up_id = _ask(
+                contact_id,
+                FollowUpReason.REFERENCE_HEADS_UP,
+                FollowUpRule.REFERENCE_HEADS_UP,
+                due,
+                note,
+                now,
             ).id
         request = ReferenceRequest.create(
             contact=contact_id,
