@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,193 @@ def test_the_ui_check_catches_sql_and_peewee(tmp_path: Path) -> None:
         "reader.count_contact_list(ListFilter())\n"
     )
     assert _store_access(good, "netdesk.ui.good") == []
+
+
+# --- No user-facing sentence and no rule constant in the store: the playbook's rules, their
+# defaults and their words live in core (pure functions, `now` passed in); the store fetches
+# the facts, asks core and keeps what it answers. -------------------------------------------
+
+STORE = PACKAGE / "store"
+# Text with one of these words is SQL, whatever else it looks like.
+_SQL_WORD = re.compile(
+    r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|FROM|JOIN|PRAGMA|VACUUM|ATTACH"
+    r"|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|INDEXED)\b"
+)
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")  # "Sent", "Thank"; not "NetDesk" nor "SQL"
+_ENDS_A_SENTENCE = re.compile(r"[A-Za-z0-9)'\"][.!?]$")  # not "c.tie = ?"
+# Names that say a constant is a rule's setting (a delay, a window, a limit, a set of states
+# a rule reads).
+_RULE_NAME = re.compile(
+    r"_(DAYS|HOURS|WEEKS|MONTHS|YEARS|WINDOW|LEAD|THRESHOLD|CADENCE|LIMIT|MAX|MIN|STATUSES)$"
+)
+# Numbers at module level in the store that are technical sizes, not rules, with the reason.
+STORE_TECHNICAL_SIZES = {
+    ("db.py", "FULL_CHECK_BYTES"): "files up to this size get a full integrity check on open",
+    ("demo.py", "_BATCH"): "rows per insert when generating a demo network",
+    ("importer.py", "KEEP_KEYS"): "identifier keys an import holds in memory at most",
+    ("importer.py", "STREAM_BLOCK"): "cards per block when streaming a large import",
+    ("importer.py", "WHOLE_PLAN_BYTES"): "files up to this size are planned whole",
+    ("sql.py", "_CHUNK"): "ids per IN list, far below SQLite's limit on bound parameters",
+}
+# Sentences still waiting to move to core, each with the reason. The check fails on any
+# sentence not listed here, and on a listed one that is gone (so the list only shrinks).
+STORE_WORDS_PENDING = {
+    ("importer.py", "Connected on LinkedIn"): "the importer is being reworked; belongs in core",
+    (
+        "recovery.py",
+        "NetDesk couldn't read your database at {}. It was moved to {}; nothing was deleted.",
+    ): "the recovery report's words: to core with its backup-reason phrases",
+    ("recovery.py", " The newest usable backup is from {} ({})."): "as above",
+    (
+        "recovery.py",
+        " No usable backup was found, so NetDesk can start with an empty store.",
+    ): "as above",
+}
+
+
+def _text(node: ast.Constant | ast.JoinedStr) -> str:
+    """A string literal's text; an f-string's with `{}` where its values go."""
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    return "".join(
+        str(part.value) if isinstance(part, ast.Constant) else "{}" for part in node.values
+    )
+
+
+def _looks_like_prose(text: str) -> bool:
+    words = text.strip()
+    if " " not in words or _SQL_WORD.search(words):
+        return False
+    return bool(_TITLE_WORD.search(words) or _ENDS_A_SENTENCE.search(words))
+
+
+def _quiet_nodes(tree: ast.Module) -> set[int]:
+    """Ids of the nodes whose strings are not the app's words: docstrings (and any bare
+    string statement), exception messages (in a raise, or in an exception class), and the
+    parts of an f-string (read whole)."""
+    quiet: set[int] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            quiet.add(id(node.value))
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            quiet.update(id(n) for n in ast.walk(node.exc))
+        elif isinstance(node, ast.ClassDef) and any(
+            ast.unparse(base).endswith(("Error", "Exception")) for base in node.bases
+        ):
+            quiet.update(id(n) for n in ast.walk(node))
+        elif isinstance(node, ast.JoinedStr):
+            quiet.update(id(n) for n in ast.walk(node) if n is not node)
+    return quiet
+
+
+def _numeric(value: ast.expr) -> bool:
+    """A number, arithmetic on numbers, or a timedelta: what a rule's setting looks like."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, int | float) and not isinstance(value.value, bool)
+    if isinstance(value, ast.BinOp):
+        return _numeric(value.left) and _numeric(value.right)
+    if isinstance(value, ast.UnaryOp):
+        return _numeric(value.operand)
+    return isinstance(value, ast.Call) and ast.unparse(value.func).endswith("timedelta")
+
+
+def _store_words_and_rules(path: Path, rel: str) -> list[tuple[int, str]]:
+    """Sentences and rule constants in one store module: (line, what) each."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    quiet = _quiet_nodes(tree)
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in quiet:
+            continue
+        if isinstance(node, ast.JoinedStr) or (
+            isinstance(node, ast.Constant) and isinstance(node.value, str)
+        ):
+            text = _text(node)
+            if _looks_like_prose(text):
+                found.append((node.lineno, f"sentence {text!r}"))
+    for statement in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        for target in targets:
+            if not isinstance(target, ast.Name) or not target.id.lstrip("_").isupper():
+                continue
+            if _RULE_NAME.search(target.id):
+                found.append((statement.lineno, f"rule constant {target.id}"))
+            elif _numeric(value) and (rel, target.id) not in STORE_TECHNICAL_SIZES:
+                found.append((statement.lineno, f"number {target.id}"))
+    return found
+
+
+def _store_modules() -> list[Path]:
+    return [p for p in _modules() if p.is_relative_to(STORE)]
+
+
+def _pending(rel: str, what: str) -> bool:
+    return what.startswith("sentence ") and (rel, ast.literal_eval(what[9:])) in STORE_WORDS_PENDING
+
+
+@pytest.mark.parametrize("path", _store_modules(), ids=lambda p: str(p.relative_to(STORE)))
+def test_the_store_holds_no_sentence_and_no_rule_constant(path: Path) -> None:
+    rel = path.relative_to(STORE).as_posix()
+    wrong = [
+        f"line {line}: {what}"
+        for line, what in _store_words_and_rules(path, rel)
+        if not _pending(rel, what)
+    ]
+    assert not wrong, (
+        f"store/{rel} holds the playbook's words or rules (they belong in core): "
+        + "; ".join(wrong)
+    )
+
+
+@pytest.mark.parametrize("pending", sorted(STORE_WORDS_PENDING), ids=lambda p: f"{p[0]}:{p[1]}")
+def test_the_pending_store_words_list_is_current(pending: tuple[str, str]) -> None:
+    rel, text = pending
+    path = STORE / rel
+    found = {w for _, w in _store_words_and_rules(path, rel)} if path.exists() else set()
+    assert f"sentence {text!r}" in found, f"store/{rel} no longer says {text!r}: remove it"
+
+
+def test_the_store_check_catches_sentences_and_rule_constants(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        '"""A module docstring. It is documentation."""\n'
+        "import datetime as dt\n"
+        "THANKS_WINDOW_DAYS = 90\n"
+        "_HEADS_UP_LEAD = dt.timedelta(days=2)\n"
+        "APPLIED_STATUSES = frozenset({'applied'})\n"
+        "PAGE_ROWS = 20 * 10\n"
+        "def f(name, gift):\n"
+        '    """Say hello. Documentation too."""\n'
+        "    note = 'Say thank you, and name what they did.'\n"
+        "    sent = f'Sent {gift}'\n"
+        "    plain = 'a lowercase phrase'\n"
+        "    sql = 'SELECT id FROM contact WHERE name = ?'\n"
+        "    where = ' AND c.tie = ?'\n"
+        "    if not name:\n"
+        "        raise ValueError('The name is needed.')\n"
+        "    return f'Thank {name} for their help.'\n"
+        "class NameError_(Exception):\n"
+        "    def __init__(self) -> None:\n"
+        "        super().__init__('This name is wrong.')\n"
+    )
+    assert _store_words_and_rules(bad, "bad.py") == [
+        (9, "sentence 'Say thank you, and name what they did.'"),
+        (10, "sentence 'Sent {}'"),
+        (16, "sentence 'Thank {} for their help.'"),
+        (3, "rule constant THANKS_WINDOW_DAYS"),
+        (4, "rule constant _HEADS_UP_LEAD"),
+        (5, "rule constant APPLIED_STATUSES"),
+        (6, "number PAGE_ROWS"),
+    ]
+    # A technical size listed with its reason passes.
+    sizes = tmp_path / "sql.py"
+    sizes.write_text("_CHUNK = 500\n")
+    assert _store_words_and_rules(sizes, "sql.py") == []
