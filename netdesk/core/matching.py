@@ -417,14 +417,18 @@ class _Planner:
         return None
 
     def add(self, block: list[ContactRecord | ImportProblem]) -> None:
+        self._place(
+            block, [None if isinstance(i, ImportProblem) else RecordKeys.of(i) for i in block]
+        )
+
+    def _place(
+        self, block: list[ContactRecord | ImportProblem], block_keys: list[RecordKeys | None]
+    ) -> None:
+        """Match a block whose records' keys are computed (None for a problem)."""
         known = self.known
-        matched: list[tuple[RecordKeys, int | None] | None] = []
-        for item in block:
-            if isinstance(item, ImportProblem):
-                matched.append(None)
-            else:
-                keys = RecordKeys.of(item)
-                matched.append((keys, self._match(keys)))
+        matched: list[tuple[RecordKeys, int | None] | None] = [
+            None if keys is None else (keys, self._match(keys)) for keys in block_keys
+        ]
         if known.fetch is not None:
             wanted = {m[1] for m in matched if m is not None and m[1] is not None}
             if wanted:
@@ -568,6 +572,9 @@ class BlockPlanner(_Planner):
     `matched` is True when the record matched the entry's known contact (plan_import then
     recomputes the entry's changes; a record folded in by an identifier of the import does
     not). Records are grouped into entries exactly as plan_import groups them.
+
+    The identifier maps move to `own_keys` once they hold more than `keep_keys` keys;
+    below that they stay in memory, which spares a file of ordinary size the round trips.
     """
 
     def __init__(
@@ -575,10 +582,13 @@ class BlockPlanner(_Planner):
         known: KnownContacts,
         own_keys: OwnKeys | None = None,
         prepare: Callable[[set[str], set[str], set[str]], None] | None = None,
+        keep_keys: int = 0,
     ) -> None:
         super().__init__(known)
         # Where the identifier maps of drained entries go, to be read back by block.
         self.own_keys = own_keys
+        self.keep_keys = keep_keys
+        self._spilled = False  # whether own_keys holds anything to read back
         # Called with a block's email, phone and LinkedIn keys before it is matched (so a
         # store can fill `known`'s maps with just those).
         self.prepare = prepare
@@ -591,13 +601,14 @@ class BlockPlanner(_Planner):
         self._unowned_linkedin: dict[int, str] = {}
 
     def add(self, block: list[ContactRecord | ImportProblem]) -> None:
-        if self.own_keys is not None or self.prepare is not None:
+        block_keys = [None if isinstance(i, ImportProblem) else RecordKeys.of(i) for i in block]
+        load = self.own_keys is not None and self._spilled
+        if load or self.prepare is not None:
             emails: set[str] = set()
             phones: set[str] = set()
             profiles: set[str] = set()
-            for item in block:
-                if isinstance(item, ContactRecord):
-                    keys = RecordKeys.of(item)
+            for keys in block_keys:
+                if keys is not None:
                     emails.update(keys.emails)
                     phones.update(keys.phones)
                     profiles.add(keys.linkedin)
@@ -605,38 +616,45 @@ class BlockPlanner(_Planner):
                 found.discard("")
             if self.prepare is not None:
                 self.prepare(emails, phones, profiles)
-            if self.own_keys is not None:
+            if load and self.own_keys is not None:
                 for kind, own, wanted in (
                     ("email", self.own_email, emails),
                     ("phone", self.own_phone, phones),
                     ("linkedin", self.own_linkedin, profiles),
                 ):
                     own.update(self.own_keys.load(kind, [k for k in wanted if k not in own]))
-        super().add(block)
+        self._place(block, block_keys)
 
     def drain(self) -> tuple[int, list[PlanEntry]]:
         """The entries made since the last drain, and the index of the first of them."""
         entries = self.plan.entries
         start = self.drained
         out = entries[start:]
+        own_linkedin = self.own_linkedin
         for offset, entry in enumerate(out):
             record = entry.record
-            li = normalize_linkedin(record.linkedin_url) if record and record.linkedin_url else ""
-            self._has_linkedin.append(1 if record and record.linkedin_url else 0)
-            if li and self.own_linkedin.get(li) != start + offset:
+            if record is None or not record.linkedin_url:
+                self._has_linkedin.append(0)
+                continue
+            self._has_linkedin.append(1)
+            keys = entry.keys
+            li = keys.linkedin if keys is not None else normalize_linkedin(record.linkedin_url)
+            if li and own_linkedin.get(li) != start + offset:
                 self._unowned_linkedin[start + offset] = li
         entries[start:] = [_DRAINED] * len(out)
         self.drained = len(entries)
-        if self.own_keys is not None:
+        own_maps = (
+            ("email", self.own_email),
+            ("phone", self.own_phone),
+            ("linkedin", self.own_linkedin),
+        )
+        if self.own_keys is not None and sum(len(own) for _, own in own_maps) > self.keep_keys:
             # Only the keys of the records in a block are looked up (add loads them back),
             # and a key keeps the first entry that took it: the maps can leave memory.
-            for kind, own in (
-                ("email", self.own_email),
-                ("phone", self.own_phone),
-                ("linkedin", self.own_linkedin),
-            ):
+            for kind, own in own_maps:
                 self.own_keys.save(kind, own)
                 own.clear()
+            self._spilled = True
         return start, out
 
     def take_late(self) -> list[tuple[int, ContactRecord, bool]]:
