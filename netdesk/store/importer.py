@@ -474,48 +474,15 @@ def apply_plan(
 
     Likely duplicates are merged into their first candidate unless `decisions` says
     otherwise: merging never overwrites anything, so nobody is lost and nobody doubled.
+    The writes are stream_import's, given the whole plan as one block.
     """
-    decisions = decisions or Decisions()
     with db.atomic():
-        batch = ImportBatch.create(created_at=now, sources="\n".join(sources))
-        new_records: list[tuple[ContactRecord, Mapping[str, Any]]] = []
-        new_keys: list[RecordKeys | None] = []
-        updates: list[tuple[int, ContactRecord]] = []
-        skipped = 0
-        for index, entry in enumerate(plan.entries):
-            if entry.record is None or entry.action in ("error", "unchanged"):
-                continue
-            if entry.action == "new":
-                new_records.append((entry.record, _NO_EXTRA))
-                new_keys.append(entry.keys)
-            elif entry.action == "update" and entry.contact_id is not None:
-                updates.append((entry.contact_id, entry.record))
-            elif entry.action == "duplicate":
-                if index in decisions.skip:
-                    skipped += 1
-                elif index in decisions.keep_both or not entry.candidates:
-                    new_records.append((entry.record, _NO_EXTRA))
-                    new_keys.append(entry.keys)
-                else:
-                    target = decisions.merge_into.get(index, entry.candidates[0])
-                    updates.append((target, entry.record))
-        added_ids = insert_contacts(new_records, now, batch.id, new_keys)
-        undo: list[dict[str, Any]] = []
-        updated_ids = _apply_updates(updates, now, batch.id, undo)
-        batch.added = len(added_ids)
-        batch.updated = len(updated_ids)
-        batch.undo_data = json.dumps(undo)
-        batch.save()
-        # A new contact's timeline summary is already right (empty) unless the file gave it
-        # a first interaction (LinkedIn's "Connected On").
-        with_timeline = [
-            cid
-            for cid, (record, _) in zip(added_ids, new_records, strict=True)
-            if record.connected_on is not None
-        ]
-        queries.refresh_touch_summary(with_timeline + updated_ids)
-        queries.recompute_follow_ups(added_ids + updated_ids, now)
-    return ImportResult(batch.id, len(added_ids), len(updated_ids), skipped)
+        writer = _Writer(now, list(sources), decisions=decisions or Decisions())
+        writer.begin()
+        writer.write(0, plan.entries)
+        done = writer.finish()
+    assert done.batch_id is not None
+    return ImportResult(done.batch_id, done.added, done.updated, done.skipped)
 
 
 def _apply_updates(
@@ -625,18 +592,21 @@ def last_batch() -> ImportBatch | None:
     )
 
 
-# --- streaming import (the command line) -------------------------------------------------
+# --- the engine: plan a block of records, write it, merge late records ------------------
 
 DuplicatePolicy = Literal["merge", "keep", "skip"]
 
-# What became of each drained entry, for records of the same person later in the file.
+# What became of each written entry, for records of the same person later in the file.
 _NOTHING, _ADDED, _UPDATED, _UNCHANGED, _MERGED = 0, 1, 2, 3, 4
 # Records read, matched and written at a time: memory holds one block, not the file.
 STREAM_BLOCK = 512
-# Up to this size (a few tens of thousands of cards, some tens of MB in memory) a file is
-# planned whole and applied at once: the same result, without the bookkeeping per block
-# that keeps memory flat for larger files.
-WHOLE_PLAN_BYTES = 16 * 1024 * 1024
+# Up to this size (a few tens of thousands of cards, some tens of MB in memory) the files
+# are matched and written as one block.
+WHOLE_FILE_BYTES = 16 * 1024 * 1024
+# Identifier keys the planner holds in memory (a few MB) before it moves them to a
+# temporary database: a file of some ten thousand cards never pays for the round trips,
+# and a bigger one still imports in bounded memory.
+KEEP_KEYS = 50_000
 
 
 @dataclass(slots=True)
@@ -651,47 +621,6 @@ class StreamedImport:
     # Entries whose action and changes moved after they were reported (a later record of
     # the same person), by entry index: the final (action, changes).
     revised: dict[int, tuple[str, Changes]] = field(default_factory=dict)
-
-
-def _import_whole(
-    paths: Sequence[Path],
-    now: dt.datetime,
-    duplicates: DuplicatePolicy,
-    dry_run: bool,
-    before_write: Callable[[], None] | None,
-    on_entry: Callable[[int, PlanEntry], None] | None,
-) -> StreamedImport:
-    """stream_import for files small enough to plan whole: plan_files, then apply_plan."""
-    plan = plan_files(paths)
-    decisions = Decisions()
-    for index, entry in enumerate(plan.entries):
-        if on_entry is not None:
-            on_entry(index, entry)
-        if entry.action == "duplicate":
-            if duplicates == "keep":
-                decisions.keep_both.add(index)
-            elif duplicates == "skip":
-                decisions.skip.add(index)
-    counts = {
-        "new": plan.new,
-        "update": plan.updated,
-        "unchanged": plan.unchanged,
-        "duplicate": plan.duplicates,
-        "error": plan.errors,
-    }
-    done = StreamedImport(counts)
-    if dry_run or not (plan.new or plan.updated or plan.duplicates):
-        return done
-    if before_write is not None:
-        before_write()
-    result = apply_plan(plan, [p.name for p in paths], now, decisions)
-    done.batch_id, done.added, done.updated, done.skipped = (
-        result.batch_id,
-        result.added,
-        result.updated,
-        result.skipped,
-    )
-    return done
 
 
 class _SpilledKeys:
@@ -795,6 +724,7 @@ def stream_import(
     dry_run: bool = False,
     before_write: Callable[[], None] | None = None,
     on_entry: Callable[[int, PlanEntry], None] | None = None,
+    block_size: int = STREAM_BLOCK,
 ) -> StreamedImport:
     """Plan and apply an import a block of records at a time, in one transaction.
 
@@ -808,52 +738,85 @@ def stream_import(
     matched against. Nothing is written (and it is not called) when the file brings
     nothing new, or on a dry run.
     """
-    if sum(p.stat().st_size for p in paths if p.is_file()) <= WHOLE_PLAN_BYTES:
-        return _import_whole(paths, now, duplicates, dry_run, before_write, on_entry)
-    conn = raw_connection(db)
-    upto = int(conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0])
+    if block_size == STREAM_BLOCK and _total_size(paths) <= WHOLE_FILE_BYTES:
+        # One block: the per-block bookkeeping costs more than the memory it saves here.
+        block_size = 1 << 62
+    upto = _highest_contact_id()
     records = _StoredRecords()
     known = KnownContacts(
         by_name_company=_NamesAtCompanies(upto), records=records, fetch=records.prefetch
     )
     spill = _SpilledKeys()
     by_block = _KnownByBlock(known, upto)
-    planner = BlockPlanner(known, own_keys=spill, prepare=by_block)
-    sources = [p.name for p in paths]
-    writer = _StreamWriter(now, duplicates, dry_run, before_write, by_block, sources)
+    planner = BlockPlanner(known, own_keys=spill, prepare=by_block, keep_keys=KEEP_KEYS)
+    writer = _Writer(
+        now,
+        [p.name for p in paths],
+        duplicates=duplicates,
+        dry_run=dry_run,
+        before_write=before_write,
+        by_block=by_block,
+        upto=upto,
+    )
+
+    def step(block: list[ContactRecord | ImportProblem]) -> None:
+        planner.add(block)
+        start, entries = planner.drain()
+        writer.write(start, entries, on_entry)
+        del entries
+        writer.late(planner.take_late())
+
     try:
         with contextlib.nullcontext() if dry_run else db.atomic():
             block: list[ContactRecord | ImportProblem] = []
             for item in read_files(paths):
                 block.append(item)
-                if len(block) >= STREAM_BLOCK:
-                    writer.step(planner, block, on_entry)
+                if len(block) >= block_size:
+                    step(block)
                     block = []
                     records.forget()
-            writer.step(planner, block, on_entry)
+            step(block)
             return writer.finish()
     finally:
         spill.close()
 
 
-class _StreamWriter:
-    """The store's side of stream_import: what each drained entry became, and the writes."""
+def _total_size(paths: Sequence[Path]) -> int:
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
+def _highest_contact_id() -> int:
+    return int(raw_connection(db).execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0])
+
+
+class _Writer:
+    """The store's side of every import: what each planned entry became, and the writes.
+
+    Entries come in file order, a block at a time (stream_import) or as one block (a
+    previewed plan, apply_plan). Likely duplicates follow `decisions` where it names them,
+    else the `duplicates` policy.
+    """
 
     def __init__(
         self,
         now: dt.datetime,
-        duplicates: DuplicatePolicy,
-        dry_run: bool,
-        before_write: Callable[[], None] | None,
-        by_block: _KnownByBlock,
         sources: list[str],
+        *,
+        duplicates: DuplicatePolicy = "merge",
+        decisions: Decisions | None = None,
+        dry_run: bool = False,
+        before_write: Callable[[], None] | None = None,
+        by_block: _KnownByBlock | None = None,
+        upto: int | None = None,
     ) -> None:
         self.now = now
         self.duplicates = duplicates
+        self.decisions = decisions or Decisions()
         self.dry_run = dry_run
         self.before_write = before_write
         self.by_block = by_block
-        self.upto = by_block.upto
+        # Contacts above this id were added by this import (undo removes them whole).
+        self.upto = _highest_contact_id() if upto is None else upto
         self.sources = sources
         self.result = StreamedImport(
             counts=dict.fromkeys(("new", "update", "unchanged", "duplicate", "error"), 0)
@@ -865,7 +828,7 @@ class _StreamWriter:
         self.changes: dict[int, Changes] = {}
         # Changes of records folded into a known contact's entry by an identifier of this
         # import, not yet in its reported changes; and such records of an unchanged entry,
-        # which is not written unless a later record changes it (as apply_plan).
+        # which is not written unless a later record changes it (as plan_import holds them).
         self.hidden: dict[int, Changes] = {}
         self.pending: dict[int, ContactRecord] = {}
         self.undo: list[dict[str, Any]] = []
@@ -873,7 +836,7 @@ class _StreamWriter:
         self.updated: set[int] = set()
         self.companies = _Companies()
 
-    def _begin(self) -> int:
+    def begin(self) -> int:
         """The batch, made on the first write (after `before_write`)."""
         if self.batch is None:
             if self.before_write is not None:
@@ -881,14 +844,28 @@ class _StreamWriter:
             self.batch = ImportBatch.create(created_at=self.now, sources="\n".join(self.sources))
         return int(self.batch.id)
 
-    def step(
+    def _duplicate_target(self, index: int, entry: PlanEntry) -> int | None:
+        """The contact a likely duplicate is merged into; None: added as new; 0: skipped."""
+        decisions = self.decisions
+        if index in decisions.skip:
+            return 0
+        if index in decisions.keep_both:
+            return None
+        if index in decisions.merge_into:
+            return decisions.merge_into[index]
+        if self.duplicates == "skip":
+            return 0
+        if self.duplicates == "keep" or not entry.candidates:
+            return None
+        return entry.candidates[0]
+
+    def write(
         self,
-        planner: BlockPlanner,
-        block: list[ContactRecord | ImportProblem],
-        on_entry: Callable[[int, PlanEntry], None] | None,
+        start: int,
+        entries: Sequence[PlanEntry],
+        on_entry: Callable[[int, PlanEntry], None] | None = None,
     ) -> None:
-        planner.add(block)
-        start, entries = planner.drain()
+        """Write entries `start`, `start + 1`...: new contacts, then the updates and merges."""
         counts = self.result.counts
         new_records: list[tuple[ContactRecord, Mapping[str, Any]]] = []
         new_keys: list[RecordKeys | None] = []
@@ -902,7 +879,7 @@ class _StreamWriter:
             counts[action] += 1
             kind, contact_id = _NOTHING, 0
             if action in ("new", "update", "duplicate"):
-                writes = True  # as apply_plan is called when the plan has any of these
+                writes = True
             if record is None or action == "error":
                 pass
             elif action in ("update", "unchanged") and entry.contact_id is not None:
@@ -912,34 +889,37 @@ class _StreamWriter:
                     updates.append((contact_id, record))
                     if entry.changes:
                         self.changes[index] = entry.changes
-            elif action == "duplicate" and self.duplicates == "skip":
-                self.result.skipped += 1
-            elif action == "duplicate" and self.duplicates == "merge" and entry.candidates:
-                kind, contact_id = _MERGED, entry.candidates[0]
-                updates.append((contact_id, record))
             elif action in ("new", "duplicate"):
-                kind = _ADDED
-                new_records.append((record, _NO_EXTRA))
-                new_keys.append(entry.keys)
-                new_entries.append(index)
+                target = self._duplicate_target(index, entry) if action == "duplicate" else None
+                if target == 0:
+                    self.result.skipped += 1
+                elif target is not None:
+                    kind, contact_id = _MERGED, target
+                    updates.append((target, record))
+                else:
+                    kind = _ADDED
+                    new_records.append((record, _NO_EXTRA))
+                    new_keys.append(entry.keys)
+                    new_entries.append(index)
             self.kind.append(kind)
             self.contact.append(contact_id)
-        del entries
-        if writes and not self.dry_run:
-            batch_id = self._begin()
-            added = insert_contacts(new_records, self.now, batch_id, new_keys)
-            for index, cid in zip(new_entries, added, strict=True):
-                self.contact[index] = cid
-            self.result.added += len(added)
-            with_timeline = [
-                cid
-                for cid, (record, _) in zip(added, new_records, strict=True)
-                if record.connected_on is not None
-            ]
-            changed = self._update(updates)
-            queries.refresh_touch_summary(with_timeline + changed)
-            queries.recompute_follow_ups(added + changed, self.now)
-        self._late(planner.take_late())
+        if not writes or self.dry_run:
+            return
+        batch_id = self.begin()
+        added = insert_contacts(new_records, self.now, batch_id, new_keys)
+        for index, cid in zip(new_entries, added, strict=True):
+            self.contact[index] = cid
+        self.result.added += len(added)
+        # A new contact's timeline summary is already right (empty) unless the file gave it
+        # a first interaction (LinkedIn's "Connected On").
+        with_timeline = [
+            cid
+            for cid, (record, _) in zip(added, new_records, strict=True)
+            if record.connected_on is not None
+        ]
+        changed = self._update(updates)
+        queries.refresh_touch_summary(with_timeline + changed)
+        queries.recompute_follow_ups(added + changed, self.now)
 
     def _update(self, updates: Sequence[tuple[int, ContactRecord]]) -> list[int]:
         if not updates:
@@ -948,18 +928,19 @@ class _StreamWriter:
         changed = _apply_updates(
             updates,
             self.now,
-            self._begin(),
+            self.begin(),
             self.undo,
             snapshotted=self.snapshotted,
             new_after=self.upto,
             companies=self.companies,
         )
-        for snapshot in self.undo[mark:]:
-            self.by_block.note_before(snapshot)
+        if self.by_block is not None:
+            for snapshot in self.undo[mark:]:
+                self.by_block.note_before(snapshot)
         self.updated.update(cid for cid in changed if cid <= self.upto)
         return changed
 
-    def _late(self, late: list[tuple[int, ContactRecord, bool]]) -> None:
+    def late(self, late: list[tuple[int, ContactRecord, bool]]) -> None:
         """Records of people whose entries are already written: merge them there.
 
         As plan_import + apply_plan: a record that matched the entry's known contact
