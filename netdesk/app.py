@@ -318,8 +318,9 @@ def wire_tray_services(
         else:
             app.quit()
 
-    scheduler = Scheduler(hub, clock, settings, app)
-    tray = Tray(hub, clock, settings, scheduler, quit_app, app)
+    actions = window.user_actions
+    scheduler = Scheduler(hub, clock, settings, app, actions=actions)
+    tray = Tray(hub, clock, settings, scheduler, quit_app, app, actions=actions)
     icon_file = resource_path("icons", "netdesk.svg")
     icon_uri = icon_file.as_uri() if icon_file.is_file() else ""
     notifier = Notifier(
@@ -333,6 +334,7 @@ def wire_tray_services(
             named("banner", lambda sink: BannerBackend(sink, hub)),
         ],
         app,
+        actions=actions,
     )
     scheduler.due.connect(notifier.announce)
     scheduler.digestDue.connect(notifier.announce_digest)

@@ -34,13 +34,13 @@ from typing import Any, ClassVar, Protocol
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from netdesk.core.domain import ANSWERING_KIND, FollowUpReason
+from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.scheduler import parse_digest_time, tomorrow_at
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
 from netdesk.store.models import FollowUp
-from netdesk.store.queries import DueFollowUp
+from netdesk.store.reader import DueFollowUp
 
 log = logging.getLogger(__name__)
 
@@ -377,9 +377,12 @@ class Notifier(QObject):
         settings: Settings,
         factories: Sequence[BackendFactory],
         parent: QObject | None = None,
+        *,
+        actions: Actions,
     ) -> None:
         super().__init__(parent)
         self.hub = hub
+        self.actions = actions
         self.clock = clock
         self.settings = settings
         self._factories = list(factories)
@@ -420,19 +423,16 @@ class Notifier(QObject):
         now = self.clock.now()
         if action == SNOOZE:
             at = parse_digest_time(self.settings.digest_time)
-            queries.snooze_follow_up(follow_up_id, tomorrow_at(now, at))
+            self.actions.snooze_follow_up(follow_up_id, tomorrow_at(now, at))
         elif action == DONE:
             kind = DONE_KIND.get(FollowUpReason(fu.reason))
             if kind is None:
                 return
-            queries.complete_follow_up(
-                follow_up_id, now, kind=kind, summary="Marked done from a reminder"
+            self.actions.complete_follow_up(
+                follow_up_id, kind=kind, summary="Marked done from a reminder"
             )
-            self.hub.timelineChanged.emit(fu.contact_id)
         else:
             self.notice_activated(follow_up_id)
-            return
-        self.hub.store_changed([fu.contact_id])
 
     def backend_failed(self, backend: NotifierBackend, notice: Notice) -> None:
         """A backend broke after it was picked: the rest of the chain takes over."""

@@ -1,7 +1,7 @@
 """The alarm clock: wakes when the next follow-up falls due or the digest is due, and says so once.
 
 No polling. One single-shot QTimer is armed for the earliest of: the next moment an open
-follow-up falls due (`queries.next_due_moment`), today's or tomorrow's digest, and the end of a
+follow-up falls due (`reader.next_due_moment`), today's or tomorrow's digest, and the end of a
 pause the user asked for. It is re-armed after every store change (the hub's signals).
 
 Qt's timers run on the monotonic clock, which stops while the machine sleeps and ignores a
@@ -15,7 +15,7 @@ subtraction (no store query unless the clock jumped), about 100 µs four times a
 under the 0.05 CPU-s/minute idle budget. Listening to logind's PrepareForSleep on the system
 bus would be exact on Linux but needs the system bus, which containers and other platforms lack.
 
-Each follow-up is announced once: announcing sets FollowUp.notified_at (queries.mark_notified),
+Each follow-up is announced once: announcing sets FollowUp.notified_at (through the action layer),
 and only follow-ups whose notified_at is empty are announced. Snoozing clears notified_at, so a
 snoozed follow-up is announced again when its snooze ends.
 """
@@ -31,11 +31,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from netdesk.services import settings as settings_registry
+from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
-from netdesk.store.queries import DueFollowUp
+from netdesk.store import reader
+from netdesk.store.reader import DueFollowUp
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +101,14 @@ class Scheduler(QObject):
         *,
         monotonic: Callable[[], float] = time.monotonic,
         watchdog_ms: int = WATCHDOG_MS,
+        actions: Actions | None = None,
     ) -> None:
         super().__init__(parent)
         self.hub = hub
         self.clock = clock
+        # Announcing is written down (each follow-up is announced once) through the action
+        # layer like every write; a scheduler of its own (tests) gets one of its own.
+        self.actions = actions if actions is not None else Actions(hub, clock, self)
         self.settings = settings
         self._monotonic = monotonic
         self._count = -1
@@ -223,17 +228,17 @@ class Scheduler(QObject):
             self.check()
 
     def _update_count(self, now: dt.datetime) -> None:
-        count = queries.count_due(now)
+        count = reader.count_due(now)
         if count != self._count:
             self._count = count
             self.countChanged.emit(count)
 
     def _announce_new(self, now: dt.datetime) -> None:
         # The store finds the unannounced ones: thousands due need not be read to find none.
-        fresh = queries.follow_ups(now, unannounced=True)
+        fresh = reader.follow_ups(now, unannounced=True)
         if not fresh:
             return
-        queries.mark_notified(fresh.ids(), now)
+        self.actions.record_announced(fresh.ids())
         self.due.emit(fresh)
 
     def _digest_moment(self, day: dt.date) -> dt.datetime:
@@ -256,10 +261,10 @@ class Scheduler(QObject):
         """Once a day: everything due, in one notification; it also covers the new ones."""
         self.settings.put(settings_registry.LAST_DIGEST, now.isoformat())
         # A list read a page at a time: the notifier reads the few names it shows.
-        everything: Sequence[DueFollowUp] = queries.follow_ups(now)
-        fresh = queries.follow_ups(now, unannounced=True).ids()
+        everything: Sequence[DueFollowUp] = reader.follow_ups(now)
+        fresh = reader.follow_ups(now, unannounced=True).ids()
         if fresh:
-            queries.mark_notified(fresh, now)
+            self.actions.record_announced(fresh)
         if everything:
             self.digestDue.emit(everything)
 
@@ -268,7 +273,7 @@ class Scheduler(QObject):
         paused = self.paused_until()
         if paused is not None:
             candidates.append(paused)
-        upcoming = queries.next_due_moment(now)
+        upcoming = reader.next_due_moment(now)
         if upcoming is not None:
             candidates.append(upcoming)
         target = min(candidates)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from netdesk.store.writer import Changes
 
 
 class Hub(QObject):
-    """One instance per app. Emit after the store has committed the change."""
+    """One instance per app. The action layer announces every change to the store here,
+    once it has committed (`publish`); the panes, the tray and the scheduler listen."""
+
+    # Everything one change touched (a `store.writer.Changes`); the signals below say the
+    # same thing for listeners that care about one kind.
+    changed = Signal(object)
 
     # Contacts added, changed or removed; an empty list means "any, refresh everything".
     contactsChanged = Signal(list)
@@ -28,7 +38,28 @@ class Hub(QObject):
     # A message for the in-window banner (the last notifier in the chain).
     bannerRequested = Signal(str, int)  # text, follow-up id (0 when none)
 
-    def store_changed(self, contact_ids: list[int] | None = None) -> None:
-        """The usual pair after a write: contacts changed, so follow-ups may have too."""
-        self.contactsChanged.emit(list(contact_ids or []))
-        self.followUpsChanged.emit()
+    def publish(self, changes: Changes) -> None:
+        """Announce one committed change: `changed`, then each kind of signal it calls for."""
+        if changes.empty:
+            return
+        self.changed.emit(changes)
+        everyone = (
+            changes.everyone
+            or changes.all_timelines
+            or bool(changes.import_batches)
+            or bool(changes.imports_undone)
+        )
+        touched = changes.contacts | changes.removed | changes.timelines | changes.rules
+        if everyone or touched:
+            # An empty list means "any contact": the panes reload instead of patching rows.
+            self.contactsChanged.emit([] if everyone else sorted(touched))
+        for contact_id in sorted(changes.timelines | changes.removed):
+            self.timelineChanged.emit(contact_id)
+        if everyone or touched or changes.follow_ups:
+            self.followUpsChanged.emit()
+        if changes.search or changes.companies or changes.settings:
+            self.searchChanged.emit()
+        for batch_id in sorted(changes.import_batches):
+            self.importApplied.emit(batch_id)
+        for batch_id in sorted(changes.imports_undone):
+            self.importUndone.emit(batch_id)

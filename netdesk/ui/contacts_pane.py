@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.services.signals import Hub
-from netdesk.store import reader, writer
+from netdesk.store import reader
 from netdesk.ui.models.contacts_model import (
     COMPANY,
     LAST_CONTACT,
@@ -34,26 +33,6 @@ from netdesk.ui.models.contacts_model import (
 from netdesk.ui.widgets import EmptyState
 
 SEARCH_PLACEHOLDER = "Search names, companies, emails, notes, tags"
-
-
-class DeleteContactsCommand(QUndoCommand):
-    """Delete contacts; undo puts them back with the same ids and timelines."""
-
-    def __init__(self, contact_ids: Sequence[int], hub: Hub, now: Callable[[], dt.datetime]):
-        count = len(contact_ids)
-        super().__init__(f"Delete {count} contact{'s' if count != 1 else ''}")
-        self._ids = list(contact_ids)
-        self._hub = hub
-        self._now = now
-        self._snapshot: list[dict[str, Any]] = []
-
-    def redo(self) -> None:
-        self._snapshot = writer.delete_contacts(self._ids)
-        self._hub.store_changed(self._ids)
-
-    def undo(self) -> None:
-        writer.restore_contacts(self._snapshot, self._now())
-        self._hub.store_changed(self._ids)
 
 
 class ContactsPane(QWidget):

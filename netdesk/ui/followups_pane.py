@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.domain import ANSWERING_KIND, Direction, FollowUpReason, InteractionKind
+from netdesk.services.actions import Actions
 from netdesk.services.signals import Hub
-from netdesk.store import reader, writer
+from netdesk.store import reader
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
 from netdesk.ui.models.followups_model import UPCOMING_DAYS, FollowUpsModel
 from netdesk.ui.widgets import bold_font, plain_label
@@ -70,11 +71,16 @@ class FollowUpsPane(QWidget):
     thankYouRequested = Signal(int)  # contact id: write them the thank-you (rule 4)
 
     def __init__(
-        self, hub: Hub, now: Callable[[], dt.datetime], parent: QWidget | None = None
+        self,
+        hub: Hub,
+        now: Callable[[], dt.datetime],
+        actions: Actions,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._hub = hub
         self._now = now
+        self._actions = actions
         self.model = FollowUpsModel(self)
         # Pick a date… replaced in tests; returns None when the user cancels.
         self.pick_date: Callable[[], dt.datetime | None] = self._ask_date
@@ -244,15 +250,9 @@ class FollowUpsPane(QWidget):
         if dialog.exec() != LogInteractionDialog.DialogCode.Accepted:
             return False
         value = dialog.value()
-        writer.complete_follow_up(
-            fu.follow_up_id,
-            self._now(),
-            kind=value.kind,
-            summary=value.summary,
-            helped=value.helped,
+        self._actions.complete_follow_up(
+            fu.follow_up_id, kind=value.kind, summary=value.summary, helped=value.helped
         )
-        self._hub.timelineChanged.emit(fu.contact_id)
-        self._hub.store_changed([fu.contact_id])
         return True
 
     def write_thank_you(self) -> None:
@@ -264,8 +264,7 @@ class FollowUpsPane(QWidget):
         fu = self.selected()
         if fu is None:
             return
-        writer.snooze_follow_up(fu.follow_up_id, until)
-        self._hub.store_changed([fu.contact_id])
+        self._actions.snooze_follow_up(fu.follow_up_id, until)
 
     def _snooze_pick(self) -> None:
         moment = self.pick_date()
@@ -280,5 +279,4 @@ class FollowUpsPane(QWidget):
         fu = self.selected()
         if fu is None:
             return
-        writer.dismiss_follow_up(fu.follow_up_id, self._now())
-        self._hub.store_changed([fu.contact_id])
+        self._actions.dismiss_follow_up(fu.follow_up_id)

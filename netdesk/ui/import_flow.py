@@ -17,13 +17,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from netdesk.core.matching import ImportPlan, plan_import
 from netdesk.core.records import ContactRecord, ImportProblem
+from netdesk.services.actions import Actions, record
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
-from netdesk.store import backup, export, importer, reader
+from netdesk.store import backup, export, importer, reader, undo, writer
 
 # TODO(actions): the backup before an import (`db`) and the batch undone (`ImportBatch`)
 # belong to the import and undo actions; they leave the ui with them.
 from netdesk.store.models import ImportBatch, db
+from netdesk.store.writer import Changes
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
 from netdesk.ui.drop import FileDropTarget, Notice
@@ -128,6 +130,10 @@ def write_export(path: Path, fmt: str, contact_ids: Sequence[int] | None, now: d
         return export.write_export(out, fmt, contact_ids, now)
 
 
+# What a worker recorded: the step that undoes its change, and what the change touched.
+Recorded = tuple[undo.Step, Changes]
+
+
 class ImportController(QObject):
     """Everything import and export do in the window; one per main window.
 
@@ -153,9 +159,12 @@ class ImportController(QObject):
         backup_dir: Path,
         window: QWidget,
         parent: QObject | None = None,
+        *,
+        actions: Actions,
     ) -> None:
         super().__init__(parent or window)
         self.hub = hub
+        self.actions = actions
         self.clock = clock
         self.backup_dir = backup_dir
         self.window = window
@@ -360,19 +369,26 @@ class ImportController(QObject):
         now = self.clock.now()
         backup_dir = self.backup_dir
 
-        def job(worker: Worker) -> tuple[importer.ImportResult, list[str]]:
+        def job(worker: Worker) -> tuple[importer.ImportResult, list[str], Recorded]:
             backup.backup_database(db.obj, backup_dir, reason="before-import", now=now)
-            return importer.apply_plan(planned.plan, sources, now, decisions), sources
+
+            def write(when: dt.datetime) -> importer.ImportResult:
+                with writer.change(when) as changes:
+                    result = importer.apply_plan(planned.plan, sources, when, decisions)
+                    changes.import_batches.add(result.batch_id)
+                return result
+
+            result, step, changes = record(now, write)
+            return result, sources, (step, changes)
 
         count = planned.plan.new + planned.plan.updated + planned.plan.duplicates
         self.progress = self._progress_dialog(f"Importing {_contacts(count)}…", cancellable=False)
         self._start(job, self._applied)
 
-    def _applied(self, outcome: tuple[importer.ImportResult, list[str]]) -> None:
-        result, sources = outcome
+    def _applied(self, outcome: tuple[importer.ImportResult, list[str], Recorded]) -> None:
+        result, sources, (step, changes) = outcome
         self._close_progress()
-        self.hub.store_changed([])
-        self.hub.importApplied.emit(result.batch_id)
+        self.actions.recorded(f"Import {describe_sources(sources)}", step, changes)
         parts = [f"Imported {_contacts(result.added)} from {describe_sources(sources)}"]
         if result.updated:
             parts.append(f"updated {_contacts(result.updated)}")
@@ -440,14 +456,18 @@ class ImportController(QObject):
         batch = ImportBatch.get_by_id(batch_id)
         sources = [s for s in str(batch.sources).splitlines() if s]
 
-        def job(worker: Worker) -> tuple[int, int]:
-            return importer.undo_import(batch_id, now)
+        def job(worker: Worker) -> tuple[tuple[int, int], undo.Step, Changes]:
+            def write(when: dt.datetime) -> tuple[int, int]:
+                with writer.change(when) as changes:
+                    changes.imports_undone.add(batch_id)
+                    return importer.undo_import(batch_id, when)
 
-        def done(counts: tuple[int, int]) -> None:
+            return record(now, write)
+
+        def done(outcome: tuple[tuple[int, int], undo.Step, Changes]) -> None:
             self._close_progress()
-            removed, reverted = counts
-            self.hub.store_changed([])
-            self.hub.importUndone.emit(batch_id)
+            (removed, reverted), step, changes = outcome
+            self.actions.recorded(f"Undo the import of {describe_sources(sources)}", step, changes)
             text = f"Import of {describe_sources(sources)} undone: {_contacts(removed)} removed"
             if reverted:
                 text += f", {_contacts(reverted)} put back as they were"
@@ -506,7 +526,9 @@ class ImportController(QObject):
 def install_import(window: MainWindow, backup_dir: Path) -> ImportController:
     """Wire import and export into the main window, as the app does: drops (on the window and
     over the contact list), File > Import / Export / Undo import, and hub.importRequested."""
-    controller = ImportController(window.hub, window.clock, backup_dir, window)
+    controller = ImportController(
+        window.hub, window.clock, backup_dir, window, actions=window.user_actions
+    )
     controller.install_drop_target(window, window.contacts.view.viewport())
     controller.connect_actions(
         window.actions["import"], window.actions["export"], window.actions["undo_import"]

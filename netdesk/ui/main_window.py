@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import shiboken6
 from PySide6.QtCore import QEvent, QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QKeySequence,
     QShowEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from netdesk import __version__
 from netdesk.core.domain import Tie
+from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import writer
-from netdesk.ui.contacts_pane import ContactsPane, DeleteContactsCommand
+from netdesk.ui.contacts_pane import ContactsPane
 from netdesk.ui.followups_pane import FollowUpsPane
 from netdesk.ui.models.contacts_model import QuickFilter
 from netdesk.ui.timeline_pane import TimelinePane
@@ -40,11 +40,17 @@ from netdesk.ui.widgets import Banner
 
 @dataclass
 class AppContext:
-    """What every part of the window shares: the hub, the clock and the preferences."""
+    """What every part of the window shares: the hub, the clock, the preferences, and the
+    action layer every change goes through."""
 
     hub: Hub
     clock: Clock
     settings: Settings
+    # Every change the user makes goes through here (made from the hub and the clock).
+    actions: Actions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.actions = Actions(self.hub, self.clock)
 
 
 def demo_command() -> tuple[str, list[str]]:
@@ -63,12 +69,16 @@ class MainWindow(QMainWindow):
         self.hub = context.hub
         self.clock = context.clock
         self.settings = context.settings
+        self.user_actions = context.actions
         self.setObjectName("mainWindow")
         self.setWindowTitle("NetDesk")
         self.setAcceptDrops(True)
         # Set by the tray: what closing the window means. None: closing quits the app.
         self.close_policy: Callable[[QCloseEvent], None] | None = None
-        self.undo_stack = QUndoStack(self)
+        if context.actions.parent() is None:
+            # The history lives as long as the window that shows it.
+            context.actions.setParent(self)
+        self.undo_stack = context.actions.undo_stack
         self._painted = False
         self._deferred_loaded = False
 
@@ -81,8 +91,8 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.contacts = ContactsPane(self.hub, self.clock.now)
-        self.timeline = TimelinePane(self.hub, self.clock.now, self.undo_stack)
-        self.follow_ups = FollowUpsPane(self.hub, self.clock.now)
+        self.timeline = TimelinePane(self.hub, self.clock.now, context.actions)
+        self.follow_ups = FollowUpsPane(self.hub, self.clock.now, context.actions)
         for pane in (self.contacts, self.timeline, self.follow_ups):
             self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(0, 5)
@@ -358,6 +368,8 @@ class MainWindow(QMainWindow):
         self.timeline.show_contact(0)
 
     def _show_undo_hint(self, *_: object) -> None:
+        if not shiboken6.isValid(self.undo_stack):
+            return  # the stack clears itself as it goes, when the window closes for good
         text = self.undo_stack.undoText()
         if text and self.undo_stack.canUndo():
             self.statusBar().showMessage(f"{text} — Undo with {self._undo_keys()}", 8000)
@@ -370,9 +382,8 @@ class MainWindow(QMainWindow):
     def new_contact(self) -> None:
         from netdesk.ui.dialogs.contact_editor import ContactEditor
 
-        editor = ContactEditor(self.clock.now(), self)
+        editor = ContactEditor(self.clock.now(), self.user_actions, self)
         if editor.exec() == ContactEditor.DialogCode.Accepted and editor.saved_id:
-            self.hub.store_changed([editor.saved_id])
             self.contacts.select_contact(editor.saved_id)
 
     def edit_contact(self, contact_id: int = 0) -> None:
@@ -381,10 +392,8 @@ class MainWindow(QMainWindow):
         contact_id = contact_id or self.contacts.current_id()
         if not contact_id:
             return
-        editor = ContactEditor(self.clock.now(), self, contact_id=contact_id)
-        if editor.exec() == ContactEditor.DialogCode.Accepted and editor.saved_id:
-            self.hub.store_changed([contact_id])
-            self.hub.timelineChanged.emit(contact_id)
+        editor = ContactEditor(self.clock.now(), self.user_actions, self, contact_id=contact_id)
+        editor.exec()
 
     def log_interaction(self) -> None:
         contact_id = self.contacts.current_id()
@@ -394,8 +403,7 @@ class MainWindow(QMainWindow):
     def set_tie(self, tie: Tie) -> None:
         ids = self.contacts.selected_ids()
         if ids:
-            writer.set_tie(ids, tie, self.clock.now())
-            self.hub.store_changed(ids)
+            self.user_actions.set_tie(ids, tie)
 
     def add_tag(self, tag: str | None = None) -> None:
         ids = self.contacts.selected_ids()
@@ -408,14 +416,12 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         if tag.strip():
-            writer.add_tag(ids, tag, self.clock.now())
-            self.hub.store_changed(ids)
+            self.user_actions.add_tag(ids, tag)
 
     def archive(self) -> None:
         ids = self.contacts.selected_ids()
         if ids:
-            writer.set_archived(ids, True, self.clock.now())
-            self.hub.store_changed(ids)
+            self.user_actions.set_archived(ids, True)
             self.statusBar().showMessage(
                 f"Archived {len(ids)} contact{'s' if len(ids) > 1 else ''}", 8000
             )
@@ -423,17 +429,15 @@ class MainWindow(QMainWindow):
     def delete_contacts(self) -> None:
         ids = self.contacts.selected_ids()
         if ids:
-            self.undo_stack.push(DeleteContactsCommand(ids, self.hub, self.clock.now))
+            self.user_actions.delete_contacts(ids)
 
     # --- the rest --------------------------------------------------------------------------
 
     def open_preferences(self) -> None:
         from netdesk.ui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self.clock.now(), self)
-        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
-            self.hub.searchChanged.emit()
-            self.hub.store_changed([])
+        dialog = PreferencesDialog(self.settings, self.user_actions, self)
+        dialog.exec()
 
     def launch_demo(self) -> bool:
         program, arguments = demo_command()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,37 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.services.actions import Actions
 from netdesk.services.signals import Hub
-from netdesk.store import reader, writer
+from netdesk.store import reader
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
 from netdesk.ui.models.timeline_model import CONTACT, HELPED, KIND, SUMMARY, WHEN, TimelineModel
 from netdesk.ui.widgets import bold_font, plain_label
 
 RECENT_LIMIT = 100
-
-
-class DeleteInteractionCommand(QUndoCommand):
-    """Delete one interaction; undo puts it back (and the follow-ups it implied)."""
-
-    def __init__(self, interaction_id: int, hub: Hub, now: Callable[[], dt.datetime]) -> None:
-        super().__init__("Delete interaction")
-        self._id = interaction_id
-        self._hub = hub
-        self._now = now
-        self._row: dict[str, Any] = {}
-
-    def redo(self) -> None:
-        self._row = writer.delete_interaction(self._id, self._now())
-        self._emit()
-
-    def undo(self) -> None:
-        writer.restore_interaction(self._row, self._now())
-        self._emit()
-
-    def _emit(self) -> None:
-        contact_id = int(self._row["contact"])
-        self._hub.timelineChanged.emit(contact_id)
-        self._hub.store_changed([contact_id])
 
 
 def contact_name(contact_id: int) -> str:
@@ -64,13 +41,13 @@ class TimelinePane(QWidget):
         self,
         hub: Hub,
         now: Callable[[], dt.datetime],
-        undo_stack: QUndoStack,
+        actions: Actions,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._hub = hub
         self._now = now
-        self._undo = undo_stack
+        self._actions = actions
         self.contact_id = 0
         self.model = TimelineModel(self)
 
@@ -187,17 +164,14 @@ class TimelinePane(QWidget):
         if dialog.exec() != LogInteractionDialog.DialogCode.Accepted:
             return False
         value = dialog.value()
-        writer.log_interaction(
+        self._actions.log_interaction(
             contact_id,
             value.kind,
             value.at,
-            self._now(),
             summary=value.summary,
             helped=value.helped,
             direction=value.direction,
         )
-        self._hub.timelineChanged.emit(contact_id)
-        self._hub.store_changed([contact_id])
         return True
 
     def edit_selected(self) -> None:
@@ -217,22 +191,19 @@ class TimelinePane(QWidget):
             return
         value = dialog.value()
         at = value.at if value.at.date() != entry.at.date() else entry.at
-        writer.update_interaction(
+        self._actions.edit_interaction(
             entry.interaction_id,
-            self._now(),
             kind=value.kind,
             at=at,
             summary=value.summary,
             helped=value.helped,
             direction=value.direction,
         )
-        self._hub.timelineChanged.emit(entry.contact_id)
-        self._hub.store_changed([entry.contact_id])
 
     def delete_selected(self) -> None:
         entry = self._selected_entry()
         if entry is not None:
-            self._undo.push(DeleteInteractionCommand(entry.interaction_id, self._hub, self._now))
+            self._actions.delete_interaction(entry.interaction_id)
 
     def _activated(self, index: Any) -> None:
         entry = self.model.entry(index.row())

@@ -14,11 +14,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.scheduler import Scheduler, tomorrow_at
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import reader
 from netdesk.ui.tray_icon import badge_icon, base_icon
 
 MENU_FOLLOW_UPS = 5
@@ -56,9 +57,12 @@ class Tray(QObject):
         scheduler: Scheduler,
         quit_app: Callable[[], None],
         parent: QObject | None = None,
+        *,
+        actions: Actions,
     ) -> None:
         super().__init__(parent)
         self.hub = hub
+        self.actions = actions
         self.clock = clock
         self.settings = settings
         self.scheduler = scheduler
@@ -127,7 +131,7 @@ class Tray(QObject):
         self.menu.clear()
         self.menu.addAction(self.open_action)
         self.follow_up_actions = []
-        due = queries.follow_ups(self.clock.now(), limit=MENU_FOLLOW_UPS + 1)
+        due = reader.follow_ups(self.clock.now(), limit=MENU_FOLLOW_UPS + 1)
         if due:
             self.menu.addSeparator()
             for f in due[:MENU_FOLLOW_UPS]:
@@ -160,8 +164,7 @@ class Tray(QObject):
 
     def snooze_all(self) -> None:
         now = self.clock.now()
-        queries.snooze_all_due(now, tomorrow_at(now, self.scheduler.digest_time()))
-        self.hub.store_changed([])
+        self.actions.snooze_all_due(tomorrow_at(now, self.scheduler.digest_time()))
 
     def pause(self, how: str) -> None:
         now = self.clock.now()

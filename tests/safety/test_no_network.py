@@ -22,7 +22,7 @@ from netdesk.core.domain import InteractionKind, Tie
 from netdesk.services.clock import FixedClock
 from netdesk.store import importer, writer
 from netdesk.store.models import Contact
-from netdesk.store.writer import derived
+from netdesk.store.writer import Changes, derived
 
 REMOTE_PHOTO_CARDS = (
     "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Remote Photo\r\nEMAIL:remote@example.org\r\n"
@@ -163,7 +163,7 @@ def test_the_window_and_the_tray_services_make_no_connection(
     try:
         qtbot.waitUntil(lambda: services.scheduler is not None)
         services.scheduler.start()
-        window.hub.store_changed([contact.id])
+        window.hub.publish(Changes(contacts={contact.id}))
         qtbot.wait(200)
         assert no_network == []
         assert _open_inet_sockets() == []

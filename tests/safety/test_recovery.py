@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from netdesk import paths as paths_mod
+from netdesk.services.actions import Actions
 from netdesk.services.backups import DailyBackups, next_run
 from netdesk.services.clock import FixedClock
 from netdesk.services.signals import Hub
@@ -199,7 +200,10 @@ def test_restore_from_backup_in_the_app(qtbot: QtBot, where: paths_mod.Paths) ->
 
     with qtbot.waitSignal(hub.contactsChanged) as changed:
         assert dialogs.restore_from_backup(
-            where, FixedClock(NOW + dt.timedelta(hours=1)), hub, choose=choose, tell=_no_tell
+            where,
+            Actions(hub, FixedClock(NOW + dt.timedelta(hours=1))),
+            choose=choose,
+            tell=_no_tell,
         )
     assert changed.args == [[]]
     assert [b.path for b in listed[0]] == [old]
@@ -332,7 +336,7 @@ def test_restoring_in_the_app_reloads_the_window(qtbot: QtBot, store, data_dir: 
 
     qtbot.waitUntil(lambda: names() == ["Ana Lima", "Ben Okafor"])
     assert dialogs.restore_from_backup(
-        where, FixedClock(NOW), window.hub, window, choose=lambda _items: str(old), tell=_no_tell
+        where, window.user_actions, window, choose=lambda _items: str(old), tell=_no_tell
     )
     qtbot.waitUntil(lambda: names() == ["Ana Lima"])
     assert "Restored the backup" in window.banner.label.text()

@@ -13,6 +13,7 @@ import pytest
 
 from netdesk.core.domain import FollowUpReason, FollowUpState, InteractionKind
 from netdesk.services import notifier as nt
+from netdesk.services.actions import Actions
 from netdesk.services.clock import FixedClock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
@@ -43,7 +44,10 @@ class Rig:
         self.hub = Hub()
         self.clock = FixedClock(now)
         self.settings = Settings(tmp_path / "settings.ini")
-        self.notifier = nt.Notifier(self.hub, self.clock, self.settings, list(backends))
+        self.actions = Actions(self.hub, self.clock)
+        self.notifier = nt.Notifier(
+            self.hub, self.clock, self.settings, list(backends), actions=self.actions
+        )
 
     def due(self, *names: str, reason: FollowUpReason = FollowUpReason.THANK_YOU) -> list:
         for name in names:

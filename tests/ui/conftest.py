@@ -20,6 +20,15 @@ def clock(now: dt.datetime) -> FixedClock:
     return FixedClock(now)
 
 
+@pytest.fixture
+def actions(clock: FixedClock):  # type: ignore[no-untyped-def]
+    """The action layer on its own hub, for dialogs tested without the window."""
+    from netdesk.services.actions import Actions
+    from netdesk.services.signals import Hub
+
+    return Actions(Hub(), clock)
+
+
 def add_contact(
     name: str,
     now: dt.datetime,

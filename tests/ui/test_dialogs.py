@@ -14,8 +14,8 @@ from netdesk.ui.dialogs.log_interaction import LogInteractionDialog
 from netdesk.ui.widgets import plain_label
 
 
-def test_an_invalid_email_is_named_and_nothing_is_saved(qtbot, store, now) -> None:
-    editor = ContactEditor(now)
+def test_an_invalid_email_is_named_and_nothing_is_saved(qtbot, store, now, actions) -> None:
+    editor = ContactEditor(now, actions)
     qtbot.addWidget(editor)
     editor.display_name.setText("Dana Smith")
     editor.emails.setPlainText("dana@example.org\ndana@")
@@ -33,8 +33,8 @@ def test_an_invalid_email_is_named_and_nothing_is_saved(qtbot, store, now) -> No
     assert reader.contact_emails(editor.saved_id) == ["dana@example.org"]
 
 
-def test_the_tie_chooser_explains_and_how_known_suggests(qtbot, store, now) -> None:
-    editor = ContactEditor(now)
+def test_the_tie_chooser_explains_and_how_known_suggests(qtbot, store, now, actions) -> None:
+    editor = ContactEditor(now, actions)
     qtbot.addWidget(editor)
     shown = [label.text() for label in editor.findChildren(type(plain_label()))]
     assert TIE_DEFINITIONS[Tie.ADVOCATE] in shown
@@ -51,9 +51,9 @@ def test_the_tie_chooser_explains_and_how_known_suggests(qtbot, store, now) -> N
     assert editor.tie() is Tie.ADVOCATE
 
 
-def test_editing_every_field_round_trips(qtbot, store, now) -> None:
+def test_editing_every_field_round_trips(qtbot, store, now, actions) -> None:
     contact = writer.create_contact({"display_name": "Sam"}, now, company="Acme")
-    editor = ContactEditor(now, contact_id=contact.id)
+    editor = ContactEditor(now, actions, contact_id=contact.id)
     qtbot.addWidget(editor)
     assert editor.company.text() == "Acme"
     editor.title.setText("Staff engineer")
@@ -70,7 +70,7 @@ def test_editing_every_field_round_trips(qtbot, store, now) -> None:
     assert saved.reference_consent and saved.above_and_beyond
     assert str(saved.reference_agreed_on) == now.date().isoformat()
     assert reader.contact_phones(contact.id) == ["+1 555 0100"]
-    again = ContactEditor(now, contact_id=contact.id)
+    again = ContactEditor(now, actions, contact_id=contact.id)
     qtbot.addWidget(again)
     assert again.fields() == editor.fields()
 

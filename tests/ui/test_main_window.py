@@ -282,7 +282,7 @@ def test_markup_in_names_shows_literally_everywhere(main_window, add_contact, qt
 
     from netdesk.ui.dialogs.contact_editor import ContactEditor
 
-    editor = ContactEditor(now, window, contact_id=cid)
+    editor = ContactEditor(now, window.user_actions, window, contact_id=cid)
     qtbot.addWidget(editor)
     assert editor.display_name.text() == MARKUP
     assert editor.heading.textFormat() == Qt.TextFormat.PlainText

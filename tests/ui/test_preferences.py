@@ -12,6 +12,7 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QTimeEdit
 
 from netdesk.services import settings as registry
+from netdesk.services.actions import Actions
 from netdesk.services.settings import Settings, StoredIn
 from netdesk.store import queries
 from netdesk.ui.dialogs.preferences import PreferencesDialog
@@ -44,9 +45,13 @@ def _rows(dialog: PreferencesDialog) -> list[tuple[str, str, str]]:
 
 
 def test_the_form_is_the_registrys(
-    settings: Settings, store: pw.SqliteDatabase, now: dt.datetime, qtbot: object
+    settings: Settings,
+    store: pw.SqliteDatabase,
+    actions: Actions,
+    now: dt.datetime,
+    qtbot: object,
 ) -> None:
-    dialog = PreferencesDialog(settings, now)
+    dialog = PreferencesDialog(settings, actions)
     expected = [
         (title, s.label, s.description) for title, shown in registry.in_preferences() for s in shown
     ]
@@ -69,6 +74,7 @@ def test_the_form_is_the_registrys(
 def test_a_setting_taken_out_of_the_registry_leaves_the_form(
     settings: Settings,
     store: pw.SqliteDatabase,
+    actions: Actions,
     now: dt.datetime,
     monkeypatch: pytest.MonkeyPatch,
     qtbot: object,
@@ -80,7 +86,7 @@ def test_a_setting_taken_out_of_the_registry_leaves_the_form(
         if s is not registry.AUTOSTART
     )
     monkeypatch.setattr(registry, "REGISTRY", kept)
-    dialog = PreferencesDialog(settings, now)
+    dialog = PreferencesDialog(settings, actions)
     labels = [label for _, label, _ in _rows(dialog)]
     assert "Summary &at" in labels
     assert registry.DIGEST_TIME.label not in labels
@@ -89,9 +95,13 @@ def test_a_setting_taken_out_of_the_registry_leaves_the_form(
 
 
 def test_ok_writes_each_setting_where_the_registry_says(
-    settings: Settings, store: pw.SqliteDatabase, now: dt.datetime, qtbot: object
+    settings: Settings,
+    store: pw.SqliteDatabase,
+    actions: Actions,
+    now: dt.datetime,
+    qtbot: object,
 ) -> None:
-    dialog = PreferencesDialog(settings, now)
+    dialog = PreferencesDialog(settings, actions)
     for setting, editor in dialog.editors.items():
         if setting is registry.ADVOCATE_CADENCE:
             assert isinstance(editor, QSpinBox)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from netdesk.core.domain import FollowUpReason, FollowUpState, InteractionKind, Tie
 from netdesk.store import reader, writer
 from netdesk.store.models import FollowUp
+from netdesk.store.writer import Changes
 
 HELP = ("the introduction to Sam & Jo", "interview advice")
 
@@ -70,7 +71,7 @@ def _thank_you_follow_ups(window, cid: int) -> list[reader.DueFollowUp]:  # type
 def _open_for(window, qtbot, cid: int, now: dt.datetime):  # type: ignore[no-untyped-def]
     """Log help for `cid`, then open the composer from its thank-you follow-up's button."""
     _help(cid, now)
-    window.hub.store_changed([cid])
+    window.hub.publish(Changes(contacts={cid}))
     qtbot.waitUntil(lambda: bool(_thank_you_follow_ups(window, cid)))
     [fu] = _thank_you_follow_ups(window, cid)
     assert window.follow_ups.select_follow_up(fu.follow_up_id, activate=False)
@@ -87,7 +88,7 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
     dana = add_contact("Dana Reyes", now, company="Acme", emails=("dana+jobs@example.com",))
     # Someone overdue for an ordinary touch: their follow-up is not a thank-you.
     lee = add_contact("Lee Chen", now, tie=Tie.WORK_ACQUAINTANCE, last_touch_days=120)
-    window.hub.store_changed([dana, lee])
+    window.hub.publish(Changes(contacts={dana, lee}))
     pane = window.follow_ups
     qtbot.waitUntil(lambda: pane.model.row_of(reader.follow_ups(now)[0].follow_up_id) is not None)
     [other] = [f for f in reader.follow_ups(now) if f.contact_id == lee]
@@ -98,7 +99,7 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
 
     # Logging help creates the follow-up, which names it; its button opens the composer.
     _help(dana, now)
-    window.hub.store_changed([dana])
+    window.hub.publish(Changes(contacts={dana}))
     qtbot.waitUntil(lambda: bool(_thank_you_follow_ups(window, dana)))
     [fu] = _thank_you_follow_ups(window, dana)
     assert fu.sentence.startswith(f"Dana helped you with {HELP[0]} and {HELP[1]}.")
@@ -193,7 +194,7 @@ def test_contact_menu_writes_a_handwritten_note(
 ) -> None:  # type: ignore[no-untyped-def]
     kim = add_contact("Kim Park", now, emails=("kim@example.com",))
     lee = add_contact("Lee Chen", now)
-    window.hub.store_changed([kim, lee])
+    window.hub.publish(Changes(contacts={kim, lee}))
     action = window.actions["thank_you"]
     assert action in window.menus["contact"].actions()
     assert action in window.contacts.view.actions()

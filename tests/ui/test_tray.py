@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import QWidget
 
 from netdesk.core.domain import FollowUpReason, FollowUpState
+from netdesk.services.actions import Actions
 from netdesk.services.clock import FixedClock
 from netdesk.services.scheduler import LAST_DIGEST_KEY, Scheduler
 from netdesk.services.settings import NO_TRAY_DONT_ASK, Settings
@@ -36,8 +37,14 @@ class Rig:
         self.settings.set_value(LAST_DIGEST_KEY, now.isoformat())
         self.scheduler = Scheduler(self.hub, self.clock, self.settings)
         self.quits: list[bool] = []
+        self.actions = Actions(self.hub, self.clock)
         self.tray = Tray(
-            self.hub, self.clock, self.settings, self.scheduler, lambda: self.quits.append(True)
+            self.hub,
+            self.clock,
+            self.settings,
+            self.scheduler,
+            lambda: self.quits.append(True),
+            actions=self.actions,
         )
 
     def follow_up(self, name: str, due_at: dt.datetime) -> int:

@@ -32,7 +32,8 @@ class Changes:
     search: bool = False  # the job search's state or the playbook settings
     companies: set[int] = field(default_factory=set)
     settings: set[str] = field(default_factory=set)
-    import_batches: set[int] = field(default_factory=set)
+    import_batches: set[int] = field(default_factory=set)  # imports applied
+    imports_undone: set[int] = field(default_factory=set)
     created: list[int] = field(default_factory=list)  # ids of rows the change made, in order
     # What `settle` has already brought in step, so that settling twice does the work once.
     _settled_timelines: set[int] = field(default_factory=set, repr=False)
@@ -76,6 +77,7 @@ class Changes:
             or self.companies
             or self.settings
             or self.import_batches
+            or self.imports_undone
         )
 
     def merge(self, other: Changes) -> None:
@@ -91,6 +93,7 @@ class Changes:
         self.companies |= other.companies
         self.settings |= other.settings
         self.import_batches |= other.import_batches
+        self.imports_undone |= other.imports_undone
 
     def settle(self) -> None:
         """Bring the derived facts of everything touched so far in step (inside the

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from netdesk.core import playbook
 from netdesk.core.domain import HOW_KNOWN_LABELS, TIE_DEFINITIONS, HowKnown, Tie
 from netdesk.core.templates import is_valid_email
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 
 _BIRTHDAY = re.compile(r"^(\d{4}|--)-?(\d{2})-(\d{2})$")
@@ -56,11 +57,17 @@ class ContactEditor(QDialog):
     """New contact (no id) or edit one; `saved_id` is set once the store has the change."""
 
     def __init__(
-        self, now: dt.datetime, parent: QWidget | None = None, *, contact_id: int = 0
+        self,
+        now: dt.datetime,
+        actions: Actions,
+        parent: QWidget | None = None,
+        *,
+        contact_id: int = 0,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("contactEditor")
         self._now = now
+        self._actions = actions
         self.contact_id = contact_id
         self.saved_id = 0
         self._tie_chosen = False  # once the user picks a tie, how-you-know-them stops suggesting
@@ -394,21 +401,21 @@ class ContactEditor(QDialog):
         emails = _lines(self.emails.toPlainText())
         phones = _lines(self.phones.toPlainText())
         company = self.company.text().strip()
+        fields = self.fields()
         if self.contact_id:
-            writer.update_contact(
+            self._actions.edit_contact(
                 self.contact_id,
-                self.fields(),
-                self._now,
+                fields,
                 emails=emails,
                 phones=phones,
                 company=company,
+                name=str(fields.get("display_name", "")),
             )
             self.saved_id = self.contact_id
         else:
-            contact = writer.create_contact(
-                self.fields(), self._now, emails=emails, phones=phones, company=company
+            self.saved_id = self._actions.create_contact(
+                fields, emails=emails, phones=phones, company=company
             )
-            self.saved_id = contact.id
         return True
 
     def accept(self) -> None:

@@ -7,7 +7,6 @@ setting, its words and its default taken from there.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QTime
@@ -25,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from netdesk.core import playbook
 from netdesk.services import settings as registry
+from netdesk.services.actions import Actions
 from netdesk.services.settings import Kind, Setting, Settings, StoredIn
-from netdesk.store import queries
+from netdesk.store import reader
 from netdesk.ui.widgets import plain_label
 
 TIME_FORMAT = "HH:mm"
@@ -60,13 +60,13 @@ def _switch(setting: Setting[Any], value: bool) -> QCheckBox:
 class PreferencesDialog(QDialog):
     """Writes the playbook's numbers to the store and the rest to Settings, on OK only."""
 
-    def __init__(self, settings: Settings, now: dt.datetime, parent: QWidget | None = None):
+    def __init__(self, settings: Settings, actions: Actions, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
         self._settings = settings
-        self._now = now
-        current = queries.playbook_settings()
+        self._actions = actions
+        current = reader.playbook_settings()
         # Each shown setting's editor, in the order the form shows them.
         self.editors: dict[Setting[Any], QWidget] = {}
         layout = QVBoxLayout(self)
@@ -119,7 +119,7 @@ class PreferencesDialog(QDialog):
         raise TypeError(f"no value to read from {type(editor).__name__}")
 
     def accept(self) -> None:
-        stored = queries.playbook_settings()
+        stored = reader.playbook_settings()
         numbers = {
             registry.playbook_field(setting): self._chosen(editor)
             for setting, editor in self.editors.items()
@@ -127,7 +127,7 @@ class PreferencesDialog(QDialog):
         }
         chosen = dataclasses.replace(stored, **numbers)
         if chosen != stored:
-            queries.set_playbook_settings(chosen, self._now)
+            self._actions.set_playbook_settings(chosen)
         for setting, editor in self.editors.items():
             if setting.stored_in is StoredIn.INI:
                 self._settings.put(setting, self._chosen(editor))

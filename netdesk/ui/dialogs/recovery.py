@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.paths import Paths
+from netdesk.services.actions import Actions
 from netdesk.services.backups import DailyBackups
 from netdesk.services.clock import Clock
-from netdesk.services.signals import Hub
 from netdesk.store import backup, db, recovery
 from netdesk.store.models import db as store_proxy
 from netdesk.ui.widgets import plain_label
@@ -223,16 +223,17 @@ class RestoreDialog(QDialog):
 
 def restore_from_backup(
     paths: Paths,
-    clock: Clock,
-    hub: Hub,
+    actions: Actions,
     parent: QWidget | None = None,
     *,
     choose: Callable[[list[backup.BackupFile]], str | None] | None = None,
     tell: Callable[[str, str], None] = tell_error,
 ) -> bool:
     """File > Restore from backup…: back up the store, restore the chosen file, reopen the
-    store and tell every pane to reload. Returns True when a backup was restored.
+    store and tell every pane to reload; Edit > Undo puts the store back as it was. Returns
+    True when a backup was restored.
     """
+    hub, clock = actions.hub, actions.clock
     backups = backup.list_backups(paths.backups)
     if choose is None:
 
@@ -243,6 +244,22 @@ def restore_from_backup(
     picked = choose(backups)
     if not picked:
         return False
+    safety = _restore(Path(picked), paths, clock, tell)
+    if safety is None:
+        return False
+    log.info("restored from backup; previous store saved as %s", safety.name)
+    actions.restored(
+        Path(picked), safety, lambda path: _restore(path, paths, clock, tell)
+    )
+    hub.bannerRequested.emit(f"Restored the backup. Your store as it was is saved at {safety}.", 0)
+    return True
+
+
+def _restore(
+    picked: Path, paths: Paths, clock: Clock, tell: Callable[[str, str], None]
+) -> Path | None:
+    """Replace the store with `picked` and open it again; the backup of the store as it was,
+    or None when nothing changed (the user was told why)."""
     current = store_proxy.obj
     try:
         safety = recovery.restore_backup(Path(picked), paths, clock.now(), current)
@@ -251,7 +268,7 @@ def restore_from_backup(
         if current is not None and current.is_closed():
             db.open_store(paths.database, backup_dir=paths.backups)
         tell("NetDesk couldn't restore the backup", f"{exc} Your store was not changed.")
-        return False
+        return None
     try:
         db.open_store(paths.database, backup_dir=paths.backups)
     except db.StoreError as exc:
@@ -260,12 +277,8 @@ def restore_from_backup(
             "NetDesk couldn't open the restored backup",
             f"{exc} Your store before the restore is saved at {safety}.",
         )
-        return False
-    log.info("restored from backup; previous store saved as %s", safety.name if safety else "")
-    hub.store_changed([])
-    hub.searchChanged.emit()
-    hub.bannerRequested.emit(f"Restored the backup. Your store as it was is saved at {safety}.", 0)
-    return True
+        return None
+    return safety
 
 
 def install_recovery(window: MainWindow, paths: Paths, *, background: bool = False) -> DailyBackups:
@@ -274,7 +287,7 @@ def install_recovery(window: MainWindow, paths: Paths, *, background: bool = Fal
     action.setObjectName("action_restore_backup")
     action.setStatusTip("Go back to one of the backups of your network")
     action.triggered.connect(
-        lambda _=False: restore_from_backup(paths, window.clock, window.hub, window)
+        lambda _=False: restore_from_backup(paths, window.user_actions, window)
     )
     window.actions["restore_backup"] = action
     menu = window.menus["file"]

@@ -37,6 +37,7 @@ class Workflows(QObject):
 
         self.window = window
         self.hub = window.hub
+        self.actions = window.user_actions
         self.clock = window.clock
         self.mail = MailHandOff()  # replaceable: tests record instead of opening a mail program
         self.open_dialogs: dict[str, QDialog] = {}
@@ -169,33 +170,30 @@ class Workflows(QObject):
         return dialog
 
     def _changed(self, ids: list[int]) -> None:
-        self.hub.store_changed(ids)
-        for cid in ids:
-            self.hub.timelineChanged.emit(cid)
+        # The action layer has told the panes; the header counts what is left to sort.
         self.header.refresh()
 
     def _search_changed(self) -> None:
-        self.hub.searchChanged.emit()
-        self.hub.store_changed([])
+        self.header.refresh()
 
     def change_search(self) -> SearchDialog:
         from netdesk.ui.workflows.search_bar import SearchDialog
 
-        dialog = SearchDialog(self.clock.now(), self.window)
+        dialog = SearchDialog(self.clock.now(), self.actions, self.window)
         dialog.accepted.connect(self._search_changed)
         return self._show("search", dialog)
 
     def sort_network(self) -> SortDialog:
         from netdesk.ui.workflows.sort_network import SortDialog
 
-        dialog = SortDialog(self.clock.now, self.window)
+        dialog = SortDialog(self.clock.now, self.actions, self.window)
         dialog.changed.connect(self._changed)
         return self._show("sort", dialog)
 
     def status_update(self) -> StatusUpdateComposer:
         from netdesk.ui.workflows.status_update import StatusUpdateComposer
 
-        dialog = StatusUpdateComposer(self.clock.now, self.mail, self.window)
+        dialog = StatusUpdateComposer(self.clock.now, self.mail, self.actions, self.window)
         dialog.sent.connect(self._changed)
         return self._show("status_update", dialog)
 
@@ -207,7 +205,9 @@ class Workflows(QObject):
         contact = reader.thank_you_contact(contact_id, self.clock.now()) if contact_id else None
         if contact is None:
             return None
-        dialog = ThankYouComposer(contact, self.clock.now, self.mail, self.window)
+        dialog = ThankYouComposer(
+            contact, self.clock.now, self.mail, self.actions, self.window
+        )
         dialog.sent.connect(self._thanked)
         return self._show("thank_you", dialog)
 
@@ -218,7 +218,7 @@ class Workflows(QObject):
     def offer(self) -> OfferDialog:
         from netdesk.ui.workflows.wrapup import OfferDialog
 
-        dialog = OfferDialog(self.clock.now(), self.window)
+        dialog = OfferDialog(self.clock.now(), self.actions, self.window)
 
         def started() -> None:
             self._search_changed()
@@ -232,21 +232,21 @@ class Workflows(QObject):
 
         if reader.wrap_up_plan() is None:
             return self.offer()
-        dialog = WrapUpDialog(self.clock.now, self.mail, self.window)
+        dialog = WrapUpDialog(self.clock.now, self.mail, self.actions, self.window)
         dialog.changed.connect(self._changed)
         return self._show("wrap_up", dialog)
 
     def references(self) -> ReferencesDialog:
         from netdesk.ui.workflows.references import ReferencesDialog
 
-        dialog = ReferencesDialog(self.clock.now, self.window)
+        dialog = ReferencesDialog(self.clock.now, self.actions, self.window)
         dialog.changed.connect(self._changed)
         return self._show("references", dialog)
 
     def companies(self) -> CompaniesDialog:
         from netdesk.ui.workflows.companies import CompaniesDialog
 
-        dialog = CompaniesDialog(self.clock.now, self.window)
+        dialog = CompaniesDialog(self.clock.now, self.actions, self.window)
         dialog.changed.connect(self._changed)
         dialog.contactRequested.connect(self.hub.contactRequested)
         return self._show("companies", dialog)
@@ -259,7 +259,7 @@ class Workflows(QObject):
     def templates(self) -> TemplatesDialog:
         from netdesk.ui.workflows.templates_editor import TemplatesDialog
 
-        return self._show("templates", TemplatesDialog(self.window))
+        return self._show("templates", TemplatesDialog(self.actions, self.window))
 
 
 def install_workflows(window: MainWindow) -> Workflows:

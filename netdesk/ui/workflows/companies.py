@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.domain import CompanyStatus
 from netdesk.core.playbook import long_date
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -37,9 +38,12 @@ class CompaniesDialog(WorkflowDialog):
     changed = Signal(list)
     contactRequested = Signal(int)
 
-    def __init__(self, now: Callable[[], dt.datetime], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, now: Callable[[], dt.datetime], actions: Actions, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Companies", "companiesDialog", parent)
         self._now = now
+        self._actions = actions
         self.resize(1100, 640)
         layout = QVBoxLayout(self)
         self.filter = QLineEdit()
@@ -166,6 +170,6 @@ class CompaniesDialog(WorkflowDialog):
         if not cid or self._loading:
             return
         status = CompanyStatus(self.status.currentData())
-        writer.set_company_status(cid, status, self._now())
+        self._actions.set_company_status(cid, status, self.status.currentText())
         self.changed.emit([p.contact_id for p in reader.company_people(cid)])
         self.reload(cid)

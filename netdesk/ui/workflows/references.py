@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.playbook import long_date
+from netdesk.services.actions import Actions
 from netdesk.store import reader, writer
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import (
@@ -51,9 +52,12 @@ def _from_qdatetime(value: QDateTime) -> dt.datetime:
 class ReferencesDialog(WorkflowDialog):
     changed = Signal(list)
 
-    def __init__(self, now: Callable[[], dt.datetime], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, now: Callable[[], dt.datetime], actions: Actions, parent: QWidget | None = None
+    ) -> None:
         super().__init__("References", "referencesDialog", parent)
         self._now = now
+        self._actions = actions
         self.resize(1100, 640)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -241,7 +245,7 @@ class ReferencesDialog(WorkflowDialog):
         if dated and not self.consent.isChecked():
             return
         agreed = from_qdate(self.agreed_on.date()) if self.consent.isChecked() else None
-        writer.mark_reference(cid, agreed, self._now())
+        self._actions.mark_reference(cid, agreed)
         self.changed.emit([cid])
         self.reload(cid)
 
@@ -253,11 +257,10 @@ class ReferencesDialog(WorkflowDialog):
         now = self._now()
         asked = dt.datetime.combine(from_qdate(self.asked_at.date()), now.time())
         check = _from_qdatetime(self.check_at.dateTime()) if self.has_check.isChecked() else None
-        writer.ask_reference(
+        self._actions.ask_reference(
             cid,
             company,
             asked,
-            now,
             check_at=check,
             lead_days=self.lead_days.value(),
             notes=self.notes.text().strip(),

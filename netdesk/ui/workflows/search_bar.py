@@ -4,9 +4,8 @@ changes it; the header also invites the user to sort unsorted contacts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.domain import SearchState
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import button, from_qdate, to_qdate
 
@@ -95,8 +95,11 @@ class SearchHeader(QFrame):
 class SearchDialog(QDialog):
     """The one place the search's state changes: state, start date, the offering company."""
 
-    def __init__(self, now: dt.datetime, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, now: dt.datetime, actions: Actions, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._actions = actions
         self.setObjectName("searchDialog")
         self.setWindowTitle("Your job search")
         self._now = now
@@ -148,21 +151,10 @@ class SearchDialog(QDialog):
     def accept(self) -> None:
         state = self.chosen_state()
         offer = state in OFFER_STATES
-        writer.set_job_search(
+        self._actions.set_job_search(
             state,
-            self._now,
             started_on=from_qdate(self.started.date()),
             offer_company=self.company.text().strip() if offer else None,
             joining=state is SearchState.OFFER_ACCEPTED,
         )
         super().accept()
-
-
-def open_search_dialog(
-    parent: QWidget, now: dt.datetime, changed: Callable[[], None]
-) -> SearchDialog:
-    dialog = SearchDialog(now, parent)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.accepted.connect(changed)
-    dialog.open()
-    return dialog

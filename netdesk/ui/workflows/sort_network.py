@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 
 from netdesk.core.domain import TIE_DEFINITIONS, HowKnown, Tie
 from netdesk.core.playbook import suggest_tie
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button
 
@@ -30,9 +31,12 @@ class SortDialog(WorkflowDialog):
 
     changed = Signal(list)  # contact ids whose tie changed
 
-    def __init__(self, now: Callable[[], dt.datetime], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, now: Callable[[], dt.datetime], actions: Actions, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Sort your network", "sortDialog", parent)
         self._now = now
+        self._actions = actions
         self._queue = reader.unsorted_contacts()
         self._index = 0
         self._history: list[_Decision] = []
@@ -169,7 +173,9 @@ class SortDialog(WorkflowDialog):
         candidate = self._queue[self._index]
         before = reader.contact_tie(candidate.contact_id)
         if tie is not None:
-            writer.set_tie([candidate.contact_id], tie, self._now())
+            self._actions.set_tie(
+                [candidate.contact_id], tie, text=f"Sort {candidate.name} as {tie.label}"
+            )
             self.changed.emit([candidate.contact_id])
         self._history.append(_Decision(self._index, candidate.contact_id, before, tie))
         self._index += 1
@@ -180,7 +186,9 @@ class SortDialog(WorkflowDialog):
             return
         decision = self._history.pop()
         if decision.after is not None:
-            writer.set_tie([decision.contact_id], decision.before, self._now())
+            self._actions.set_tie(
+                [decision.contact_id], decision.before, text="Go back in Sort your network"
+            )
             self.changed.emit([decision.contact_id])
         self._index = decision.index
         self._show()

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.templates import find_asks, mailto_url, render
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
 
@@ -38,10 +39,12 @@ class StatusUpdateComposer(WorkflowDialog):
         self,
         now: Callable[[], dt.datetime],
         mail: MailHandOff,
+        actions: Actions,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Send a no-ask status update", "statusUpdateComposer", parent)
         self._now = now
+        self._actions = actions
         self._mail = mail
         self._recipients: dict[int, reader.Recipient] = {}
         self._unticked: set[int] = set()  # kept across filter changes
@@ -282,7 +285,9 @@ class StatusUpdateComposer(WorkflowDialog):
         if recipient is None or not reader.search_active():
             return
         self._mail.copy(self.message_for(recipient))
-        writer.log_status_update(recipient.contact_id, self.message_for(recipient), self._now())
+        self._actions.mark_status_updates_sent(
+            [(recipient.contact_id, self.message_for(recipient))]
+        )
         self.outcome.setText(f"Copied the message for {recipient.name} and logged it as sent.")
         self._logged([recipient.contact_id])
         self.reload()
@@ -292,6 +297,7 @@ class StatusUpdateComposer(WorkflowDialog):
             return
         subject = self.subject.text()
         done: list[int] = []
+        sent: list[tuple[int, str]] = []
         failed: list[str] = []
         for cid in self.ticked_ids():
             recipient = self._recipients[cid]
@@ -299,10 +305,12 @@ class StatusUpdateComposer(WorkflowDialog):
                 continue
             body = self.message_for(recipient)
             if self._mail.open_mail(mailto_url(recipient.email, subject, body)):
-                writer.log_status_update(cid, body, self._now())
+                sent.append((cid, body))
                 done.append(cid)
             else:
                 failed.append(recipient.name)
+        if sent:
+            self._actions.mark_status_updates_sent(sent)
         text = f"Handed {len(done)} message{'s' if len(done) != 1 else ''} to your mail program"
         text += " and logged them as sent."
         if failed:

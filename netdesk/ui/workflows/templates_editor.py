@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, find_asks
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button
 
@@ -30,8 +31,9 @@ KEY_ROLE = Qt.ItemDataRole.UserRole
 class TemplatesDialog(WorkflowDialog):
     """Changes are saved as you switch templates or close; Reset puts the default back."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, actions: Actions, parent: QWidget | None = None) -> None:
         super().__init__("Message templates", "templatesDialog", parent)
+        self._actions = actions
         self.resize(980, 600)
         layout = QVBoxLayout(self)
         name_row = QHBoxLayout()
@@ -94,8 +96,8 @@ class TemplatesDialog(WorkflowDialog):
 
     def save(self) -> None:
         if self._key:
-            writer.set_template(self._key, self.editor.toPlainText())
-        writer.set_my_name(self.my_name.text())
+            self._actions.set_template(self._key, self.editor.toPlainText())
+        self._actions.set_my_name(self.my_name.text())
 
     def _switch(self, current: QListWidgetItem | None, _previous: object = None) -> None:
         self.save()
@@ -116,7 +118,7 @@ class TemplatesDialog(WorkflowDialog):
     def reset_current(self) -> None:
         if self._key:
             self.editor.setPlainText(DEFAULT_TEMPLATES[self._key])
-            writer.reset_template(self._key)
+            self._actions.reset_template(self._key)
 
     def done(self, result: int) -> None:
         self.save()

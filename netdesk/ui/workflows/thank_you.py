@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.domain import InteractionKind
 from netdesk.core.templates import find_asks, helped_phrase, mailto_url, render
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import MailHandOff, WorkflowDialog, button
 
@@ -59,9 +60,11 @@ class ThankYouComposer(WorkflowDialog):
         contact: reader.ThankYouContact,
         now: Callable[[], dt.datetime],
         mail: MailHandOff,
+        actions: Actions,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(f"Thank {contact.name}", "thankYouComposer", parent)
+        self._actions = actions
         self.contact = contact
         self._now = now
         self._mail = mail
@@ -221,8 +224,8 @@ class ThankYouComposer(WorkflowDialog):
             self._mail.copy(body)
         now = self._now()
         summary = thank_you_summary(channel, self.contact.helped)
-        writer.log_interaction(
-            self.contact.contact_id, InteractionKind.THANK_YOU, now, now, summary=summary
+        self._actions.log_interaction(
+            self.contact.contact_id, InteractionKind.THANK_YOU, now, summary=summary
         )
         done = {
             CHANNEL_EMAIL: f"Handed the thank-you to {self.contact.name} to your mail program",

@@ -39,7 +39,8 @@ from netdesk.core.wrapup import (
     progress_text,
     same_company,
 )
-from netdesk.store import reader, writer
+from netdesk.services.actions import Actions
+from netdesk.store import reader
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
 
@@ -52,8 +53,11 @@ CLOSING_LABELS = {
 class OfferDialog(QDialog):
     """'I received / accepted an offer': the company, joining it or not, offers declined."""
 
-    def __init__(self, now: dt.datetime, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, now: dt.datetime, actions: Actions, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._actions = actions
         self.setObjectName("offerDialog")
         self.setWindowTitle("An offer")
         self._now = now
@@ -137,9 +141,8 @@ class OfferDialog(QDialog):
         company = self.company.currentText().strip()
         if not company:
             return
-        self.started_ids = writer.start_wrap_up(
+        self.started_ids = self._actions.start_wrap_up(
             company,
-            self._now,
             joining=self.joining.isChecked(),
             declined=[n for n in self.declined_names() if not same_company(n, company)],
         )
@@ -155,9 +158,11 @@ class WrapUpDialog(WorkflowDialog):
         self,
         now: Callable[[], dt.datetime],
         mail: MailHandOff,
+        actions: Actions,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Thank everyone who helped", "wrapUpDialog", parent)
+        self._actions = actions
         self._now = now
         self._mail = mail
         self._steps: list[WrapUpStep] = []
@@ -392,7 +397,7 @@ class WrapUpDialog(WorkflowDialog):
         step = self.current_step()
         if step is None or self._loading or on == step.contact.above_and_beyond:
             return
-        writer.set_above_and_beyond(step.contact.contact_id, on, self._now())
+        self._actions.set_above_and_beyond(step.contact.contact_id, on)
         self.changed.emit([step.contact.contact_id])
         self.reload(step.contact.contact_id)
 
@@ -412,7 +417,7 @@ class WrapUpDialog(WorkflowDialog):
         step = self.current_step()
         if step is None or not self.gift.text().strip():
             return
-        writer.record_gift(step.contact.contact_id, self.gift.text(), self._now())
+        self._actions.record_gift(step.contact.contact_id, self.gift.text())
         self.gift.clear()
         self.changed.emit([step.contact.contact_id])
         self.reload(step.contact.contact_id)
@@ -422,7 +427,7 @@ class WrapUpDialog(WorkflowDialog):
         if step is None or step.thanked:
             return
         cid = step.contact.contact_id
-        writer.mark_thanked(cid, str(self.channel.currentData()), self._now())
+        self._actions.mark_thanked(cid, str(self.channel.currentData()))
         self.changed.emit([cid])
         following = next(
             (

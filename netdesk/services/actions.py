@@ -1,0 +1,390 @@
+"""The action layer: every user action is one writer call, one undoable command, one signal.
+
+Panes, dialogs, the tray and the notifier ask for an action here; none of them writes the
+store or announces a change itself. Each action runs inside `writer.change` while the undo
+log records it, lands on the undo stack under the name the Edit menu shows ("Undo Log
+call"), and is announced on the hub from what the writer says it changed. Undo and redo
+replay the recorded rows exactly and announce the same change again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from netdesk.core import playbook
+from netdesk.core.domain import CompanyStatus, Direction, InteractionKind, SearchState, Tie
+from netdesk.services.clock import Clock
+from netdesk.services.signals import Hub
+from netdesk.store import undo, writer
+from netdesk.store.writer import Changes
+
+log = logging.getLogger("netdesk.services.actions")
+
+T = TypeVar("T")
+
+UNDO_LIMIT = 100  # steps kept: the log of each stays in memory until it falls off
+
+
+class StoreCommand(QUndoCommand):
+    """One recorded action: undo replays its inverse rows, redo replays them back."""
+
+    def __init__(self, text: str, step: undo.Step, changes: Changes, actions: Actions) -> None:
+        super().__init__(text)
+        self.step = step  # takes the action back
+        self.redo_step: undo.Step | None = None
+        self.changes = changes
+        self._actions = actions
+        self._done = True  # pushed after the action ran: the first redo() does nothing
+
+    def undo(self) -> None:
+        self.redo_step = self._actions.replay(self.step, self.changes)
+        self._done = False
+
+    def redo(self) -> None:
+        if self._done:
+            return
+        assert self.redo_step is not None
+        self.step = self._actions.replay(self.redo_step, self.changes)
+        self._done = True
+
+
+class RestoreCommand(QUndoCommand):
+    """A restore from a backup: undo puts back the store as it was (the backup taken just
+    before), redo restores the chosen backup again. Each way the store is backed up first."""
+
+    def __init__(
+        self, text: str, chosen: Path, before: Path, restore: Callable[[Path], Path | None],
+        actions: Actions,
+    ) -> None:
+        super().__init__(text)
+        self._chosen = chosen
+        self._before = before
+        self._restore = restore
+        self._actions = actions
+        self._done = True
+
+    def undo(self) -> None:
+        self._restore(self._before)
+        self._actions.reloaded()
+        self._done = False
+
+    def redo(self) -> None:
+        if self._done:
+            return
+        self._restore(self._chosen)
+        self._actions.reloaded()
+        self._done = True
+
+
+class Actions(QObject):
+    """What the user can do to their network, each undoable (Edit > Undo / Redo)."""
+
+    # Undo is no longer possible: the store was changed outside this window (text says why).
+    historyLost = Signal(str)
+
+    def __init__(self, hub: Hub, clock: Clock, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.hub = hub
+        self.clock = clock
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self._version: int | None = None
+
+    # --- the mechanism ----------------------------------------------------------------
+
+    def perform(self, text: str, write: Callable[[dt.datetime], T]) -> T:
+        """Run `write(now)` as one undoable action named `text`, and announce what changed."""
+        self._check_history()
+        result, step, changes = record(self.clock.now(), write)
+        self._push(text, step, changes)
+        return result
+
+    def recorded(self, text: str, step: undo.Step, changes: Changes) -> None:
+        """An action recorded elsewhere (an import written by a worker on its own
+        connection): put it on the stack and announce it."""
+        self._check_history(step_from_elsewhere=True)
+        self._push(text, step, changes)
+
+    def _push(self, text: str, step: undo.Step, changes: Changes) -> None:
+        if len(step):
+            self.undo_stack.push(StoreCommand(text, step, changes, self))
+        self._version = undo.data_version()
+        self.hub.publish(changes)
+
+    def replay(self, step: undo.Step, changes: Changes) -> undo.Step:
+        """Replay a step (undo or redo) and announce the same change again."""
+        self._check_history()
+        inverse = undo.replay(step)
+        self._version = undo.data_version()
+        self.hub.publish(changes)
+        return inverse
+
+    def _check_history(self, *, step_from_elsewhere: bool = False) -> None:
+        """Forget the history when another connection wrote since our last step: its
+        statements would undo on top of rows they never saw."""
+        version = undo.data_version()
+        moved = self._version is not None and version != self._version
+        if moved and not step_from_elsewhere and self.undo_stack.count():
+            log.info("undo history cleared: the store was written by another program")
+            self.undo_stack.clear()
+            self.historyLost.emit(
+                "Undo history cleared: your network was changed outside this window."
+            )
+        self._version = version
+
+    def restored(
+        self, chosen: Path, before: Path, restore: Callable[[Path], Path | None]
+    ) -> None:
+        """The store was replaced by the backup `chosen` (`before` holds it as it was);
+        `restore(path)` replaces it again, for undo and redo."""
+        self.undo_stack.push(
+            RestoreCommand(f"Restore {chosen.name}", chosen, before, restore, self)
+        )
+        self.reloaded()
+
+    def reloaded(self) -> None:
+        """The whole store changed under the window (a restore): every pane reloads."""
+        self._version = undo.data_version()
+        self.hub.publish(Changes(everyone=True, all_timelines=True, search=True))
+
+    def record_announced(self, follow_up_ids: Sequence[int]) -> None:
+        """The scheduler told the user about these follow-ups. Bookkeeping, not something the
+        user did: written at once, not put on the undo stack, nothing to announce."""
+        if follow_up_ids:
+            writer.mark_notified(follow_up_ids, self.clock.now())
+
+    # --- contacts -----------------------------------------------------------------------
+
+    def create_contact(
+        self,
+        fields: dict[str, Any],
+        *,
+        emails: Sequence[str] = (),
+        phones: Sequence[str] = (),
+        company: str = "",
+    ) -> int:
+        name = str(fields.get("display_name", "")).strip() or "contact"
+        contact = self.perform(
+            f"Add {name}",
+            lambda now: writer.create_contact(
+                fields, now, emails=emails, phones=phones, company=company
+            ),
+        )
+        return int(contact.id)
+
+    def edit_contact(
+        self,
+        contact_id: int,
+        fields: dict[str, Any],
+        *,
+        emails: Sequence[str] | None = None,
+        phones: Sequence[str] | None = None,
+        company: str | None = None,
+        name: str = "",
+    ) -> None:
+        self.perform(
+            f"Edit {name}".strip(),
+            lambda now: writer.update_contact(
+                contact_id, fields, now, emails=emails, phones=phones, company=company
+            ),
+        )
+
+    def delete_contacts(self, contact_ids: Sequence[int]) -> None:
+        ids = list(contact_ids)
+        self.perform(_count_text("Delete", ids), lambda now: writer.delete_contacts(ids))
+
+    def set_tie(self, contact_ids: Sequence[int], tie: Tie, *, text: str = "") -> None:
+        ids = list(contact_ids)
+        self.perform(
+            text or _count_text(f"Mark as {tie.label}:", ids),
+            lambda now: writer.set_tie(ids, tie, now),
+        )
+
+    def add_tag(self, contact_ids: Sequence[int], tag: str) -> None:
+        ids = list(contact_ids)
+        self.perform(
+            _count_text(f"Tag “{tag.strip()}”:", ids), lambda now: writer.add_tag(ids, tag, now)
+        )
+
+    def set_archived(self, contact_ids: Sequence[int], archived: bool) -> None:
+        ids = list(contact_ids)
+        verb = "Archive" if archived else "Unarchive"
+        self.perform(_count_text(verb, ids), lambda now: writer.set_archived(ids, archived, now))
+
+    # --- the timeline -------------------------------------------------------------------
+
+    def log_interaction(
+        self,
+        contact_id: int,
+        kind: InteractionKind,
+        at: dt.datetime,
+        *,
+        summary: str = "",
+        helped: str = "",
+        direction: Direction = Direction.OUTGOING,
+    ) -> int:
+        interaction = self.perform(
+            f"Log {kind.label.lower()}",
+            lambda now: writer.log_interaction(
+                contact_id, kind, at, now, summary=summary, helped=helped, direction=direction
+            ),
+        )
+        return int(interaction.id)
+
+    def edit_interaction(self, interaction_id: int, **fields: Any) -> None:
+        self.perform(
+            "Edit interaction",
+            lambda now: writer.update_interaction(interaction_id, now, **fields),
+        )
+
+    def delete_interaction(self, interaction_id: int) -> None:
+        self.perform(
+            "Delete interaction", lambda now: writer.delete_interaction(interaction_id, now)
+        )
+
+    # --- follow-ups ---------------------------------------------------------------------
+
+    def complete_follow_up(
+        self, follow_up_id: int, *, kind: InteractionKind, summary: str = "", helped: str = ""
+    ) -> None:
+        self.perform(
+            "Mark follow-up done",
+            lambda now: writer.complete_follow_up(
+                follow_up_id, now, kind=kind, summary=summary, helped=helped
+            ),
+        )
+
+    def snooze_follow_up(self, follow_up_id: int, until: dt.datetime) -> None:
+        self.perform(
+            "Snooze follow-up", lambda now: writer.snooze_follow_up(follow_up_id, until)
+        )
+
+    def snooze_all_due(self, until: dt.datetime) -> int:
+        return self.perform(
+            "Snooze all due follow-ups", lambda now: writer.snooze_all_due(now, until)
+        )
+
+    def dismiss_follow_up(self, follow_up_id: int) -> None:
+        self.perform(
+            "Dismiss follow-up", lambda now: writer.dismiss_follow_up(follow_up_id, now)
+        )
+
+    # --- the search and the playbook ----------------------------------------------------
+
+    def set_job_search(
+        self,
+        state: SearchState,
+        *,
+        started_on: dt.date | None = None,
+        offer_company: str | None = None,
+        joining: bool = False,
+    ) -> None:
+        self.perform(
+            "Change the job search",
+            lambda now: writer.set_job_search(
+                state, now, started_on=started_on, offer_company=offer_company, joining=joining
+            ),
+        )
+
+    def set_playbook_settings(self, settings: playbook.PlaybookSettings) -> None:
+        self.perform(
+            "Change how often to keep in touch",
+            lambda now: writer.set_playbook_settings(settings, now),
+        )
+
+    def set_company_status(self, company_id: int, status: CompanyStatus, name: str = "") -> None:
+        self.perform(
+            f"Set {name or 'company'} to {status.label.lower() if status.label else 'no status'}",
+            lambda now: writer.set_company_status(company_id, status, now),
+        )
+
+    def set_template(self, key: str, text: str) -> None:
+        self.perform("Edit message template", lambda now: writer.set_template(key, text))
+
+    def reset_template(self, key: str) -> None:
+        self.perform("Reset message template", lambda now: writer.reset_template(key))
+
+    def set_my_name(self, name: str) -> None:
+        self.perform("Change your name", lambda now: writer.set_my_name(name))
+
+    # --- workflows ----------------------------------------------------------------------
+
+    def mark_status_updates_sent(self, sent: Sequence[tuple[int, str]]) -> None:
+        """Status updates the user sent (contact id, message): logged as one action."""
+        items = list(sent)
+        noun = "status update" if len(items) == 1 else "status updates"
+
+        def write(now: dt.datetime) -> None:
+            for contact_id, text in items:
+                writer.log_status_update(contact_id, text, now)
+
+        self.perform(f"Mark {len(items)} {noun} sent", write)
+
+    def start_wrap_up(
+        self, offer_company: str, *, joining: bool, declined: Sequence[str] = ()
+    ) -> list[int]:
+        return self.perform(
+            f"Start the wrap-up for {offer_company.strip()}",
+            lambda now: writer.start_wrap_up(
+                offer_company, now, joining=joining, declined=declined
+            ),
+        )
+
+    def mark_thanked(self, contact_id: int, channel: str, *, summary: str = "") -> None:
+        self.perform(
+            "Mark thanked",
+            lambda now: writer.mark_thanked(contact_id, channel, now, summary=summary),
+        )
+
+    def record_gift(self, contact_id: int, gift: str) -> None:
+        self.perform("Record gift", lambda now: writer.record_gift(contact_id, gift, now))
+
+    def set_above_and_beyond(self, contact_id: int, value: bool) -> None:
+        self.perform(
+            "Mark above and beyond" if value else "Unmark above and beyond",
+            lambda now: writer.set_above_and_beyond(contact_id, value, now),
+        )
+
+    def mark_reference(self, contact_id: int, agreed_on: dt.date | None) -> None:
+        self.perform(
+            "Mark as reference" if agreed_on is not None else "Unmark reference",
+            lambda now: writer.mark_reference(contact_id, agreed_on, now),
+        )
+
+    def ask_reference(
+        self,
+        contact_id: int,
+        company: str,
+        asked_at: dt.datetime,
+        *,
+        check_at: dt.datetime | None = None,
+        lead_days: int | None = None,
+        notes: str = "",
+    ) -> None:
+        extra = {} if lead_days is None else {"lead_days": lead_days}
+        self.perform(
+            "Name a reference",
+            lambda now: writer.ask_reference(
+                contact_id, company, asked_at, now, check_at=check_at, notes=notes, **extra
+            ),
+        )
+
+
+def record(now: dt.datetime, write: Callable[[dt.datetime], T]) -> tuple[T, undo.Step, Changes]:
+    """Run `write(now)` as one change and record it, on this thread's connection: for a
+    worker thread, which hands the step to `Actions.recorded` on the UI thread."""
+    with undo.recording() as recorded, writer.change(now) as changes:
+        result = write(now)
+    return result, recorded.step, changes
+
+
+def _count_text(verb: str, ids: Sequence[int]) -> str:
+    """'Delete 3 contacts', 'Archive 1 contact'."""
+    return f"{verb} {len(ids)} {'contact' if len(ids) == 1 else 'contacts'}"
