@@ -203,7 +203,7 @@ STORE_TECHNICAL_SIZES = {
     ("demo.py", "_BATCH"): "rows per insert when generating a demo network",
     ("importer.py", "KEEP_KEYS"): "identifier keys an import holds in memory at most",
     ("importer.py", "STREAM_BLOCK"): "cards per block when streaming a large import",
-    ("importer.py", "WHOLE_PLAN_BYTES"): "files up to this size are planned whole",
+    ("importer.py", "WHOLE_FILE_BYTES"): "files up to this size are matched as one block",
     ("sql.py", "_CHUNK"): "ids per IN list, far below SQLite's limit on bound parameters",
 }
 # Sentences still waiting to move to core, each with the reason. The check fails on any
