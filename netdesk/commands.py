@@ -20,7 +20,7 @@ from netdesk import paths as paths_mod
 from netdesk.core.matching import ImportPlan, PlanEntry
 from netdesk.core.records import ImportProblem
 from netdesk.logs import LOG_NAME, setup_logging
-from netdesk.store import backup, db, export, importer, queries, recovery
+from netdesk.store import backup, db, export, importer, reader, recovery
 from netdesk.store.models import Contact
 
 log = logging.getLogger("netdesk.commands")
@@ -282,10 +282,10 @@ def _due(args: argparse.Namespace, where: paths_mod.Paths) -> int:
     at = parse_when(args.at) if args.at else now()
     horizon = dt.timedelta(days=max(0, args.upcoming))
     if not where.database.exists():
-        items: list[queries.DueFollowUp] = []
+        items: list[reader.DueFollowUp] = []
     else:
         with _store(where):
-            items = queries.follow_ups(at, horizon=horizon)
+            items = reader.follow_ups(at, horizon=horizon)
     if args.json:
         json.dump(
             {

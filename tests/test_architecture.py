@@ -73,7 +73,6 @@ UI_BANNED_CALLS = frozenset({"execute_sql", "run_sql", "raw_connection"})
 # use not listed here, and on a listed one that is gone (so the list only shrinks).
 UI_STORE_ACCESS_PENDING = {
     ("ui/import_flow.py", "netdesk.store.models.ImportBatch"): "undo of an import: actions",
-    ("ui/import_flow.py", "netdesk.store.models.db"): "the backup before an import: actions",
     ("ui/store_check.py", "netdesk.store.models.db"): "closes the open store for recovery",
     ("ui/dialogs/recovery.py", "peewee"): "open_store's return type",
     ("ui/dialogs/recovery.py", "netdesk.store.models.db"): "the open store a restore replaces",
@@ -368,3 +367,120 @@ def test_the_store_check_catches_sentences_and_rule_constants(tmp_path: Path) ->
     sizes = tmp_path / "sql.py"
     sizes.write_text("_CHUNK = 500\n")
     assert _store_words_and_rules(sizes, "sql.py") == []
+
+
+# --- One way in for every change: the ui and the services write the store only through the
+# action layer (services/actions.py), and only it announces changes on the hub. -----------
+
+ACTION_LAYER = "services/actions.py"
+WRITER_MODULES = ("netdesk.store.writer", "netdesk.store.undo")
+# What a change is and what undoes it, as types the ui may name (they write nothing).
+WRITER_TYPES = frozenset({"netdesk.store.writer.Changes", "netdesk.store.undo.Step"})
+WRITE_CALLS = frozenset(
+    {"apply_plan", "undo_import", "stream_import", "load_network", "replay", "recording"}
+)
+CHANGE_SIGNALS = frozenset(
+    {
+        "changed",
+        "contactsChanged",
+        "timelineChanged",
+        "followUpsChanged",
+        "searchChanged",
+        "importApplied",
+        "importUndone",
+    }
+)
+# The one place besides the action layer that may touch the store for a change, and why.
+WRITES_ELSEWHERE = {
+    ("ui/dialogs/recovery.py", "restore_backup()"): (
+        "a restore replaces the database file itself; the action layer records it "
+        "(Actions.restored) so that Undo puts the store back"
+    ),
+    ("ui/store_check.py", "restore_backup()"): "recovery of a damaged store, before any action",
+}
+
+
+def _name_of(node: ast.expr) -> str:
+    """`self._hub` -> "_hub", `hub` -> "hub": whose signal is emitted."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _writes(path: Path, module: str) -> list[tuple[int, str]]:
+    """Writer imports, write calls and change-signal emits in one module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = [
+        (line, name)
+        for line, name in _imported_names(tree, module)
+        if any(name == m or name.startswith(m + ".") for m in WRITER_MODULES)
+        and name not in WRITER_TYPES
+    ]
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        func = node.func
+        owner = _name_of(func.value)
+        if (func.attr in WRITE_CALLS and owner in ("importer", "undo", "store_demo")) or (
+            func.attr == "restore_backup"
+        ):
+            found.append((node.lineno, f"{func.attr}()"))
+        elif (func.attr == "publish" and "hub" in _name_of(func.value)) or (
+            func.attr == "emit"
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr in CHANGE_SIGNALS
+            and "hub" in _name_of(func.value.value)
+        ):
+            target = func.value.attr if func.attr == "emit" else "hub"
+            found.append((node.lineno, f"{target}.{func.attr}()"))
+    return found
+
+
+def _ui_and_services() -> list[Path]:
+    return [
+        p
+        for p in _modules()
+        if p.relative_to(PACKAGE).parts[0] in ("ui", "services")
+        and str(p.relative_to(PACKAGE)) not in (ACTION_LAYER, "services/signals.py")
+    ]
+
+
+@pytest.mark.parametrize("path", _ui_and_services(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_ui_and_services_change_the_store_only_through_the_action_layer(path: Path) -> None:
+    rel = str(path.relative_to(PACKAGE))
+    wrong = [
+        f"line {line}: {what}"
+        for line, what in _writes(path, _module_name(path))
+        if (rel, what) not in WRITES_ELSEWHERE
+    ]
+    assert not wrong, f"{rel} writes or announces outside the action layer: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("allowed", sorted(WRITES_ELSEWHERE), ids=lambda a: f"{a[0]}:{a[1]}")
+def test_the_writes_elsewhere_list_is_current(allowed: tuple[str, str]) -> None:
+    rel, what = allowed
+    path = PACKAGE / rel
+    assert what in [w for _, w in _writes(path, _module_name(path))], f"{rel} no longer {what}"
+
+
+def test_the_action_layer_check_catches_writes_and_emits(tmp_path: Path) -> None:
+    bad = tmp_path / "pane.py"
+    bad.write_text(
+        "from netdesk.store import writer\n"
+        "from netdesk.store.writer.derived import recompute_follow_ups\n"
+        "from netdesk.store.undo import Step\n"
+        "def act(hub, importer):\n"
+        "    writer.set_tie([1], None, None)\n"
+        "    importer.apply_plan(None, [], None)\n"
+        "    hub.contactsChanged.emit([])\n"
+        "    hub.publish(None)\n"
+    )
+    found = {what for _, what in _writes(bad, "netdesk.ui.pane")}
+    assert "netdesk.store.undo.Step" not in found
+    assert {
+        "netdesk.store.writer",
+        "netdesk.store.writer.derived.recompute_follow_ups",
+        "apply_plan()",
+        "contactsChanged.emit()",
+        "hub.publish()",
+    } <= found

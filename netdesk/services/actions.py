@@ -20,9 +20,11 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from netdesk.core import playbook
 from netdesk.core.domain import CompanyStatus, Direction, InteractionKind, SearchState, Tie
+from netdesk.core.matching import ImportPlan
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
-from netdesk.store import undo, writer
+from netdesk.store import backup, importer, undo, writer
+from netdesk.store.models import db
 from netdesk.store.writer import Changes
 
 log = logging.getLogger("netdesk.services.actions")
@@ -383,6 +385,41 @@ def record(now: dt.datetime, write: Callable[[dt.datetime], T]) -> tuple[T, undo
     with undo.recording() as recorded, writer.change(now) as changes:
         result = write(now)
     return result, recorded.step, changes
+
+
+def record_import(
+    plan: ImportPlan,
+    sources: Sequence[str],
+    decisions: importer.Decisions | None,
+    now: dt.datetime,
+    *,
+    backup_dir: Path,
+) -> tuple[importer.ImportResult, undo.Step, Changes]:
+    """Apply an import the user accepted, recorded for undo (in the worker that writes it,
+    after a backup of the store as it was)."""
+    backup.backup_database(db.obj, backup_dir, reason="before-import", now=now)
+
+    def write(when: dt.datetime) -> importer.ImportResult:
+        with writer.change(when) as changes:
+            result = importer.apply_plan(plan, list(sources), when, decisions)
+            changes.import_batches.add(result.batch_id)
+        return result
+
+    return record(now, write)
+
+
+def record_undo_import(
+    batch_id: int, now: dt.datetime
+) -> tuple[tuple[int, int], undo.Step, Changes]:
+    """Take an import back from File > Undo import (counts removed and put back), recorded
+    so that Edit > Redo can give it back."""
+
+    def write(when: dt.datetime) -> tuple[int, int]:
+        with writer.change(when) as changes:
+            changes.imports_undone.add(batch_id)
+            return importer.undo_import(batch_id, when)
+
+    return record(now, write)
 
 
 def _count_text(verb: str, ids: Sequence[int]) -> str:

@@ -32,9 +32,10 @@ from netdesk.core.matching import (
     plan_import,
 )
 from netdesk.core.records import ContactRecord, ImportProblem
-from netdesk.store import queries
+from netdesk.store import reader, writer
 from netdesk.store.models import Company, Contact, ImportBatch, Interaction, db
-from netdesk.store.sql import dict_rows, raw_connection
+from netdesk.store.sql import chunks, dict_rows, iso, raw_connection
+from netdesk.store.writer import derived
 
 _NO_EXTRA: Mapping[str, Any] = {}
 
@@ -99,7 +100,7 @@ class _StoredRecords(Mapping[int, ContactRecord]):
 
     def prefetch(self, contact_ids: Sequence[int]) -> None:
         missing = [cid for cid in contact_ids if cid not in self._loaded]
-        for chunk in queries.chunks(missing):
+        for chunk in chunks(missing):
             found = all_records(chunk)
             for cid in chunk:
                 self._loaded[cid] = found.get(cid)
@@ -266,7 +267,7 @@ class _Companies:
 
     @staticmethod
     def _key(stripped: str) -> str:
-        return company_key(stripped) or stripped.casefold()  # as queries.company_for_name
+        return company_key(stripped) or stripped.casefold()  # as writer.company_for_name
 
     def resolve(self, names: Iterable[str]) -> None:
         """Look up, or make, the companies of many names in a few statements.
@@ -343,7 +344,7 @@ def insert_contacts(
     phone_rows: list[tuple[Any, ...]] = []
     interaction_rows: list[tuple[Any, ...]] = []
     ids: list[int] = []
-    stamp = queries.iso(now)
+    stamp = iso(now)
     id_for = companies.id_for
     add_contact = contact_rows.append
     # The columns after the photo: from the extras, then the bookkeeping of a new contact.
@@ -413,7 +414,7 @@ def insert_contacts(
                 (
                     cid,
                     InteractionKind.CONNECTED.value,
-                    queries.iso(at),
+                    iso(at),
                     "Connected on LinkedIn",
                     "",
                     Direction.MUTUAL.value,
@@ -422,7 +423,7 @@ def insert_contacts(
                 )
             )
     marks = ",".join("?" * len(_CONTACT_COLUMNS.split(",")))
-    with queries.paused_search_index(ids):
+    with derived.paused_search_index(ids):
         conn.executemany(f"INSERT INTO contact ({_CONTACT_COLUMNS}) VALUES ({marks})", contact_rows)
         conn.executemany(
             "INSERT INTO contact_email (contact_id, email, key, position) VALUES (?, ?, ?, ?)",
@@ -447,7 +448,7 @@ def insert_interactions(rows: Sequence[tuple[Any, ...]]) -> None:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return queries.iso(value)
+        return iso(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -459,8 +460,8 @@ def _snapshot_for_undo(contact_id: int) -> dict[str, Any]:
     return {
         "contact_id": contact_id,
         "before": {k: _jsonable(v) for k, v in row.items()},
-        "emails": queries.contact_emails(contact_id),
-        "phones": queries.contact_phones(contact_id),
+        "emails": reader.contact_emails(contact_id),
+        "phones": reader.contact_phones(contact_id),
     }
 
 
@@ -531,9 +532,9 @@ def _apply_updates(
                 Contact.id == contact_id
             ).execute()
         if "emails" in changes:
-            queries.set_emails(contact_id, merged.emails)
+            writer.set_emails(contact_id, merged.emails)
         if "phones" in changes:
-            queries.set_phones(contact_id, merged.phones)
+            writer.set_phones(contact_id, merged.phones)
         if "connected_on" in changes and merged.connected_on is not None:
             at = dt.datetime.combine(merged.connected_on, dt.time(12, 0))
             insert_interactions(
@@ -541,11 +542,11 @@ def _apply_updates(
                     (
                         contact_id,
                         InteractionKind.CONNECTED.value,
-                        queries.iso(at),
+                        iso(at),
                         "Connected on LinkedIn",
                         "",
                         Direction.MUTUAL.value,
-                        queries.iso(now),
+                        iso(now),
                         batch_id,
                     )
                 ]
@@ -561,7 +562,7 @@ def undo_import(batch_id: int, now: dt.datetime) -> tuple[int, int]:
         if batch.undone_at is not None:
             return (0, 0)
         added = [c.id for c in Contact.select(Contact.id).where(Contact.import_batch == batch_id)]
-        for chunk in queries.chunks(added):
+        for chunk in chunks(added):
             Contact.delete().where(Contact.id.in_(chunk)).execute()
         Interaction.delete().where(Interaction.import_batch == batch_id).execute()
         reverted = []
@@ -572,13 +573,13 @@ def undo_import(batch_id: int, now: dt.datetime) -> tuple[int, int]:
             Contact.update(**{k: v for k, v in before.items() if k in Contact._meta.fields}).where(
                 Contact.id == cid
             ).execute()
-            queries.set_emails(cid, item["emails"])
-            queries.set_phones(cid, item["phones"])
+            writer.set_emails(cid, item["emails"])
+            writer.set_phones(cid, item["phones"])
             reverted.append(cid)
         batch.undone_at = now
         batch.save()
-        queries.refresh_touch_summary(reverted)
-        queries.recompute_follow_ups(reverted, now)
+        derived.refresh_touch_summary(reverted)
+        derived.recompute_follow_ups(reverted, now)
     return (len(added), len(reverted))
 
 
@@ -918,8 +919,8 @@ class _Writer:
             if record.connected_on is not None
         ]
         changed = self._update(updates)
-        queries.refresh_touch_summary(with_timeline + changed)
-        queries.recompute_follow_ups(added + changed, self.now)
+        derived.refresh_touch_summary(with_timeline + changed)
+        derived.recompute_follow_ups(added + changed, self.now)
 
     def _update(self, updates: Sequence[tuple[int, ContactRecord]]) -> list[int]:
         if not updates:
@@ -992,8 +993,8 @@ class _Writer:
             writes.append((cid, item))
         if writes and not self.dry_run:
             changed = self._update(writes)
-            queries.refresh_touch_summary(changed)
-            queries.recompute_follow_ups(changed, self.now)
+            derived.refresh_touch_summary(changed)
+            derived.recompute_follow_ups(changed, self.now)
 
     def _state(self, index: int, stored: ContactRecord | None) -> ContactRecord | None:
         """Entry `index`'s record as plan_import would hold it now (from its stored contact)."""

@@ -17,14 +17,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from netdesk.core.matching import ImportPlan, plan_import
 from netdesk.core.records import ContactRecord, ImportProblem
-from netdesk.services.actions import Actions, record
+from netdesk.services.actions import Actions, record_import, record_undo_import
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
-from netdesk.store import backup, export, importer, reader, undo, writer
+from netdesk.store import export, importer, reader
 
-# TODO(actions): the backup before an import (`db`) and the batch undone (`ImportBatch`)
+# The batch an undo names (`ImportBatch`): read here until the import batches have a reader.
 # belong to the import and undo actions; they leave the ui with them.
-from netdesk.store.models import ImportBatch, db
+from netdesk.store.models import ImportBatch
+from netdesk.store.undo import Step
 from netdesk.store.writer import Changes
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
@@ -131,7 +132,7 @@ def write_export(path: Path, fmt: str, contact_ids: Sequence[int] | None, now: d
 
 
 # What a worker recorded: the step that undoes its change, and what the change touched.
-Recorded = tuple[undo.Step, Changes]
+Recorded = tuple[Step, Changes]
 
 
 class ImportController(QObject):
@@ -370,15 +371,9 @@ class ImportController(QObject):
         backup_dir = self.backup_dir
 
         def job(worker: Worker) -> tuple[importer.ImportResult, list[str], Recorded]:
-            backup.backup_database(db.obj, backup_dir, reason="before-import", now=now)
-
-            def write(when: dt.datetime) -> importer.ImportResult:
-                with writer.change(when) as changes:
-                    result = importer.apply_plan(planned.plan, sources, when, decisions)
-                    changes.import_batches.add(result.batch_id)
-                return result
-
-            result, step, changes = record(now, write)
+            result, step, changes = record_import(
+                planned.plan, sources, decisions, now, backup_dir=backup_dir
+            )
             return result, sources, (step, changes)
 
         count = planned.plan.new + planned.plan.updated + planned.plan.duplicates
@@ -456,15 +451,10 @@ class ImportController(QObject):
         batch = ImportBatch.get_by_id(batch_id)
         sources = [s for s in str(batch.sources).splitlines() if s]
 
-        def job(worker: Worker) -> tuple[tuple[int, int], undo.Step, Changes]:
-            def write(when: dt.datetime) -> tuple[int, int]:
-                with writer.change(when) as changes:
-                    changes.imports_undone.add(batch_id)
-                    return importer.undo_import(batch_id, when)
+        def job(worker: Worker) -> tuple[tuple[int, int], Step, Changes]:
+            return record_undo_import(batch_id, now)
 
-            return record(now, write)
-
-        def done(outcome: tuple[tuple[int, int], undo.Step, Changes]) -> None:
+        def done(outcome: tuple[tuple[int, int], Step, Changes]) -> None:
             self._close_progress()
             (removed, reverted), step, changes = outcome
             self.actions.recorded(f"Undo the import of {describe_sources(sources)}", step, changes)

@@ -262,7 +262,7 @@ def due(stores: dict[int, Path], runs: int) -> list[Figure]:
         """
         import json, statistics, sys, time
         from pathlib import Path
-        from netdesk.store import db, queries
+        from netdesk.store import db, reader
         database = db.open_store(Path(sys.argv[1]) / db.DATABASE_NAME)
         now = db.local_now()
         samples = []
@@ -308,7 +308,7 @@ SEARCH_PROBE = textwrap.dedent(
     from netdesk.services.clock import Clock
     from netdesk.services.settings import Settings
     from netdesk.services.signals import Hub
-    from netdesk.store import db, queries
+    from netdesk.store import db, reader
     from netdesk.ui.main_window import AppContext, build_main_window
 
     store = Path(sys.argv[1])

@@ -15,8 +15,9 @@ import peewee as pw
 import pytest
 from pytestqt.qtbot import QtBot
 
-from netdesk.store import db, importer, queries, reader, writer
+from netdesk.store import db, importer, reader, writer
 from netdesk.store.models import Contact
+from netdesk.store.writer import derived
 from tests.safety.peak_rss import netdesk_peak
 
 BIG_PHOTOS = 25
@@ -155,7 +156,7 @@ def test_a_failed_import_leaves_the_store_as_it_was(
         raise pw.OperationalError("disk I/O error")
 
     # The failure strikes at the very end of the apply, after every row was written.
-    monkeypatch.setattr(queries, "recompute_follow_ups", _fail)
+    monkeypatch.setattr(derived, "recompute_follow_ups", _fail)
     with pytest.raises(pw.OperationalError):
         importer.apply_plan(plan, ["cards.vcf"], now)
     monkeypatch.undo()

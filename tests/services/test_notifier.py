@@ -17,7 +17,7 @@ from netdesk.services.actions import Actions
 from netdesk.services.clock import FixedClock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import reader, writer
 
 
 class Recorder(nt.NotifierBackend):
@@ -51,11 +51,11 @@ class Rig:
 
     def due(self, *names: str, reason: FollowUpReason = FollowUpReason.THANK_YOU) -> list:
         for name in names:
-            contact = queries.create_contact({"display_name": name}, self.clock.now())
-            queries.create_follow_up(
+            contact = writer.create_contact({"display_name": name}, self.clock.now())
+            writer.create_follow_up(
                 contact.id, reason, self.clock.now(), f"Thank {name}", self.clock.now()
             )
-        return queries.follow_ups(self.clock.now())
+        return reader.follow_ups(self.clock.now())
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_snooze_button_snoozes_until_tomorrow_morning(rig: Rig, qtbot: object) -
     rig.settings.set_value("digest_time", "08:15")
     with qtbot.waitSignal(rig.hub.followUpsChanged):
         rig.notifier.notice_action(f.follow_up_id, nt.SNOOZE)
-    [after] = queries.follow_ups(rig.clock.now(), horizon=dt.timedelta(days=2))
+    [after] = reader.follow_ups(rig.clock.now(), horizon=dt.timedelta(days=2))
     assert after.state == FollowUpState.SNOOZED
     assert after.effective_at == dt.datetime(2026, 11, 27, 8, 15)
     assert after.notified_at is None  # so it is announced again then
@@ -124,8 +124,8 @@ def test_done_button_logs_the_thank_you(rig: Rig, qtbot: object) -> None:
     with qtbot.waitSignal(rig.hub.timelineChanged) as changed:
         rig.notifier.notice_action(f.follow_up_id, nt.DONE)
     assert changed.args == [f.contact_id]
-    assert queries.follow_ups(rig.clock.now()) == []
-    [entry] = queries.timeline(f.contact_id)
+    assert reader.follow_ups(rig.clock.now()) == []
+    [entry] = reader.timeline(f.contact_id)
     assert entry.kind == InteractionKind.THANK_YOU
 
 

@@ -14,7 +14,7 @@ from netdesk.services.clock import FixedClock
 from netdesk.services.scheduler import Scheduler
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import writer
 
 MIN = dt.timedelta(minutes=1)
 HOUR = dt.timedelta(hours=1)
@@ -59,8 +59,8 @@ class Rig:
         self.scheduler.timer.timeout.emit()
 
     def follow_up(self, name: str, due_at: dt.datetime) -> int:
-        contact = queries.create_contact({"display_name": name}, self.clock.now())
-        fu = queries.create_follow_up(
+        contact = writer.create_contact({"display_name": name}, self.clock.now())
+        fu = writer.create_follow_up(
             contact.id, FollowUpReason.THANK_YOU, due_at, f"Thank {name}", self.clock.now()
         )
         return int(fu.id)
@@ -132,7 +132,7 @@ def test_snoozed_follow_up_is_announced_again_when_the_snooze_ends(
     fid = rig.follow_up("Dana", now)
     rig.scheduler.start()
     assert rig.announced == [["Dana"]]
-    queries.snooze_follow_up(fid, now + 3 * HOUR)
+    writer.snooze_follow_up(fid, now + 3 * HOUR)
     rig.scheduler.check()
     assert rig.scheduler.next_alarm == now + 3 * HOUR
     assert rig.counts[-1] == 0

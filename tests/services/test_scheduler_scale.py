@@ -15,7 +15,7 @@ from netdesk.services.clock import FixedClock
 from netdesk.services.scheduler import Scheduler
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import reader, writer
 from netdesk.store.models import FollowUp
 
 DUE = 450  # more than two of the DueList's pages
@@ -25,8 +25,8 @@ DUE = 450  # more than two of the DueList's pages
 def many_due(store: pw.SqliteDatabase, now: dt.datetime) -> list[int]:
     ids = []
     for i in range(DUE):
-        contact = queries.create_contact({"display_name": f"Person {i:03}"}, now)
-        fu = queries.create_follow_up(
+        contact = writer.create_contact({"display_name": f"Person {i:03}"}, now)
+        fu = writer.create_follow_up(
             contact.id, FollowUpReason.THANK_YOU, now - dt.timedelta(days=1), "Thank", now
         )
         ids.append(int(fu.id))
@@ -36,13 +36,13 @@ def many_due(store: pw.SqliteDatabase, now: dt.datetime) -> list[int]:
 @pytest.fixture
 def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     read: list[int] = []
-    real = queries.DueList._load
+    real = reader.DueList._load
 
-    def counting(self: queries.DueList, ids: list[int]) -> None:
+    def counting(self: reader.DueList, ids: list[int]) -> None:
         read.extend(ids)
         real(self, ids)
 
-    monkeypatch.setattr(queries.DueList, "_load", counting)
+    monkeypatch.setattr(reader.DueList, "_load", counting)
     return read
 
 
@@ -79,5 +79,5 @@ def test_the_digest_reads_only_the_names_it_shows(
     scheduler.start()
     scheduler.stop()
     assert digests == [(DUE, ["Person 000", "Person 001", "Person 002"])]
-    assert len(rows_read) <= queries.DueList.PAGE  # one page, not all 450
+    assert len(rows_read) <= reader.DueList.PAGE  # one page, not all 450
     assert FollowUp.select().where(FollowUp.notified_at.is_null()).count() == 0

@@ -9,8 +9,9 @@ import peewee as pw
 import pytest
 
 from netdesk.core.domain import InteractionKind
-from netdesk.store import importer, queries
+from netdesk.store import importer, reader
 from netdesk.store.models import Contact, ImportBatch
+from netdesk.store.writer import derived
 from tests.conftest import corpus_files
 
 VCF = """BEGIN:VCARD
@@ -62,17 +63,17 @@ def test_update_merges_and_undo_reverts(
     assert (plan.new, plan.updated) == (1, 2)
     second = importer.apply_plan(plan, ["b"], now)
     dana = Contact.get(Contact.display_name == "Dana Okafor")
-    assert queries.contact_emails(dana.id) == ["dana@acme.example", "dana.o@acme.example"]
+    assert reader.contact_emails(dana.id) == ["dana@acme.example", "dana.o@acme.example"]
     assert Contact.get(Contact.display_name == "Lee Chen").title == "CTO"
 
     assert importer.undo_import(second.batch_id, now) == (1, 2)
     assert Contact.select().count() == 2
-    assert queries.contact_emails(dana.id) == ["dana@acme.example"]
+    assert reader.contact_emails(dana.id) == ["dana@acme.example"]
     assert Contact.get(Contact.display_name == "Lee Chen").title == ""
     assert importer.last_batch().id == first.batch_id  # type: ignore[union-attr]
     assert importer.undo_import(first.batch_id, now) == (2, 0)
     assert Contact.select().count() == 0
-    assert queries.search_contact_ids("dana") == []
+    assert reader.search_contact_ids("dana") == []
 
 
 def test_linkedin_connection_date_becomes_the_first_interaction(
@@ -86,7 +87,7 @@ def test_linkedin_connection_date_becomes_the_first_interaction(
     path = _write(tmp_path, "Connections.csv", csv)
     importer.apply_plan(importer.plan_files([path]), [path.name], now)
     ada = Contact.get(Contact.display_name == "Ada Lovelace")
-    [entry] = queries.timeline(ada.id)
+    [entry] = reader.timeline(ada.id)
     assert entry.kind is InteractionKind.CONNECTED and entry.at.date() == dt.date(2024, 3, 12)
     assert ada.company.name == "Analytical Engines"
     assert importer.plan_files([path]).unchanged == 1
@@ -103,7 +104,7 @@ def test_a_failed_import_leaves_the_store_as_it_was(
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(queries, "recompute_follow_ups", boom)
+    monkeypatch.setattr(derived, "recompute_follow_ups", boom)
     with pytest.raises(OSError, match="disk full"):
         importer.apply_plan(plan, ["b"], now)
     assert Contact.select().count() == 2

@@ -11,7 +11,7 @@ from netdesk.core.demo import generate_network
 from netdesk.core.domain import CompanyStatus
 from netdesk.core.matching import KnownContacts, RecordKeys, plan_import
 from netdesk.core.records import ContactRecord
-from netdesk.store import importer, queries
+from netdesk.store import importer, writer
 from netdesk.store.demo import load_network
 from netdesk.store.models import Company
 from netdesk.store.sql import run_sql
@@ -20,22 +20,22 @@ from netdesk.store.sql import run_sql
 def _network(now: dt.datetime) -> None:
     load_network(generate_network(120, seed=3, now=now), now)
     # Contacts sharing identifiers, odd spellings, an archived one and one without any.
-    queries.create_contact(
+    writer.create_contact(
         {"display_name": "Ada Lovelace", "linkedin_url": "https://www.LinkedIn.com/in/Ada/"},
         now,
         emails=["ADA@example.com", "mailto:ada2@example.com"],
         phones=["0044 20 7946 0000", "n/a"],
         company="Analytical Engines, Ltd.",
     )
-    twin = queries.create_contact(
+    twin = writer.create_contact(
         {"display_name": "ada lovelace", "linkedin_url": "http://linkedin.com/in/ada"},
         now,
         emails=["ada@EXAMPLE.com"],
         phones=["+44 20 7946 0000"],
         company="ANALYTICAL ENGINES",
     )
-    queries.set_archived([twin.id], True, now)
-    queries.create_contact({"display_name": "Nobody"}, now)
+    writer.set_archived([twin.id], True, now)
+    writer.create_contact({"display_name": "Nobody"}, now)
 
 
 def test_known_contacts_equal_the_maps_built_from_every_record(
@@ -73,7 +73,7 @@ def test_reimport_reads_only_the_matched_records(
 def test_companies_are_resolved_once_and_named_as_first_written(
     store: pw.SqliteDatabase, now: dt.datetime
 ) -> None:
-    queries.company_for_name("Globex")
+    writer.company_for_name("Globex")
     records = [
         ContactRecord(display_name="A", organization="  Acme, Inc. "),
         ContactRecord(display_name="B", organization="ACME"),

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QSpinBo
 from netdesk.services import settings as registry
 from netdesk.services.actions import Actions
 from netdesk.services.settings import Settings, StoredIn
-from netdesk.store import queries
+from netdesk.store import reader
 from netdesk.ui.dialogs.preferences import PreferencesDialog
 
 
@@ -114,7 +114,7 @@ def test_ok_writes_each_setting_where_the_registry_says(
             editor.setChecked(True)
     assert all(s.stored_in in (StoredIn.INI, StoredIn.DATABASE) for s in dialog.editors)
     dialog.accept()
-    assert queries.playbook_settings().advocate_cadence_days == 21
+    assert reader.playbook_settings().advocate_cadence_days == 21
     assert settings.digest_time == "07:45"
     assert settings.autostart is True
     dialog.deleteLater()

@@ -16,7 +16,7 @@ from netdesk.services.clock import FixedClock
 from netdesk.services.scheduler import LAST_DIGEST_KEY, Scheduler
 from netdesk.services.settings import NO_TRAY_DONT_ASK, Settings
 from netdesk.services.signals import Hub
-from netdesk.store import queries
+from netdesk.store import reader, writer
 from netdesk.ui.close_policy import close_policy
 from netdesk.ui.tray import Tray, tooltip_text
 from netdesk.ui.tray_icon import BADGE_COLOR, badge_pixmap, badge_text, base_icon
@@ -48,8 +48,8 @@ class Rig:
         )
 
     def follow_up(self, name: str, due_at: dt.datetime) -> int:
-        contact = queries.create_contact({"display_name": name}, self.clock.now())
-        fu = queries.create_follow_up(
+        contact = writer.create_contact({"display_name": name}, self.clock.now())
+        fu = writer.create_follow_up(
             contact.id, FollowUpReason.THANK_YOU, due_at, "Say thanks", self.clock.now()
         )
         return int(fu.id)
@@ -127,7 +127,7 @@ def test_snooze_all_until_tomorrow(rig: Rig, qtbot: object, now: dt.datetime) ->
     with qtbot.waitSignal(rig.scheduler.countChanged, timeout=2000) as changed:
         rig.tray.snooze_all_action.trigger()
     assert changed.args == [0]
-    rows = queries.follow_ups(now, horizon=dt.timedelta(days=2))
+    rows = reader.follow_ups(now, horizon=dt.timedelta(days=2))
     assert {r.state for r in rows} == {FollowUpState.SNOOZED}
     assert {r.effective_at for r in rows} == {dt.datetime(2026, 11, 27, 9, 0)}
 

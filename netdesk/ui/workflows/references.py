@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.playbook import long_date
+from netdesk.core.references import HEADS_UP_LEAD_DAYS
 from netdesk.services.actions import Actions
-from netdesk.store import reader, writer
+from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -126,7 +127,7 @@ class ReferencesDialog(WorkflowDialog):
         form.addRow(check_row)
         self.lead_days = QSpinBox()
         self.lead_days.setRange(0, 30)
-        self.lead_days.setValue(writer.HEADS_UP_LEAD_DAYS)
+        self.lead_days.setValue(HEADS_UP_LEAD_DAYS)
         self.lead_days.setSuffix(" days before")
         self.lead_days.setAccessibleName("Days before the check to give them a heads-up")
         form.addRow("&Heads-up", self.lead_days)
