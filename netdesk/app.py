@@ -28,7 +28,6 @@ from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.services.single_instance import SingleInstance
 from netdesk.store import db
-from netdesk.store.models import db as store_proxy
 from netdesk.ui.file_open import FileOpenFilter
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
 from netdesk.ui.widgets import resource_path
@@ -198,8 +197,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
     finally:
         guard.release()
         db.close_store(database)
-        if store_proxy.obj is not None:
-            db.close_store(store_proxy.obj)  # the store reopened by Restore from backup
+        db.close_open_store()  # the store reopened by Restore from backup
     if any(restart):
         _start_again(args)
     return int(code)

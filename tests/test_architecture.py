@@ -69,14 +69,6 @@ def test_the_check_catches_a_wrong_import(tmp_path: Path) -> None:
 
 UI_BANNED_MODULES = ("peewee", "playhouse", "netdesk.store.models")
 UI_BANNED_CALLS = frozenset({"execute_sql", "run_sql", "raw_connection"})
-# Uses still waiting for a home outside the ui, each with the reason. The check fails on any
-# use not listed here, and on a listed one that is gone (so the list only shrinks).
-UI_STORE_ACCESS_PENDING = {
-    ("ui/import_flow.py", "netdesk.store.models.ImportBatch"): "undo of an import: actions",
-    ("ui/store_check.py", "netdesk.store.models.db"): "closes the open store for recovery",
-    ("ui/dialogs/recovery.py", "peewee"): "open_store's return type",
-    ("ui/dialogs/recovery.py", "netdesk.store.models.db"): "the open store a restore replaces",
-}
 
 
 def _imported_names(tree: ast.Module, module: str) -> list[tuple[int, str]]:
@@ -130,20 +122,8 @@ def _module_name(path: Path) -> str:
 @pytest.mark.parametrize("path", _ui_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_ui_runs_no_sql_and_imports_no_peewee_or_store_models(path: Path) -> None:
     rel = path.relative_to(PACKAGE).as_posix()
-    wrong = [
-        f"line {line}: {name}"
-        for line, name in _store_access(path, _module_name(path))
-        if (rel, name) not in UI_STORE_ACCESS_PENDING
-    ]
+    wrong = [f"line {line}: {name}" for line, name in _store_access(path, _module_name(path))]
     assert not wrong, f"{rel} reaches past the store's readers: " + "; ".join(wrong)
-
-
-@pytest.mark.parametrize("pending", sorted(UI_STORE_ACCESS_PENDING), ids=lambda p: f"{p[0]}:{p[1]}")
-def test_the_pending_ui_store_access_list_is_current(pending: tuple[str, str]) -> None:
-    rel, name = pending
-    path = PACKAGE / rel
-    found = {n for _, n in _store_access(path, _module_name(path))} if path.exists() else set()
-    assert name in found, f"{rel} no longer uses {name}: remove it from the pending list"
 
 
 def test_the_ui_check_catches_sql_and_peewee(tmp_path: Path) -> None:

@@ -11,8 +11,7 @@ import peewee as pw
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from netdesk.services.clock import Clock
-from netdesk.store import backup
-from netdesk.store.models import db as store_proxy
+from netdesk.store import backup, db
 
 log = logging.getLogger("netdesk.services.backups")
 
@@ -28,11 +27,6 @@ def next_run(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time()) + AFTER_MIDNIGHT
 
 
-def _current_store() -> pw.SqliteDatabase:
-    # The proxy's target changes when a backup is restored; read it at each run.
-    return store_proxy.obj
-
-
 class DailyBackups(QObject):
     """Takes the day's backup (7 daily, 4 weekly kept) soon after start and each midnight."""
 
@@ -43,7 +37,8 @@ class DailyBackups(QObject):
         self,
         backup_dir: Path,
         clock: Clock,
-        database: Callable[[], pw.SqliteDatabase] = _current_store,
+        # The open store changes when a backup is restored: asked for at each run.
+        database: Callable[[], db.Store | None] = db.open_database,
         parent: QObject | None = None,
         *,
         first_check_ms: int = FIRST_CHECK_MS,

@@ -17,6 +17,9 @@ from netdesk.store.private_files import ensure_private_dir as ensure_private_dir
 from netdesk.store.private_files import touch_private
 from netdesk.store.sql import run_sql
 
+# The open store, as the rest of the app names it (callers need not know it is Peewee's).
+Store = pw.SqliteDatabase
+
 DATABASE_NAME = "netdesk.sqlite3"
 
 PRAGMAS = {
@@ -164,6 +167,19 @@ def close_store(database: pw.SqliteDatabase) -> None:
     with contextlib.suppress(pw.OperationalError):
         run_sql(database, "PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()
+
+
+def open_database() -> pw.SqliteDatabase | None:
+    """The store the models are bound to now, or None before the first `open_store`."""
+    database = database_proxy.obj
+    return database if isinstance(database, pw.SqliteDatabase) else None
+
+
+def close_open_store() -> None:
+    """Close the store the models are bound to, if one is open."""
+    database = open_database()
+    if database is not None:
+        close_store(database)
 
 
 def close_thread_connection() -> None:

@@ -585,12 +585,8 @@ def undo_import(batch_id: int, now: dt.datetime) -> tuple[int, int]:
 
 def last_batch() -> ImportBatch | None:
     """The newest import that has not been undone."""
-    return (
-        ImportBatch.select()
-        .where(ImportBatch.undone_at.is_null())
-        .order_by(ImportBatch.id.desc())
-        .get_or_none()
-    )
+    summary = reader.last_import()
+    return None if summary is None else ImportBatch.get_by_id(summary.batch_id)
 
 
 # --- the engine: plan a block of records, write it, merge late records ------------------

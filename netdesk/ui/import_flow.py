@@ -22,9 +22,7 @@ from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
 from netdesk.store import export, importer, reader
 
-# The batch an undo names (`ImportBatch`): read here until the import batches have a reader.
 # belong to the import and undo actions; they leave the ui with them.
-from netdesk.store.models import ImportBatch
 from netdesk.store.undo import Step
 from netdesk.store.writer import Changes
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
@@ -118,11 +116,11 @@ def _contacts(n: int) -> str:
     return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
 
 
-def undo_text(batch: ImportBatch | None) -> str:
+def undo_text(batch: reader.ImportSummary | None) -> str:
     if batch is None:
         return "Undo import"
-    sources = [s for s in str(batch.sources).splitlines() if s]
-    return f"Undo import of {describe_sources(sources)} ({_contacts(batch.added + batch.updated)})"
+    count = _contacts(batch.added + batch.updated)
+    return f"Undo import of {describe_sources(batch.sources)} ({count})"
 
 
 def write_export(path: Path, fmt: str, contact_ids: Sequence[int] | None, now: dt.datetime) -> int:
@@ -404,22 +402,17 @@ class ImportController(QObject):
     def refresh_undo_action(self, *_: Any) -> None:
         if self.undo_action is None:
             return
-        batch = importer.last_batch()
+        batch = reader.last_import()
         self.undo_action.setText(undo_text(batch))
         self.undo_action.setEnabled(batch is not None and self.worker is None)
 
     def confirm_undo(self, batch_id: int | None = None) -> QMessageBox | None:
         """Ask before undoing the newest import (or `batch_id`); the answer arrives later."""
-        batch = (
-            importer.last_batch()
-            if batch_id is None
-            else ImportBatch.get_or_none(ImportBatch.id == batch_id)
-        )
-        if batch is None or batch.undone_at is not None or self.worker is not None:
+        batch = reader.last_import() if batch_id is None else reader.import_summary(batch_id)
+        if batch is None or batch.undone or self.worker is not None:
             self.show_message("There is no import to undo.")
             return None
-        sources = [s for s in str(batch.sources).splitlines() if s]
-        text = f"Undo the import of {describe_sources(sources)}?"
+        text = f"Undo the import of {describe_sources(batch.sources)}?"
         detail = []
         if batch.added:
             detail.append(f"The {_contacts(batch.added)} it added will be removed")
@@ -436,7 +429,7 @@ class ImportController(QObject):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(undo)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        chosen = batch.id
+        chosen = batch.batch_id
         box.finished.connect(
             lambda _r: self.undo_import(chosen) if box.clickedButton() is undo else None
         )
@@ -448,8 +441,8 @@ class ImportController(QObject):
         if self.worker is not None:
             return
         now = self.clock.now()
-        batch = ImportBatch.get_by_id(batch_id)
-        sources = [s for s in str(batch.sources).splitlines() if s]
+        batch = reader.import_summary(batch_id)
+        sources = list(batch.sources) if batch is not None else []
 
         def job(worker: Worker) -> tuple[tuple[int, int], Step, Changes]:
             return record_undo_import(batch_id, now)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from netdesk.paths import Paths
 from netdesk.store import db
-from netdesk.store.models import db as store_proxy
 
 if TYPE_CHECKING:
     from netdesk.store.recovery import SetAside
@@ -107,8 +106,7 @@ class StoreCheck(QObject):
         from netdesk.ui.dialogs import recovery as dialogs
 
         now = self.window.clock.now()
-        if store_proxy.obj is not None:
-            db.close_store(store_proxy.obj)
+        db.close_open_store()
         error = db.DamagedStoreError(self.where.database, detail)
         try:
             aside = recovery.set_aside(self.where, error, now)

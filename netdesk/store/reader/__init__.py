@@ -39,6 +39,7 @@ from netdesk.store.reader.follow_ups import (
     next_due_moment,
     thanks_sentence,
 )
+from netdesk.store.reader.imports import ImportSummary, import_summary, last_import
 from netdesk.store.reader.settings import (
     SearchSummary,
     WrapUpPlan,
@@ -94,6 +95,7 @@ __all__ = [
     "DueFollowUp",
     "DueList",
     "Glance",
+    "ImportSummary",
     "ListFilter",
     "ListOrder",
     "ListedContact",
@@ -128,8 +130,10 @@ __all__ = [
     "glance",
     "help_owed",
     "help_to_thank",
+    "import_summary",
     "is_default_template",
     "job_search",
+    "last_import",
     "listed_contacts",
     "my_name",
     "networked_during_search",

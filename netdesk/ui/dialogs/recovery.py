@@ -11,7 +11,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import peewee as pw
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -30,7 +29,6 @@ from netdesk.services.actions import Actions
 from netdesk.services.backups import DailyBackups
 from netdesk.services.clock import Clock
 from netdesk.store import backup, db, recovery
-from netdesk.store.models import db as store_proxy
 from netdesk.ui.widgets import plain_label
 
 if TYPE_CHECKING:
@@ -125,7 +123,7 @@ def open_store_or_recover(
     *,
     ask: Callable[[recovery.SetAside], Choice] = ask_recovery,
     tell: Callable[[str, str], None] = tell_error,
-) -> pw.SqliteDatabase | None:
+) -> db.Store | None:
     """Open the store; when it cannot be read, move it aside and offer the newest backup.
 
     Returns None when the user quits or the store cannot be used (they were told why). A
@@ -260,7 +258,7 @@ def _restore(
 ) -> Path | None:
     """Replace the store with `picked` and open it again; the backup of the store as it was,
     or None when nothing changed (the user was told why)."""
-    current = store_proxy.obj
+    current = db.open_database()
     try:
         safety = recovery.restore_backup(Path(picked), paths, clock.now(), current)
     except (db.StoreError, OSError) as exc:
