@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from enum import Enum
+from typing import Any, TypeVar, cast
 
 import peewee as pw
 
@@ -54,3 +55,15 @@ def iso(value: dt.datetime) -> str:
     # Peewee stores datetimes as "YYYY-MM-DD HH:MM:SS[.ffffff]"; comparisons in SQL rely
     # on every stored value using that one form.
     return value.isoformat(sep=" ")
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def stored(kind: type[E], value: object, default: E) -> E:
+    """A value read back from the store as its enum; `default` for one this version does not
+    know (written by a newer NetDesk, or by hand)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return default

@@ -16,7 +16,7 @@ from typing import Any
 
 from netdesk.core.domain import Tie
 from netdesk.store.models import db
-from netdesk.store.sql import iso, parse_datetime, run_sql
+from netdesk.store.sql import iso, parse_datetime, run_sql, stored
 
 
 class ListOrder(enum.Enum):
@@ -127,10 +127,7 @@ def count_archived_search_hits(match: str) -> int:
 
 
 def _tie(value: str) -> Tie:
-    try:
-        return Tie(value)
-    except ValueError:
-        return Tie.UNSORTED
+    return stored(Tie, value, Tie.UNSORTED)
 
 
 def listed_contacts(ids: Sequence[int]) -> list[ListedContact]:

@@ -17,7 +17,7 @@ from netdesk.store.models import (
     ContactPhone,
     db,
 )
-from netdesk.store.sql import run_sql
+from netdesk.store.sql import run_sql, stored
 
 
 def contact_emails(contact_id: int) -> list[str]:
@@ -100,10 +100,7 @@ def unsorted_contacts() -> list[SortCandidate]:
     ).fetchall()
     out = []
     for cid, name, company, title, how, first in rows:
-        try:
-            how_known = HowKnown(how)
-        except ValueError:
-            how_known = HowKnown.UNKNOWN
+        how_known = stored(HowKnown, how, HowKnown.UNKNOWN)
         out.append(SortCandidate(cid, name, company, title, how_known, first))
     return out
 
@@ -119,10 +116,7 @@ def count_unsorted() -> int:
 
 def contact_tie(contact_id: int) -> Tie:
     contact = Contact.get_by_id(contact_id)
-    try:
-        return Tie(contact.tie)
-    except ValueError:
-        return Tie.UNSORTED
+    return stored(Tie, contact.tie, Tie.UNSORTED)
 
 
 def contact_name(contact_id: int) -> str | None:
@@ -168,10 +162,7 @@ def contact_details(contact_id: int) -> ContactDetails:
     agreed = contact.reference_agreed_on
     if isinstance(agreed, str):  # a date written by hand or by an old NetDesk
         agreed = dt.date.fromisoformat(agreed)
-    try:
-        tie = Tie(contact.tie)
-    except ValueError:
-        tie = Tie.UNSORTED
+    tie = stored(Tie, contact.tie, Tie.UNSORTED)
     return ContactDetails(
         contact_id=contact.id,
         display_name=contact.display_name or "",

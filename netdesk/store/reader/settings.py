@@ -22,6 +22,7 @@ from netdesk.store.models import (
     JobSearch,
     Setting,
 )
+from netdesk.store.sql import stored
 
 
 def get_setting(key: str, default: Any = None) -> Any:
@@ -62,10 +63,7 @@ def _date(value: Any) -> dt.date | None:
 def search_summary() -> SearchSummary:
     search = job_search()
     company = Company.get_or_none(Company.id == search.offer_company_id)
-    try:
-        state = SearchState(search.state)
-    except ValueError:
-        state = SearchState.NOT_STARTED
+    state = stored(SearchState, search.state, SearchState.NOT_STARTED)
     return SearchSummary(
         state=state,
         started_on=_date(search.started_on),

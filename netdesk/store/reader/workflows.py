@@ -37,7 +37,7 @@ from netdesk.store.models import (
 from netdesk.store.reader.contacts import contact_emails
 from netdesk.store.reader.follow_ups import help_owed
 from netdesk.store.reader.settings import _date, wrap_up_plan
-from netdesk.store.sql import chunks, iso, parse_datetime, run_sql
+from netdesk.store.sql import chunks, iso, parse_datetime, run_sql, stored
 
 _TOUCH_KINDS = tuple(k.value for k in InteractionKind if k not in NOT_A_TOUCH)
 
@@ -55,10 +55,7 @@ class CompanyRow:
 
 
 def _status(value: str) -> CompanyStatus:
-    try:
-        return CompanyStatus(value)
-    except ValueError:
-        return CompanyStatus.NONE
+    return stored(CompanyStatus, value, CompanyStatus.NONE)
 
 
 def companies() -> list[CompanyRow]:
@@ -93,10 +90,7 @@ def company_people(company_id: int) -> list[Person]:
     ).fetchall()
     out = []
     for cid, name, title, tie in rows:
-        try:
-            tie_value = Tie(tie)
-        except ValueError:
-            tie_value = Tie.UNSORTED
+        tie_value = stored(Tie, tie, Tie.UNSORTED)
         out.append(Person(cid, name, title, tie_value))
     return out
 
@@ -121,10 +115,7 @@ def company_interactions(company_id: int, limit: int = 500) -> list[CompanyInter
     ).fetchall()
     out = []
     for cid, name, kind, at, summary in rows:
-        try:
-            kind_value = InteractionKind(kind)
-        except ValueError:
-            kind_value = InteractionKind.NOTE
+        kind_value = stored(InteractionKind, kind, InteractionKind.NOTE)
         out.append(
             CompanyInteraction(
                 cid, name, kind_value, parse_datetime(at) or dt.datetime.min, summary
@@ -193,10 +184,7 @@ def status_update_candidates(
     out = []
     for cid, name, company, status, tie, last, emails in rows:
         valid = [e for e in str(emails or "").split("\n") if is_valid_email(e.strip())]
-        try:
-            tie_value = Tie(tie)
-        except ValueError:
-            tie_value = Tie.UNSORTED
+        tie_value = stored(Tie, tie, Tie.UNSORTED)
         out.append(
             Recipient(
                 cid,
@@ -338,10 +326,7 @@ def wrap_up_contacts() -> list[WrapUpContact]:
             list(chunk),
         ).fetchall()
         for cid, name, given, company, tie, above, tags, email in rows:
-            try:
-                tie_value = Tie(tie)
-            except ValueError:
-                tie_value = Tie.UNSORTED
+            tie_value = stored(Tie, tie, Tie.UNSORTED)
             out.append(
                 WrapUpContact(
                     contact_id=cid,
@@ -386,10 +371,7 @@ def reference_contacts(*, include_advocates: bool = True) -> list[ReferenceConta
     ).fetchall()
     out = []
     for cid, name, company, tie, consent, agreed, asks, last in rows:
-        try:
-            tie_value = Tie(tie)
-        except ValueError:
-            tie_value = Tie.UNSORTED
+        tie_value = stored(Tie, tie, Tie.UNSORTED)
         out.append(
             ReferenceContact(
                 cid,

@@ -76,29 +76,15 @@ class QuickFilter:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ContactRow:
-    contact_id: int
-    name: str
-    company: str
-    tie: Tie
-    title: str
-    last_touch_at: dt.datetime | None
-    next_due_at: dt.datetime | None
-    # What the view paints, computed once when the row is read (the view asks often).
+class ContactRow(ListedContact):
+    """A row as the store gives it, with what the view paints computed once when it is read
+    (the view asks often)."""
+
     texts: tuple[str, ...] = ()
     overdue: bool = False
 
 
-def _row(listed: ListedContact) -> ContactRow:
-    return ContactRow(
-        listed.contact_id,
-        listed.name,
-        listed.company,
-        listed.tie,
-        listed.title,
-        listed.last_touch_at,
-        listed.next_due_at,
-    )
+_LISTED_FIELDS = tuple(f.name for f in dataclasses.fields(ListedContact))
 
 
 class ContactsModel(QAbstractTableModel):
@@ -349,11 +335,10 @@ class ContactsModel(QAbstractTableModel):
             return
         now = self._now()
         for listed in reader.listed_contacts(wanted):
-            contact = _row(listed)
-            self._cache[contact.contact_id] = dataclasses.replace(
-                contact,
-                texts=tuple(self._display(contact, c, now) for c in range(len(HEADERS))),
-                overdue=contact.next_due_at is not None and contact.next_due_at <= now,
+            self._cache[listed.contact_id] = ContactRow(
+                *(getattr(listed, name) for name in _LISTED_FIELDS),
+                texts=tuple(self._display(listed, c, now) for c in range(len(HEADERS))),
+                overdue=listed.next_due_at is not None and listed.next_due_at <= now,
             )
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
@@ -428,7 +413,7 @@ class ContactsModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _display(contact: ContactRow, column: int, now: dt.datetime) -> str:
+    def _display(contact: ListedContact, column: int, now: dt.datetime) -> str:
         if column == NAME:
             return contact.name
         if column == COMPANY:
