@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from netdesk.core import playbook
@@ -121,25 +121,35 @@ class Actions(QObject):
         self.hub.publish(changes)
 
     def replay(self, step: undo.Step, changes: Changes) -> undo.Step:
-        """Replay a step (undo or redo) and announce the same change again."""
-        self._check_history()
+        """Replay a step (undo or redo) and announce the same change again. When another
+        program wrote the store since, nothing is replayed and the history goes (once the
+        stack has finished the undo it is in the middle of)."""
+        if self._history_moved():
+            QTimer.singleShot(0, self._forget_history)
+            return step
         inverse = undo.replay(step)
         self._version = undo.data_version()
         self.hub.publish(changes)
         return inverse
 
+    def _history_moved(self) -> bool:
+        """True when another connection wrote since our last step: the recorded statements
+        would undo on top of rows they never saw."""
+        return self._version is not None and undo.data_version() != self._version
+
     def _check_history(self, *, step_from_elsewhere: bool = False) -> None:
-        """Forget the history when another connection wrote since our last step: its
-        statements would undo on top of rows they never saw."""
-        version = undo.data_version()
-        moved = self._version is not None and version != self._version
-        if moved and not step_from_elsewhere and self.undo_stack.count():
+        if self._history_moved() and not step_from_elsewhere:
+            self._forget_history()
+        self._version = undo.data_version()
+
+    def _forget_history(self) -> None:
+        if self.undo_stack.count():
             log.info("undo history cleared: the store was written by another program")
             self.undo_stack.clear()
             self.historyLost.emit(
                 "Undo history cleared: your network was changed outside this window."
             )
-        self._version = version
+        self._version = undo.data_version()
 
     def restored(
         self, chosen: Path, before: Path, restore: Callable[[Path], Path | None]

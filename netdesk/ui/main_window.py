@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         self.hub.bannerRequested.connect(self.banner.show_message)
         self.banner.activated.connect(self._banner_activated)
         self.undo_stack.indexChanged.connect(self._show_undo_hint)
+        self.user_actions.historyLost.connect(self.banner.show_message)
 
     # --- start-up --------------------------------------------------------------------------
 

@@ -321,6 +321,23 @@ def test_a_write_by_another_program_clears_the_history(
     assert actions.undo_stack.count() == 1  # only the action made after the other write
 
 
+def test_undo_after_a_write_by_another_program_replays_nothing(
+    actions: Actions, data_dir: Path, qtbot: Any
+) -> None:
+    import sqlite3
+
+    actions.set_tie([_someone()], Tie.WORK_ACQUAINTANCE)
+    other = sqlite3.connect(data_dir / "netdesk.sqlite3")
+    with other:
+        other.execute("UPDATE contact SET notes = 'from a terminal' WHERE id = ?", [_someone()])
+    other.close()
+    before = state()
+    with qtbot.waitSignal(actions.historyLost):
+        actions.undo_stack.undo()
+    assert state() == before
+    assert actions.undo_stack.count() == 0
+
+
 def test_recording_is_off_outside_actions(actions: Actions) -> None:
     """Writes that are not user actions (announcements) leave nothing to undo."""
     actions.record_announced([_open_follow_up()])
