@@ -210,25 +210,30 @@ class Actions(QObject):
 
     def delete_contacts(self, contact_ids: Sequence[int]) -> None:
         ids = list(contact_ids)
-        self.perform(_count_text("Delete", ids), lambda now: writer.delete_contacts(ids))
+        self.perform(f"Delete {_contacts(ids)}", lambda now: writer.delete_contacts(ids))
 
     def set_tie(self, contact_ids: Sequence[int], tie: Tie, *, text: str = "") -> None:
         ids = list(contact_ids)
+        label = tie.label.lower()
+        if len(ids) > 1 and tie is not Tie.UNSORTED:
+            label += "s"  # "Mark 3 contacts as advocates"
         self.perform(
-            text or _count_text(f"Mark as {tie.label}:", ids),
+            text or f"Mark {_contacts(ids)} as {label}",
             lambda now: writer.set_tie(ids, tie, now),
         )
 
     def add_tag(self, contact_ids: Sequence[int], tag: str) -> None:
         ids = list(contact_ids)
         self.perform(
-            _count_text(f"Tag “{tag.strip()}”:", ids), lambda now: writer.add_tag(ids, tag, now)
+            f"Tag {_contacts(ids)} “{tag.strip()}”", lambda now: writer.add_tag(ids, tag, now)
         )
 
     def set_archived(self, contact_ids: Sequence[int], archived: bool) -> None:
         ids = list(contact_ids)
         verb = "Archive" if archived else "Unarchive"
-        self.perform(_count_text(verb, ids), lambda now: writer.set_archived(ids, archived, now))
+        self.perform(
+            f"{verb} {_contacts(ids)}", lambda now: writer.set_archived(ids, archived, now)
+        )
 
     # --- the timeline -------------------------------------------------------------------
 
@@ -313,7 +318,7 @@ class Actions(QObject):
 
     def set_company_status(self, company_id: int, status: CompanyStatus, name: str = "") -> None:
         self.perform(
-            f"Set {name or 'company'} to {status.label.lower() if status.label else 'no status'}",
+            f"Set {name or 'the company'} to {status.label.lower()}",
             lambda now: writer.set_company_status(company_id, status, now),
         )
 
@@ -432,6 +437,6 @@ def record_undo_import(
     return record(now, write)
 
 
-def _count_text(verb: str, ids: Sequence[int]) -> str:
-    """'Delete 3 contacts', 'Archive 1 contact'."""
-    return f"{verb} {len(ids)} {'contact' if len(ids) == 1 else 'contacts'}"
+def _contacts(ids: Sequence[int]) -> str:
+    """'1 contact', '3 contacts'."""
+    return f"{len(ids)} {'contact' if len(ids) == 1 else 'contacts'}"

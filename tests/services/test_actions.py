@@ -276,6 +276,12 @@ def test_the_menu_names_the_action(actions: Actions) -> None:
     assert actions.undo_stack.undoText() == "Mark 12 status updates sent"
     actions.delete_contacts([_someone(), _someone(tie=Tie.ADVOCATE.value)])
     assert actions.undo_stack.undoText() == "Delete 2 contacts"
+    actions.set_tie([_someone(), _someone(tie=Tie.UNSORTED.value)], Tie.WORK_ACQUAINTANCE)
+    assert actions.undo_stack.undoText() == "Mark 2 contacts as work acquaintances"
+    actions.set_tie([_someone()], Tie.ADVOCATE)
+    assert actions.undo_stack.undoText() == "Mark 1 contact as advocate"
+    actions.add_tag([_someone()], " mentor ")
+    assert actions.undo_stack.undoText() == "Tag 1 contact “mentor”"
 
 
 def test_each_action_is_announced_once_with_what_changed(actions: Actions, qtbot: Any) -> None:

@@ -323,3 +323,16 @@ def test_glance_numbers_match_the_store(window, demo, now) -> None:  # type: ign
     )
     assert sum(w.count for w in dialog.weeks.weeks) > 0
     assert dialog.weeks.grab().width() > 0
+
+
+def test_a_company_status_is_undone_by_name(window, demo, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = window.workflows.companies()
+    company = next(c for c in reader.companies() if c.status is not CompanyStatus.INTERVIEWING)
+    dialog.select_company(company.company_id)
+    dialog.status.setCurrentIndex(dialog.status.findData(CompanyStatus.INTERVIEWING.value))
+    dialog.status.activated.emit(dialog.status.currentIndex())
+    assert window.undo_stack.undoText() == f"Set {company.name} to interviewing"
+    window.actions["undo"].trigger()
+    assert next(
+        c.status for c in reader.companies() if c.company_id == company.company_id
+    ) is company.status

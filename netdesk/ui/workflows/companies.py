@@ -170,6 +170,7 @@ class CompaniesDialog(WorkflowDialog):
         if not cid or self._loading:
             return
         status = CompanyStatus(self.status.currentData())
-        self._actions.set_company_status(cid, status, self.status.currentText())
+        name_cell = self.table.item(self.table.currentRow(), 0)
+        self._actions.set_company_status(cid, status, name_cell.text() if name_cell else "")
         self.changed.emit([p.contact_id for p in reader.company_people(cid)])
         self.reload(cid)
