@@ -8,7 +8,7 @@ is written anywhere else.
 Two places hold settings. The interface's (window layout, the digest's time, autostart, what
 the user was told once) are in an INI file through QSettings: `Settings` below. The playbook's
 numbers, the user's name and the message templates are in the database, beside the contacts
-they shape; their readers and writers are the store's (named in `read` and `write`), and their
+they shape; the store reads them (`store.reader.settings`), the action layer changes them, and their
 defaults come from core, where the rules live.
 """
 
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
@@ -62,8 +60,6 @@ class Setting(Generic[T]):
     section: str = ""  # the Preferences group that shows it; empty: not in Preferences
     minimum: int = 0
     maximum: int = 0
-    read: str = ""  # stored in the database: "module:function" of the store that reads it
-    write: str = ""  # ... and the one that writes it
 
 
 # Groups of the Preferences dialog, in the order it shows them.
@@ -128,8 +124,6 @@ NO_TRAY_KEEP_RUNNING = Setting(
 # --- in the database --------------------------------------------------------------------
 
 _PLAYBOOK_DEFAULTS = PlaybookSettings()
-_PLAYBOOK_READ = "netdesk.store.reader.settings:playbook_settings"
-_PLAYBOOK_WRITE = "netdesk.store.writer.settings:set_playbook_settings"
 # The playbook's numbers are one row ("playbook"); each key names its field after the slash.
 PLAYBOOK_PREFIX = "playbook/"
 
@@ -145,8 +139,6 @@ def _playbook_days(field: str, label: str, description: str) -> Setting[int]:
         section=KEEPING_IN_TOUCH,
         minimum=1,
         maximum=3650,
-        read=_PLAYBOOK_READ,
-        write=_PLAYBOOK_WRITE,
     )
 
 
@@ -174,8 +166,6 @@ MY_NAME = Setting(
     "",
     DATABASE,
     "Your name, to sign messages",
-    read="netdesk.store.reader.settings:my_name",
-    write="netdesk.store.writer.settings:set_my_name",
 )
 TEMPLATES_PREFIX = "templates/"
 TEMPLATES: tuple[Setting[str], ...] = tuple(
@@ -185,9 +175,6 @@ TEMPLATES: tuple[Setting[str], ...] = tuple(
         text,
         DATABASE,
         f"Message template: {name.replace('_', ' ')}",
-        # The store's functions take the template's name (the key after the slash).
-        read="netdesk.store.reader.settings:template",
-        write="netdesk.store.writer.settings:set_template",
     )
     for name, text in DEFAULT_TEMPLATES.items()
 )
@@ -233,15 +220,6 @@ def playbook_field(setting: Setting[Any]) -> str:
     if not setting.key.startswith(PLAYBOOK_PREFIX):
         raise ValueError(f"{setting.key!r} is not one of the playbook's numbers")
     return setting.key[len(PLAYBOOK_PREFIX) :]
-
-
-def store_function(reference: str) -> Callable[..., Any]:
-    """The store function a database setting names ("module:function"), imported on use."""
-    module, _, name = reference.partition(":")
-    function = getattr(importlib.import_module(module), name)
-    if not callable(function):
-        raise TypeError(f"{reference} is not a function")
-    return cast(Callable[..., Any], function)
 
 
 def time_of_day(text: object) -> dt.time | None:

@@ -54,18 +54,6 @@ def test_keys_are_unique_and_every_setting_has_words() -> None:
             assert setting.description.strip(), setting.key
 
 
-def test_database_settings_name_the_store_functions_that_keep_them() -> None:
-    in_database = [s for s in registry.REGISTRY if s.stored_in is StoredIn.DATABASE]
-    assert in_database
-    for setting in in_database:
-        assert setting.read and setting.write, setting.key
-        assert callable(registry.store_function(setting.read))
-        assert callable(registry.store_function(setting.write))
-    for setting in registry.REGISTRY:
-        if setting.stored_in is StoredIn.INI:
-            assert not (setting.read or setting.write), setting.key
-
-
 def test_the_playbook_defaults_are_the_playbooks_own() -> None:
     playbook = [s for s in registry.REGISTRY if s.key.startswith(registry.PLAYBOOK_PREFIX)]
     fields = {f.name for f in dataclasses.fields(PlaybookSettings)}
