@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from netdesk.core.domain import RULE_REASONS, FollowUpReason, FollowUpState, InteractionKind
+from netdesk.core.domain import (
+    RULE_REASONS,
+    FollowUpReason,
+    FollowUpRule,
+    FollowUpState,
+    InteractionKind,
+)
 from netdesk.store.models import Contact, FollowUp
-from netdesk.store.reader.follow_ups import follow_ups
+from netdesk.store.reader.due import follow_ups
 from netdesk.store.sql import chunks
 from netdesk.store.writer.changes import change
 from netdesk.store.writer.interactions import log_interaction
@@ -79,13 +85,21 @@ def complete_follow_up(
 
 
 def create_follow_up(
-    contact_id: int, reason: FollowUpReason, due_at: dt.datetime, note: str, now: dt.datetime
+    contact_id: int,
+    reason: FollowUpReason,
+    due_at: dt.datetime,
+    note: str,
+    now: dt.datetime,
+    *,
+    rule: FollowUpRule | None = None,
 ) -> FollowUp:
-    """A follow-up a workflow asks for (a thank-you, a reference heads-up)."""
+    """A follow-up a workflow asks for (a thank-you, a reference heads-up), marked with the
+    rule that asked for it."""
     with change(now) as changed:
         fu = FollowUp.create(
             contact=contact_id,
             reason=reason.value,
+            rule=rule.value if rule is not None else "",
             due_at=due_at,
             effective_at=due_at,
             state=FollowUpState.DUE.value,

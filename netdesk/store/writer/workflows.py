@@ -41,21 +41,6 @@ def log_status_update(contact_id: int, text: str, now: dt.datetime) -> None:
     )
 
 
-def _ask(
-    contact_id: int,
-    reason: FollowUpReason,
-    rule: FollowUpRule,
-    due_at: dt.datetime,
-    note: str,
-    now: dt.datetime,
-) -> FollowUp:
-    """A workflow's follow-up, marked with the rule that asked for it."""
-    fu = create_follow_up(contact_id, reason, due_at, note, now)
-    FollowUp.update(rule=rule.value).where(FollowUp.id == fu.id).execute()
-    fu.rule = rule.value
-    return fu
-
-
 def start_wrap_up(
     offer_company: str,
     now: dt.datetime,
@@ -133,7 +118,9 @@ def start_wrap_up(
                     FollowUp.id == fu.id
                 ).execute()
             else:
-                fu = _ask(cid, FollowUpReason.THANK_YOU, FollowUpRule.WRAP_UP, now, note, now)
+                fu = create_follow_up(
+                    cid, FollowUpReason.THANK_YOU, now, note, now, rule=FollowUpRule.WRAP_UP
+                )
             if step is None:
                 WrapUpStep.create(contact=cid, follow_up=fu.id, created_at=now)
             else:
@@ -213,13 +200,13 @@ def ask_reference(
                 min(due, check_at),
                 company=company_row.name if company_row is not None else "",
             )
-            follow_up_id = _ask(
+            follow_up_id = create_follow_up(
                 contact_id,
                 FollowUpReason.REFERENCE_HEADS_UP,
-                FollowUpRule.REFERENCE_HEADS_UP,
                 due,
                 note,
                 now,
+                rule=FollowUpRule.REFERENCE_HEADS_UP,
             ).id
         request = ReferenceRequest.create(
             contact=contact_id,
