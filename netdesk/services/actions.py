@@ -13,19 +13,22 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from netdesk.core import playbook
 from netdesk.core.domain import CompanyStatus, Direction, InteractionKind, SearchState, Tie
-from netdesk.core.matching import ImportPlan
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
-from netdesk.store import backup, importer, undo, writer
-from netdesk.store.models import db
+from netdesk.store import undo, writer
 from netdesk.store.writer import Changes
+
+if TYPE_CHECKING:
+    # Import is wired after the first paint: its modules are not loaded before it.
+    from netdesk.core.matching import ImportPlan
+    from netdesk.store import importer
 
 log = logging.getLogger("netdesk.services.actions")
 
@@ -62,7 +65,11 @@ class RestoreCommand(QUndoCommand):
     before), redo restores the chosen backup again. Each way the store is backed up first."""
 
     def __init__(
-        self, text: str, chosen: Path, before: Path, restore: Callable[[Path], Path | None],
+        self,
+        text: str,
+        chosen: Path,
+        before: Path,
+        restore: Callable[[Path], Path | None],
         actions: Actions,
     ) -> None:
         super().__init__(text)
@@ -412,7 +419,11 @@ def record_import(
 ) -> tuple[importer.ImportResult, undo.Step, Changes]:
     """Apply an import the user accepted, recorded for undo (in the worker that writes it,
     after a backup of the store as it was)."""
-    backup.backup_database(db.obj, backup_dir, reason="before-import", now=now)
+    from netdesk.store import backup, db, importer
+
+    database = db.open_database()
+    if database is not None:
+        backup.backup_database(database, backup_dir, reason="before-import", now=now)
 
     def write(when: dt.datetime) -> importer.ImportResult:
         with writer.change(when) as changes:
@@ -428,6 +439,7 @@ def record_undo_import(
 ) -> tuple[tuple[int, int], undo.Step, Changes]:
     """Take an import back from File > Undo import (counts removed and put back), recorded
     so that Edit > Redo can give it back."""
+    from netdesk.store import importer
 
     def write(when: dt.datetime) -> tuple[int, int]:
         with writer.change(when) as changes:

@@ -1,94 +1,160 @@
 """The store's readers: pages of rows, counts, search, due follow-ups, a timeline. They never
-write; `netdesk.store.writer` is the one way in for a change."""
+write; `netdesk.store.writer` is the one way in for a change.
+
+Each name is loaded from its module the first time it is used (see `__getattr__`), so the
+window's first paint does not wait for the modules it does not need.
+"""
 
 from __future__ import annotations
 
-from netdesk.store.reader.contact_list import (
-    ListedContact,
-    ListFilter,
-    ListOrder,
-    contact_list_ids,
-    count_archived_search_hits,
-    count_contact_list,
-    count_search_hits,
-    listed_contacts,
-    search_hits,
-    store_has_contacts,
-)
-from netdesk.store.reader.contacts import (
-    ContactDetails,
-    SortCandidate,
-    contact_details,
-    contact_emails,
-    contact_name,
-    contact_phones,
-    contact_record,
-    contact_tie,
-    count_unsorted,
-    fts_query,
-    search_contact_ids,
-    unsorted_contacts,
-)
-from netdesk.store.reader.follow_ups import (
-    THANKS_WINDOW_DAYS,
-    DueFollowUp,
-    DueList,
-    count_due,
-    follow_ups,
-    help_owed,
-    next_due_moment,
-    thanks_sentence,
-)
-from netdesk.store.reader.imports import ImportSummary, import_summary, last_import
-from netdesk.store.reader.settings import (
-    SearchSummary,
-    WrapUpPlan,
-    get_setting,
-    is_default_template,
-    job_search,
-    my_name,
-    playbook_settings,
-    search_active,
-    search_started_on,
-    search_summary,
-    template,
-    wrap_up_plan,
-)
-from netdesk.store.reader.timeline import (
-    TimelineEntry,
-    recent_activity,
-    timeline,
-)
-from netdesk.store.reader.workflows import (
-    APPLIED_STATUSES,
-    CompanyInteraction,
-    CompanyRow,
-    Glance,
-    Person,
-    Recipient,
-    ReferenceAsk,
-    ReferenceContact,
-    ThankYouContact,
-    WrapUpState,
-    companies,
-    company_interactions,
-    company_people,
-    glance,
-    help_to_thank,
-    networked_during_search,
-    reference_asks,
-    reference_contacts,
-    reference_requests,
-    reference_warning,
-    status_update_candidates,
-    thank_you_contact,
-    wrap_up_contacts,
-    wrap_up_states,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netdesk.store.reader.contact_list import ListedContact as ListedContact
+    from netdesk.store.reader.contact_list import ListFilter as ListFilter
+    from netdesk.store.reader.contact_list import ListOrder as ListOrder
+    from netdesk.store.reader.contact_list import contact_list_ids as contact_list_ids
+    from netdesk.store.reader.contact_list import (
+        count_archived_search_hits as count_archived_search_hits,
+    )
+    from netdesk.store.reader.contact_list import count_contact_list as count_contact_list
+    from netdesk.store.reader.contact_list import count_search_hits as count_search_hits
+    from netdesk.store.reader.contact_list import listed_contacts as listed_contacts
+    from netdesk.store.reader.contact_list import search_hits as search_hits
+    from netdesk.store.reader.contact_list import store_has_contacts as store_has_contacts
+    from netdesk.store.reader.contacts import ContactDetails as ContactDetails
+    from netdesk.store.reader.contacts import SortCandidate as SortCandidate
+    from netdesk.store.reader.contacts import contact_details as contact_details
+    from netdesk.store.reader.contacts import contact_emails as contact_emails
+    from netdesk.store.reader.contacts import contact_name as contact_name
+    from netdesk.store.reader.contacts import contact_phones as contact_phones
+    from netdesk.store.reader.contacts import contact_record as contact_record
+    from netdesk.store.reader.contacts import contact_tie as contact_tie
+    from netdesk.store.reader.contacts import count_unsorted as count_unsorted
+    from netdesk.store.reader.contacts import fts_query as fts_query
+    from netdesk.store.reader.contacts import search_contact_ids as search_contact_ids
+    from netdesk.store.reader.contacts import unsorted_contacts as unsorted_contacts
+    from netdesk.store.reader.due import DueFollowUp as DueFollowUp
+    from netdesk.store.reader.due import DueList as DueList
+    from netdesk.store.reader.due import count_due as count_due
+    from netdesk.store.reader.due import follow_ups as follow_ups
+    from netdesk.store.reader.due import help_owed as help_owed
+    from netdesk.store.reader.due import next_due_moment as next_due_moment
+    from netdesk.store.reader.imports import ImportSummary as ImportSummary
+    from netdesk.store.reader.imports import import_summary as import_summary
+    from netdesk.store.reader.imports import last_import as last_import
+    from netdesk.store.reader.settings import WrapUpPlan as WrapUpPlan
+    from netdesk.store.reader.settings import get_setting as get_setting
+    from netdesk.store.reader.settings import is_default_template as is_default_template
+    from netdesk.store.reader.settings import job_search as job_search
+    from netdesk.store.reader.settings import my_name as my_name
+    from netdesk.store.reader.settings import playbook_settings as playbook_settings
+    from netdesk.store.reader.settings import search_active as search_active
+    from netdesk.store.reader.settings import search_started_on as search_started_on
+    from netdesk.store.reader.settings import search_summary as search_summary
+    from netdesk.store.reader.settings import template as template
+    from netdesk.store.reader.settings import wrap_up_plan as wrap_up_plan
+    from netdesk.store.reader.timelines import TimelineEntry as TimelineEntry
+    from netdesk.store.reader.timelines import recent_activity as recent_activity
+    from netdesk.store.reader.timelines import timeline as timeline
+    from netdesk.store.reader.workflows import CompanyInteraction as CompanyInteraction
+    from netdesk.store.reader.workflows import CompanyRow as CompanyRow
+    from netdesk.store.reader.workflows import Glance as Glance
+    from netdesk.store.reader.workflows import Person as Person
+    from netdesk.store.reader.workflows import Recipient as Recipient
+    from netdesk.store.reader.workflows import ReferenceAsk as ReferenceAsk
+    from netdesk.store.reader.workflows import ReferenceContact as ReferenceContact
+    from netdesk.store.reader.workflows import ThankYouContact as ThankYouContact
+    from netdesk.store.reader.workflows import WrapUpState as WrapUpState
+    from netdesk.store.reader.workflows import companies as companies
+    from netdesk.store.reader.workflows import company_interactions as company_interactions
+    from netdesk.store.reader.workflows import company_people as company_people
+    from netdesk.store.reader.workflows import glance as glance
+    from netdesk.store.reader.workflows import help_to_thank as help_to_thank
+    from netdesk.store.reader.workflows import networked_during_search as networked_during_search
+    from netdesk.store.reader.workflows import reference_asks as reference_asks
+    from netdesk.store.reader.workflows import reference_contacts as reference_contacts
+    from netdesk.store.reader.workflows import reference_requests as reference_requests
+    from netdesk.store.reader.workflows import reference_warning as reference_warning
+    from netdesk.store.reader.workflows import status_update_candidates as status_update_candidates
+    from netdesk.store.reader.workflows import thank_you_contact as thank_you_contact
+    from netdesk.store.reader.workflows import wrap_up_contacts as wrap_up_contacts
+    from netdesk.store.reader.workflows import wrap_up_states as wrap_up_states
+
+# Where each name lives.
+_WHERE = {
+    "companies": "netdesk.store.reader.workflows",
+    "company_interactions": "netdesk.store.reader.workflows",
+    "company_people": "netdesk.store.reader.workflows",
+    "CompanyInteraction": "netdesk.store.reader.workflows",
+    "CompanyRow": "netdesk.store.reader.workflows",
+    "contact_details": "netdesk.store.reader.contacts",
+    "contact_emails": "netdesk.store.reader.contacts",
+    "contact_list_ids": "netdesk.store.reader.contact_list",
+    "contact_name": "netdesk.store.reader.contacts",
+    "contact_phones": "netdesk.store.reader.contacts",
+    "contact_record": "netdesk.store.reader.contacts",
+    "contact_tie": "netdesk.store.reader.contacts",
+    "ContactDetails": "netdesk.store.reader.contacts",
+    "count_archived_search_hits": "netdesk.store.reader.contact_list",
+    "count_contact_list": "netdesk.store.reader.contact_list",
+    "count_due": "netdesk.store.reader.due",
+    "count_search_hits": "netdesk.store.reader.contact_list",
+    "count_unsorted": "netdesk.store.reader.contacts",
+    "DueFollowUp": "netdesk.store.reader.due",
+    "DueList": "netdesk.store.reader.due",
+    "follow_ups": "netdesk.store.reader.due",
+    "fts_query": "netdesk.store.reader.contacts",
+    "get_setting": "netdesk.store.reader.settings",
+    "Glance": "netdesk.store.reader.workflows",
+    "glance": "netdesk.store.reader.workflows",
+    "help_owed": "netdesk.store.reader.due",
+    "help_to_thank": "netdesk.store.reader.workflows",
+    "import_summary": "netdesk.store.reader.imports",
+    "ImportSummary": "netdesk.store.reader.imports",
+    "is_default_template": "netdesk.store.reader.settings",
+    "job_search": "netdesk.store.reader.settings",
+    "last_import": "netdesk.store.reader.imports",
+    "listed_contacts": "netdesk.store.reader.contact_list",
+    "ListedContact": "netdesk.store.reader.contact_list",
+    "ListFilter": "netdesk.store.reader.contact_list",
+    "ListOrder": "netdesk.store.reader.contact_list",
+    "my_name": "netdesk.store.reader.settings",
+    "networked_during_search": "netdesk.store.reader.workflows",
+    "next_due_moment": "netdesk.store.reader.due",
+    "Person": "netdesk.store.reader.workflows",
+    "playbook_settings": "netdesk.store.reader.settings",
+    "recent_activity": "netdesk.store.reader.timelines",
+    "Recipient": "netdesk.store.reader.workflows",
+    "reference_asks": "netdesk.store.reader.workflows",
+    "reference_contacts": "netdesk.store.reader.workflows",
+    "reference_requests": "netdesk.store.reader.workflows",
+    "reference_warning": "netdesk.store.reader.workflows",
+    "ReferenceAsk": "netdesk.store.reader.workflows",
+    "ReferenceContact": "netdesk.store.reader.workflows",
+    "search_active": "netdesk.store.reader.settings",
+    "search_contact_ids": "netdesk.store.reader.contacts",
+    "search_hits": "netdesk.store.reader.contact_list",
+    "search_started_on": "netdesk.store.reader.settings",
+    "search_summary": "netdesk.store.reader.settings",
+    "SortCandidate": "netdesk.store.reader.contacts",
+    "status_update_candidates": "netdesk.store.reader.workflows",
+    "store_has_contacts": "netdesk.store.reader.contact_list",
+    "template": "netdesk.store.reader.settings",
+    "thank_you_contact": "netdesk.store.reader.workflows",
+    "ThankYouContact": "netdesk.store.reader.workflows",
+    "timeline": "netdesk.store.reader.timelines",
+    "TimelineEntry": "netdesk.store.reader.timelines",
+    "unsorted_contacts": "netdesk.store.reader.contacts",
+    "wrap_up_contacts": "netdesk.store.reader.workflows",
+    "wrap_up_plan": "netdesk.store.reader.settings",
+    "wrap_up_states": "netdesk.store.reader.workflows",
+    "WrapUpPlan": "netdesk.store.reader.settings",
+    "WrapUpState": "netdesk.store.reader.workflows",
+}
 
 __all__ = [
-    "APPLIED_STATUSES",
-    "THANKS_WINDOW_DAYS",
     "CompanyInteraction",
     "CompanyRow",
     "ContactDetails",
@@ -103,7 +169,6 @@ __all__ = [
     "Recipient",
     "ReferenceAsk",
     "ReferenceContact",
-    "SearchSummary",
     "SortCandidate",
     "ThankYouContact",
     "TimelineEntry",
@@ -153,10 +218,18 @@ __all__ = [
     "store_has_contacts",
     "template",
     "thank_you_contact",
-    "thanks_sentence",
     "timeline",
     "unsorted_contacts",
     "wrap_up_contacts",
     "wrap_up_plan",
     "wrap_up_states",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # found once; later lookups are plain attribute reads
+    return value

@@ -35,7 +35,7 @@ from netdesk.store.models import (
     db,
 )
 from netdesk.store.reader.contacts import contact_emails
-from netdesk.store.reader.follow_ups import help_owed
+from netdesk.store.reader.due import help_owed
 from netdesk.store.reader.settings import _date, wrap_up_plan
 from netdesk.store.sql import chunks, iso, parse_datetime, run_sql, stored
 

@@ -2,68 +2,100 @@
 
 Every write runs inside `change()`: one transaction that keeps the derived facts (touch
 summary, follow-ups, next due moment, search index) in step before it commits, and gives
-back a `Changes` record of what it touched. Readers live in `netdesk.store.reader`."""
+back a `Changes` record of what it touched. Readers live in `netdesk.store.reader`.
+
+Each name is loaded from its module the first time it is used (see `__getattr__`), so the
+window's first paint does not wait for the modules it does not need.
+"""
 
 from __future__ import annotations
 
-from netdesk.store.writer.changes import (
-    Changes,
-    change,
-)
-from netdesk.store.writer.contacts import (
-    EDITABLE_FIELDS,
-    RULE_FIELDS,
-    add_tag,
-    company_for_name,
-    create_contact,
-    delete_contacts,
-    restore_contacts,
-    set_archived,
-    set_company_status,
-    set_emails,
-    set_phones,
-    set_tie,
-    snapshot_contacts,
-    update_contact,
-)
-from netdesk.store.writer.follow_ups import (
-    complete_follow_up,
-    create_follow_up,
-    dismiss_follow_up,
-    mark_notified,
-    snooze_all_due,
-    snooze_follow_up,
-    snooze_follow_ups,
-)
-from netdesk.store.writer.interactions import (
-    delete_interaction,
-    log_interaction,
-    restore_interaction,
-    update_interaction,
-)
-from netdesk.store.writer.settings import (
-    reset_template,
-    set_job_search,
-    set_my_name,
-    set_playbook_settings,
-    set_setting,
-    set_template,
-)
-from netdesk.store.writer.workflows import (
-    HEADS_UP_LEAD_DAYS,
-    ask_reference,
-    log_status_update,
-    mark_reference,
-    mark_thanked,
-    record_gift,
-    set_above_and_beyond,
-    start_wrap_up,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netdesk.store.writer.changes import Changes as Changes
+    from netdesk.store.writer.changes import change as change
+    from netdesk.store.writer.contacts import add_tag as add_tag
+    from netdesk.store.writer.contacts import company_for_name as company_for_name
+    from netdesk.store.writer.contacts import create_contact as create_contact
+    from netdesk.store.writer.contacts import delete_contacts as delete_contacts
+    from netdesk.store.writer.contacts import restore_contacts as restore_contacts
+    from netdesk.store.writer.contacts import set_archived as set_archived
+    from netdesk.store.writer.contacts import set_company_status as set_company_status
+    from netdesk.store.writer.contacts import set_emails as set_emails
+    from netdesk.store.writer.contacts import set_phones as set_phones
+    from netdesk.store.writer.contacts import set_tie as set_tie
+    from netdesk.store.writer.contacts import snapshot_contacts as snapshot_contacts
+    from netdesk.store.writer.contacts import update_contact as update_contact
+    from netdesk.store.writer.follow_ups import complete_follow_up as complete_follow_up
+    from netdesk.store.writer.follow_ups import create_follow_up as create_follow_up
+    from netdesk.store.writer.follow_ups import dismiss_follow_up as dismiss_follow_up
+    from netdesk.store.writer.follow_ups import mark_notified as mark_notified
+    from netdesk.store.writer.follow_ups import snooze_all_due as snooze_all_due
+    from netdesk.store.writer.follow_ups import snooze_follow_up as snooze_follow_up
+    from netdesk.store.writer.follow_ups import snooze_follow_ups as snooze_follow_ups
+    from netdesk.store.writer.interactions import delete_interaction as delete_interaction
+    from netdesk.store.writer.interactions import log_interaction as log_interaction
+    from netdesk.store.writer.interactions import restore_interaction as restore_interaction
+    from netdesk.store.writer.interactions import update_interaction as update_interaction
+    from netdesk.store.writer.settings import reset_template as reset_template
+    from netdesk.store.writer.settings import set_job_search as set_job_search
+    from netdesk.store.writer.settings import set_my_name as set_my_name
+    from netdesk.store.writer.settings import set_playbook_settings as set_playbook_settings
+    from netdesk.store.writer.settings import set_setting as set_setting
+    from netdesk.store.writer.settings import set_template as set_template
+    from netdesk.store.writer.workflows import ask_reference as ask_reference
+    from netdesk.store.writer.workflows import log_status_update as log_status_update
+    from netdesk.store.writer.workflows import mark_reference as mark_reference
+    from netdesk.store.writer.workflows import mark_thanked as mark_thanked
+    from netdesk.store.writer.workflows import record_gift as record_gift
+    from netdesk.store.writer.workflows import set_above_and_beyond as set_above_and_beyond
+    from netdesk.store.writer.workflows import start_wrap_up as start_wrap_up
+
+# Where each name lives.
+_WHERE = {
+    "add_tag": "netdesk.store.writer.contacts",
+    "ask_reference": "netdesk.store.writer.workflows",
+    "change": "netdesk.store.writer.changes",
+    "Changes": "netdesk.store.writer.changes",
+    "company_for_name": "netdesk.store.writer.contacts",
+    "complete_follow_up": "netdesk.store.writer.follow_ups",
+    "create_contact": "netdesk.store.writer.contacts",
+    "create_follow_up": "netdesk.store.writer.follow_ups",
+    "delete_contacts": "netdesk.store.writer.contacts",
+    "delete_interaction": "netdesk.store.writer.interactions",
+    "dismiss_follow_up": "netdesk.store.writer.follow_ups",
+    "log_interaction": "netdesk.store.writer.interactions",
+    "log_status_update": "netdesk.store.writer.workflows",
+    "mark_notified": "netdesk.store.writer.follow_ups",
+    "mark_reference": "netdesk.store.writer.workflows",
+    "mark_thanked": "netdesk.store.writer.workflows",
+    "record_gift": "netdesk.store.writer.workflows",
+    "reset_template": "netdesk.store.writer.settings",
+    "restore_contacts": "netdesk.store.writer.contacts",
+    "restore_interaction": "netdesk.store.writer.interactions",
+    "set_above_and_beyond": "netdesk.store.writer.workflows",
+    "set_archived": "netdesk.store.writer.contacts",
+    "set_company_status": "netdesk.store.writer.contacts",
+    "set_emails": "netdesk.store.writer.contacts",
+    "set_job_search": "netdesk.store.writer.settings",
+    "set_my_name": "netdesk.store.writer.settings",
+    "set_phones": "netdesk.store.writer.contacts",
+    "set_playbook_settings": "netdesk.store.writer.settings",
+    "set_setting": "netdesk.store.writer.settings",
+    "set_template": "netdesk.store.writer.settings",
+    "set_tie": "netdesk.store.writer.contacts",
+    "snapshot_contacts": "netdesk.store.writer.contacts",
+    "snooze_all_due": "netdesk.store.writer.follow_ups",
+    "snooze_follow_up": "netdesk.store.writer.follow_ups",
+    "snooze_follow_ups": "netdesk.store.writer.follow_ups",
+    "start_wrap_up": "netdesk.store.writer.workflows",
+    "update_contact": "netdesk.store.writer.contacts",
+    "update_interaction": "netdesk.store.writer.interactions",
+}
 
 __all__ = [
-    "EDITABLE_FIELDS",
-    "HEADS_UP_LEAD_DAYS",
-    "RULE_FIELDS",
     "Changes",
     "add_tag",
     "ask_reference",
@@ -103,3 +135,12 @@ __all__ = [
     "update_contact",
     "update_interaction",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # found once; later lookups are plain attribute reads
+    return value

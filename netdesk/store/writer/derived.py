@@ -24,7 +24,7 @@ from netdesk.store.models import (
     FollowUp,
     db,
 )
-from netdesk.store.reader.follow_ups import (
+from netdesk.store.reader.due import (
     _FACTS_COLUMNS,
     _facts_from_row,
     help_owed,
