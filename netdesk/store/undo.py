@@ -12,7 +12,7 @@ step that redoes it. The search index follows by its own triggers and is not rec
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -169,8 +169,3 @@ def data_version() -> int:
     someone else wrote (a `netdesk import` in a terminal, a worker's connection)."""
     row = run_sql(db, "PRAGMA data_version").fetchone()
     return int(row[0])
-
-
-def concat(steps: Sequence[Step]) -> Step:
-    """Steps taken one after the other, as one."""
-    return Step(tuple(s for step in steps for s in step.statements))

@@ -7,7 +7,7 @@ import datetime as dt
 import peewee as pw
 
 from netdesk.core.domain import FollowUpReason, FollowUpState, InteractionKind, SearchState, Tie
-from netdesk.store import reader, writer
+from netdesk.store import reader, undo, writer
 from netdesk.store.models import Contact, FollowUp
 from netdesk.store.sql import OPEN_STATES
 from netdesk.store.writer import derived
@@ -135,10 +135,11 @@ def test_delete_and_undo_restore_everything(store: pw.SqliteDatabase, now: dt.da
     cid = _dana(now, tie=Tie.ADVOCATE.value)
     writer.log_interaction(cid, InteractionKind.REFERRAL, now - days(3), now, helped="a referral")
     before = reader.follow_ups(now, horizon=days(60))
-    snapshot = writer.delete_contacts([cid])
+    with undo.recording() as deleted:
+        writer.delete_contacts([cid])
     assert Contact.get_or_none(Contact.id == cid) is None
     assert reader.search_contact_ids("dana") == []
-    writer.restore_contacts(snapshot, now)
+    undo.replay(deleted.step)
     assert Contact.get_by_id(cid).display_name == "Dana Okafor"
     assert reader.contact_emails(cid) == ["dana@acme.example"]
     assert [e.helped for e in reader.timeline(cid)] == ["a referral"]
@@ -158,9 +159,10 @@ def test_bulk_tag_and_timeline_edits(store: pw.SqliteDatabase, now: dt.datetime)
     writer.update_interaction(i.id, now, summary="long call", kind=InteractionKind.MEETING)
     assert reader.timeline(cid)[0].summary == "long call"
     assert reader.timeline(cid)[0].kind is InteractionKind.MEETING
-    row = writer.delete_interaction(i.id, now)
+    with undo.recording() as deleted:
+        writer.delete_interaction(i.id, now)
     assert reader.timeline(cid) == []
-    writer.restore_interaction(row, now)
+    undo.replay(deleted.step)
     assert [e.summary for e in reader.recent_activity()] == ["long call"]
 
 

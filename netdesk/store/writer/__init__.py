@@ -20,13 +20,11 @@ if TYPE_CHECKING:
     from netdesk.store.writer.contacts import company_for_name as company_for_name
     from netdesk.store.writer.contacts import create_contact as create_contact
     from netdesk.store.writer.contacts import delete_contacts as delete_contacts
-    from netdesk.store.writer.contacts import restore_contacts as restore_contacts
     from netdesk.store.writer.contacts import set_archived as set_archived
     from netdesk.store.writer.contacts import set_company_status as set_company_status
     from netdesk.store.writer.contacts import set_emails as set_emails
     from netdesk.store.writer.contacts import set_phones as set_phones
     from netdesk.store.writer.contacts import set_tie as set_tie
-    from netdesk.store.writer.contacts import snapshot_contacts as snapshot_contacts
     from netdesk.store.writer.contacts import update_contact as update_contact
     from netdesk.store.writer.follow_ups import complete_follow_up as complete_follow_up
     from netdesk.store.writer.follow_ups import create_follow_up as create_follow_up
@@ -37,7 +35,6 @@ if TYPE_CHECKING:
     from netdesk.store.writer.follow_ups import snooze_follow_ups as snooze_follow_ups
     from netdesk.store.writer.interactions import delete_interaction as delete_interaction
     from netdesk.store.writer.interactions import log_interaction as log_interaction
-    from netdesk.store.writer.interactions import restore_interaction as restore_interaction
     from netdesk.store.writer.interactions import update_interaction as update_interaction
     from netdesk.store.writer.settings import reset_template as reset_template
     from netdesk.store.writer.settings import set_job_search as set_job_search
@@ -73,8 +70,6 @@ _WHERE = {
     "mark_thanked": "netdesk.store.writer.workflows",
     "record_gift": "netdesk.store.writer.workflows",
     "reset_template": "netdesk.store.writer.settings",
-    "restore_contacts": "netdesk.store.writer.contacts",
-    "restore_interaction": "netdesk.store.writer.interactions",
     "set_above_and_beyond": "netdesk.store.writer.workflows",
     "set_archived": "netdesk.store.writer.contacts",
     "set_company_status": "netdesk.store.writer.contacts",
@@ -86,7 +81,6 @@ _WHERE = {
     "set_setting": "netdesk.store.writer.settings",
     "set_template": "netdesk.store.writer.settings",
     "set_tie": "netdesk.store.writer.contacts",
-    "snapshot_contacts": "netdesk.store.writer.contacts",
     "snooze_all_due": "netdesk.store.writer.follow_ups",
     "snooze_follow_up": "netdesk.store.writer.follow_ups",
     "snooze_follow_ups": "netdesk.store.writer.follow_ups",
@@ -114,8 +108,6 @@ __all__ = [
     "mark_thanked",
     "record_gift",
     "reset_template",
-    "restore_contacts",
-    "restore_interaction",
     "set_above_and_beyond",
     "set_archived",
     "set_company_status",
@@ -127,7 +119,6 @@ __all__ = [
     "set_setting",
     "set_template",
     "set_tie",
-    "snapshot_contacts",
     "snooze_all_due",
     "snooze_follow_up",
     "snooze_follow_ups",

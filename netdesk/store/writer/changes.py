@@ -34,7 +34,6 @@ class Changes:
     settings: set[str] = field(default_factory=set)
     import_batches: set[int] = field(default_factory=set)  # imports applied
     imports_undone: set[int] = field(default_factory=set)
-    created: list[int] = field(default_factory=list)  # ids of rows the change made, in order
     # What `settle` has already brought in step, so that settling twice does the work once.
     _settled_timelines: set[int] = field(default_factory=set, repr=False)
     _settled_rules: set[int] = field(default_factory=set, repr=False)
@@ -79,21 +78,6 @@ class Changes:
             or self.import_batches
             or self.imports_undone
         )
-
-    def merge(self, other: Changes) -> None:
-        """Fold in what another change touched (an undo replays several as one)."""
-        self.contacts |= other.contacts
-        self.removed |= other.removed
-        self.timelines |= other.timelines
-        self.all_timelines |= other.all_timelines
-        self.rules |= other.rules
-        self.follow_ups |= other.follow_ups
-        self.everyone |= other.everyone
-        self.search |= other.search
-        self.companies |= other.companies
-        self.settings |= other.settings
-        self.import_batches |= other.import_batches
-        self.imports_undone |= other.imports_undone
 
     def settle(self) -> None:
         """Bring the derived facts of everything touched so far in step (inside the

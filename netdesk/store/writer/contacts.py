@@ -16,11 +16,8 @@ from netdesk.store.models import (
     Contact,
     ContactEmail,
     ContactPhone,
-    FollowUp,
-    Interaction,
 )
-from netdesk.store.reader.contacts import contact_emails, contact_phones
-from netdesk.store.sql import chunks, dict_rows
+from netdesk.store.sql import chunks
 from netdesk.store.writer.changes import change
 
 # Columns the rules read: a change to one of them moves the contact's follow-ups.
@@ -117,7 +114,6 @@ def create_contact(
         set_emails(contact.id, emails)
         set_phones(contact.id, phones)
         changed.contact([contact.id], rules=True)
-        changed.created.append(contact.id)
     return contact
 
 
@@ -175,51 +171,10 @@ def set_archived(contact_ids: Sequence[int], archived: bool, now: dt.datetime) -
         changed.contact(contact_ids, rules=True)
 
 
-def snapshot_contacts(contact_ids: Sequence[int]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for chunk in chunks(contact_ids):
-        for row in dict_rows(Contact.select().where(Contact.id.in_(chunk))):
-            cid = row["id"]
-            if row.get("photo") is not None:
-                row["photo"] = bytes(row["photo"]).hex()
-            out.append(
-                {
-                    "contact": row,
-                    "emails": contact_emails(cid),
-                    "phones": contact_phones(cid),
-                    "interactions": dict_rows(
-                        Interaction.select().where(Interaction.contact == cid)
-                    ),
-                    "follow_ups": dict_rows(FollowUp.select().where(FollowUp.contact == cid)),
-                }
-            )
-    return out
-
-
-def restore_contacts(snapshot: list[dict[str, Any]], now: dt.datetime) -> None:
-    """Put back contacts exactly as `snapshot_contacts` saw them (same ids, same timeline)."""
-    with change(now) as changed:
-        for item in snapshot:
-            row = dict(item["contact"])
-            if row.get("photo") is not None:
-                row["photo"] = bytes.fromhex(row["photo"])
-            Contact.insert(**row).on_conflict_replace().execute()
-            set_emails(row["id"], item["emails"])
-            set_phones(row["id"], item["phones"])
-            for inter in item["interactions"]:
-                Interaction.insert(**inter).on_conflict_replace().execute()
-            for fu in item["follow_ups"]:
-                FollowUp.insert(**fu).on_conflict_replace().execute()
-        ids = [item["contact"]["id"] for item in snapshot]
-        changed.contact(ids)
-        changed.timeline(ids)
-
-
-def delete_contacts(contact_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Delete contacts with their timeline; returns the snapshot that undoes it."""
+def delete_contacts(contact_ids: Sequence[int]) -> None:
+    """Delete contacts with everything that hangs on them (their rows cascade); the undo log
+    is what brings them back."""
     with change() as changed:
-        snapshot = snapshot_contacts(contact_ids)
         for chunk in chunks(contact_ids):
             Contact.delete().where(Contact.id.in_(chunk)).execute()
         changed.removed |= set(contact_ids)
-    return snapshot

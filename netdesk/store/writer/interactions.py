@@ -12,7 +12,6 @@ from netdesk.core.domain import (
 from netdesk.store.models import (
     Interaction,
 )
-from netdesk.store.sql import dict_rows
 from netdesk.store.writer.changes import change
 
 
@@ -38,7 +37,6 @@ def log_interaction(
             created_at=now,
         )
         changed.timeline([contact_id])
-        changed.created.append(interaction.id)
     return interaction
 
 
@@ -51,17 +49,9 @@ def update_interaction(interaction_id: int, now: dt.datetime, **fields: Any) -> 
         changed.timeline([interaction.contact_id])
 
 
-def delete_interaction(interaction_id: int, now: dt.datetime) -> dict[str, Any]:
-    """Delete one interaction; returns its row so the caller can offer Undo."""
+def delete_interaction(interaction_id: int, now: dt.datetime) -> None:
+    """Delete one interaction (the undo log is what brings it back)."""
     with change(now) as changed:
         interaction = Interaction.get_by_id(interaction_id)
-        [row] = dict_rows(Interaction.select().where(Interaction.id == interaction_id))
         interaction.delete_instance()
-        changed.timeline([row["contact"]])
-    return row
-
-
-def restore_interaction(row: dict[str, Any], now: dt.datetime) -> None:
-    with change(now) as changed:
-        Interaction.insert(**row).execute()
-        changed.timeline([row["contact"]])
+        changed.timeline([interaction.contact_id])
