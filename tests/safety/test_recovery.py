@@ -340,4 +340,10 @@ def test_restoring_in_the_app_reloads_the_window(qtbot: QtBot, store, data_dir: 
     )
     qtbot.waitUntil(lambda: names() == ["Ana Lima"])
     assert "Restored the backup" in window.banner.label.text()
+    # Edit > Undo puts the store back as it was before the restore; Redo restores again.
+    assert window.undo_stack.undoText() == f"Restore {Path(old).name}"
+    window.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: names() == ["Ana Lima", "Ben Okafor"])
+    window.actions["redo"].trigger()
+    qtbot.waitUntil(lambda: names() == ["Ana Lima"])
     db.close_store(Contact._meta.database.obj)
