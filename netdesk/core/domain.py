@@ -162,6 +162,21 @@ class FollowUpRule(StrEnum):
     WRAP_UP = "wrap_up"  # rules 5-8
     REFERENCE_HEADS_UP = "reference_heads_up"  # rule 9
 
+    @property
+    def short_label(self) -> str:
+        """A few words for one line of the follow-ups list or a notification."""
+        return RULE_SHORT_LABELS[self]
+
+
+RULE_SHORT_LABELS = {
+    FollowUpRule.CADENCE: "Keep in touch",
+    FollowUpRule.MET_NO_FOLLOW_UP: "Follow up after meeting",
+    FollowUpRule.STATUS_UPDATE: "Send a status update",
+    FollowUpRule.GRATITUDE: "Say thank you",
+    FollowUpRule.WRAP_UP: "Offer wrap-up",
+    FollowUpRule.REFERENCE_HEADS_UP: "Reference heads-up",
+}
+
 
 # The rule behind each reason the rules compute from the timeline.
 RULE_OF_REASON = {

@@ -1,0 +1,57 @@
+"""One way to show a day to the user, everywhere: relative when it is near, a full date
+with its year otherwise. Spelled here rather than with strftime, which follows the
+process locale: the app's words are English, so its dates are too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# How far from today a day is still shown as "3 days ago" or "in 5 days".
+NEAR_DAYS = 6
+
+
+def full_date(day: dt.date) -> str:
+    """'3 September 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def describe_day(day: dt.date, today: dt.date) -> str:
+    """'today', 'yesterday', 'tomorrow', '3 days ago', 'in 5 days' within a week of today;
+    '3 September 2026' otherwise. Never a date without its year."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == -1:
+        return "yesterday"
+    if days == 1:
+        return "tomorrow"
+    if -NEAR_DAYS <= days < 0:
+        return f"{-days} days ago"
+    if 0 < days <= NEAR_DAYS:
+        return f"in {days} days"
+    return full_date(day)
+
+
+def describe_moment(at: dt.datetime, now: dt.datetime) -> str:
+    """A day as `describe_day` says it, with the time for today and tomorrow:
+    'today at 14:30', 'tomorrow at 09:00', '3 days ago', '3 September 2026'."""
+    said = describe_day(at.date(), now.date())
+    if said in ("today", "tomorrow", "yesterday"):
+        return f"{said} at {at:%H:%M}"
+    return said
