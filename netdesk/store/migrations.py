@@ -281,6 +281,88 @@ _SCHEMA_7 = (
 )
 
 
+# Schema 8: the whole card. Emails and phones keep their types ("work,voice": lower case,
+# comma-separated), their preference (vCard 4.0 PREF, 1 = most preferred, 0 = none), the
+# group they were written in (`item1.TEL`, tying them to an `item1.X-ABLABEL`) and every
+# other parameter as written (`;X-SERVICE-TYPE=Skype`, vCard 4.0 syntax). Web addresses,
+# the LinkedIn profile first, get the same in contact_url (contact.urls and linkedin_url
+# stay the plain lists the rest of NetDesk reads, kept in step). Postal addresses are
+# stored by part. Every property NetDesk does not model (IMPP, GENDER, X-...) is kept
+# verbatim, with its group and parameters, in contact_property and written back on export.
+# A contact gains its role, its ORG units after the first (one per line) and an
+# anniversary (as a birthday: YYYY-MM-DD or --MM-DD). Rows written before keep their
+# values: their web addresses are copied into contact_url, without types.
+_SCHEMA_8 = _statements(
+    """
+ALTER TABLE contact ADD COLUMN role VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE contact ADD COLUMN org_units TEXT NOT NULL DEFAULT '';
+ALTER TABLE contact ADD COLUMN anniversary VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE contact_email ADD COLUMN types VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE contact_email ADD COLUMN pref INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contact_email ADD COLUMN grp VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE contact_email ADD COLUMN params TEXT NOT NULL DEFAULT '';
+ALTER TABLE contact_phone ADD COLUMN types VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE contact_phone ADD COLUMN pref INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contact_phone ADD COLUMN grp VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE contact_phone ADD COLUMN params TEXT NOT NULL DEFAULT '';
+CREATE TABLE contact_url (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    types VARCHAR(255) NOT NULL,
+    pref INTEGER NOT NULL,
+    grp VARCHAR(255) NOT NULL,
+    params TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX contact_url_contact_id ON contact_url (contact_id);
+CREATE TABLE contact_address (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    po_box TEXT NOT NULL,
+    extended TEXT NOT NULL,
+    street TEXT NOT NULL,
+    locality TEXT NOT NULL,
+    region TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    country TEXT NOT NULL,
+    label TEXT NOT NULL,
+    types VARCHAR(255) NOT NULL,
+    pref INTEGER NOT NULL,
+    grp VARCHAR(255) NOT NULL,
+    params TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX contact_address_contact_id ON contact_address (contact_id);
+CREATE TABLE contact_property (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    grp VARCHAR(255) NOT NULL,
+    name VARCHAR(255) NOT NULL,
+    params TEXT NOT NULL,
+    value TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX contact_property_contact_id ON contact_property (contact_id);
+INSERT INTO contact_url (contact_id, url, types, pref, grp, params, position)
+SELECT id, trim(linkedin_url), '', 0, '', '', -1 FROM contact WHERE trim(linkedin_url) != '';
+WITH RECURSIVE split(contact_id, rest, url, pos) AS (
+    SELECT id, urls || char(10), '', -1 FROM contact WHERE urls != ''
+    UNION ALL
+    SELECT contact_id, substr(rest, instr(rest, char(10)) + 1),
+        substr(rest, 1, instr(rest, char(10)) - 1), pos + 1
+    FROM split WHERE rest != ''
+)
+INSERT INTO contact_url (contact_id, url, types, pref, grp, params, position)
+SELECT contact_id, trim(url, ' ' || char(9) || char(13)), '', 0, '', '', pos FROM split
+WHERE pos >= 0 AND trim(url, ' ' || char(9) || char(13)) != ''
+"""
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -298,6 +380,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     5: _run(_SCHEMA_5),
     6: _run(_SCHEMA_6),
     7: _run(_SCHEMA_7),
+    8: _run(_SCHEMA_8),
 }
 
 LATEST = max(MIGRATIONS)

@@ -99,6 +99,11 @@ class Contact(BaseModel):
     # When the user last dismissed a rule's follow-up: the rules count from the later of
     # this and the last touch, so a dismissal skips one round instead of silencing them.
     rules_reset_at = pw.DateTimeField(null=True)
+    # Schema 8: the rest of the card's ORG after the company (one unit per line), ROLE,
+    # and an anniversary written as a birthday.
+    role = pw.CharField(default="")
+    org_units = pw.TextField(default="")
+    anniversary = pw.CharField(default="")
 
     @property
     def tag_list(self) -> list[str]:
@@ -111,6 +116,12 @@ class ContactEmail(BaseModel):
     email = pw.CharField()
     key = pw.CharField(index=True)  # matching.normalize_email
     position = pw.IntegerField(default=0)
+    # Schema 8: "work,voice" (lower case), vCard 4.0 PREF (1 most preferred, 0 none), the
+    # group written before the name (`item1`), and every other parameter as written.
+    types = pw.CharField(default="")
+    pref = pw.IntegerField(default=0)
+    grp = pw.CharField(default="")
+    params = pw.TextField(default="")
 
 
 class ContactPhone(BaseModel):
@@ -119,6 +130,12 @@ class ContactPhone(BaseModel):
     phone = pw.CharField()
     key = pw.CharField(index=True)  # matching.normalize_phone
     position = pw.IntegerField(default=0)
+    # Schema 8: "work,voice" (lower case), vCard 4.0 PREF (1 most preferred, 0 none), the
+    # group written before the name (`item1`), and every other parameter as written.
+    types = pw.CharField(default="")
+    pref = pw.IntegerField(default=0)
+    grp = pw.CharField(default="")
+    params = pw.TextField(default="")
 
 
 class Interaction(BaseModel):
@@ -212,3 +229,51 @@ class WrapUpStep(BaseModel):
 
 
 ALL_MODELS.extend([ReferenceRequest, WrapUpStep])
+
+
+class ContactUrl(BaseModel):
+    """A web address of a contact with its types (schema 8); the LinkedIn profile is one."""
+
+    contact = pw.ForeignKeyField(Contact, backref="url_rows", on_delete="CASCADE")
+    contact_id: int
+    url = pw.TextField()
+    types = pw.CharField(default="")
+    pref = pw.IntegerField(default=0)
+    grp = pw.CharField(default="")
+    params = pw.TextField(default="")
+    position = pw.IntegerField(default=0)
+
+
+class ContactAddress(BaseModel):
+    """A postal address of a contact, by part, with its types (schema 8)."""
+
+    contact = pw.ForeignKeyField(Contact, backref="address_rows", on_delete="CASCADE")
+    contact_id: int
+    po_box = pw.TextField(default="")
+    extended = pw.TextField(default="")
+    street = pw.TextField(default="")
+    locality = pw.TextField(default="")
+    region = pw.TextField(default="")
+    postal_code = pw.TextField(default="")
+    country = pw.TextField(default="")
+    label = pw.TextField(default="")
+    types = pw.CharField(default="")
+    pref = pw.IntegerField(default=0)
+    grp = pw.CharField(default="")
+    params = pw.TextField(default="")
+    position = pw.IntegerField(default=0)
+
+
+class ContactProperty(BaseModel):
+    """A property of a contact's card NetDesk does not model, kept as written (schema 8)."""
+
+    contact = pw.ForeignKeyField(Contact, backref="property_rows", on_delete="CASCADE")
+    contact_id: int
+    grp = pw.CharField(default="")
+    name = pw.CharField()  # upper case, without the group
+    params = pw.TextField(default="")  # ";TYPE=work;X-FOO=bar", vCard 4.0 syntax
+    value = pw.TextField(default="")  # the value as written, escapes kept
+    position = pw.IntegerField(default=0)
+
+
+ALL_MODELS.extend([ContactUrl, ContactAddress, ContactProperty])

@@ -229,3 +229,56 @@ def test_schema_7_names_the_rule_of_every_follow_up_written_before(data_dir: Pat
         }
     finally:
         db.close_store(store)
+
+
+def test_every_model_matches_the_migrated_schema(store: pw.SqliteDatabase) -> None:
+    from netdesk.store.models import ALL_MODELS
+
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        columns = {r[1]: r for r in store.execute_sql(f"PRAGMA table_info({table})").fetchall()}
+        assert columns, f"no table {table}"
+        for name, fld in model._meta.columns.items():
+            assert name in columns, f"{table}.{name} is in the model but not the schema"
+            assert bool(columns[name][3]) == (not fld.null), f"{table}.{name} nullability"
+
+
+def test_schema_8_keeps_emails_phones_and_web_addresses_written_before(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    path = data_dir / db.DATABASE_NAME
+    _schema_one_with_data(path)
+    database = pw.SqliteDatabase(str(path))
+    database.connect()
+    migrations.migrate(database, target=7)
+    database.execute_sql(
+        "UPDATE contact SET urls = ?, linkedin_url = ? WHERE id = 7",
+        ("https://zoe.example\n\n  https://blog.zoe.example/  \n", "https://linkedin.com/in/zoe"),
+    )
+    database.execute_sql(
+        "INSERT INTO contact_phone (contact_id, phone, key, position) "
+        "VALUES (7, '+1 555 0100', '+15550100', 0)"
+    )
+    database.close()
+
+    store = db.open_store(path, backup_dir=data_dir / "backups")
+    try:
+        assert migrations.schema_version(store) >= 8
+        assert store.execute_sql(
+            "SELECT url, types, pref, grp, params FROM contact_url WHERE contact_id = 7 "
+            "ORDER BY position"
+        ).fetchall() == [
+            ("https://linkedin.com/in/zoe", "", 0, "", ""),
+            ("https://zoe.example", "", 0, "", ""),
+            ("https://blog.zoe.example/", "", 0, "", ""),
+        ]
+        assert store.execute_sql(
+            "SELECT email, types, pref FROM contact_email WHERE contact_id = 7"
+        ).fetchall() == [("Zoe@Acme.example", "", 0)]
+        assert store.execute_sql(
+            "SELECT phone, types, pref FROM contact_phone WHERE contact_id = 7"
+        ).fetchall() == [("+1 555 0100", "", 0)]
+        assert store.execute_sql(
+            "SELECT role, org_units, anniversary FROM contact WHERE id = 7"
+        ).fetchall() == [("", "", "")]
+    finally:
+        db.close_store(store)
