@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from netdesk import __version__
 
@@ -36,10 +39,13 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors exit 2 (argparse's habit); the message names the problem in one line."""
 
 
-def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+def _add_data_dir(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Given before the command (`netdesk --data-dir D import F`) or after it: a subcommand's
+    # own default must not overwrite what the top level read, so only the top has one.
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
         help="the folder that holds the store (default: NETDESK_DATA_DIR, else the user data "
         "folder)",
     )
@@ -53,7 +59,7 @@ def gui_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"NetDesk {__version__}")
-    _add_data_dir(parser)
+    _add_data_dir(parser, top=True)
     parser.add_argument(
         "--demo", action="store_true", help="open on a fresh demo network in a throwaway folder"
     )
@@ -71,7 +77,7 @@ def gui_parser() -> argparse.ArgumentParser:
 
 def command_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="netdesk", description="NetDesk's headless commands.")
-    _add_data_dir(parser)
+    _add_data_dir(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("import", help="read vCard or CSV files into the store")
@@ -135,13 +141,33 @@ def _first_positional(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _unknown_command(word: str | None) -> str | None:
+    """The usage error for a first word that is neither a command nor a file: a typo
+    (`netdesk exprot`) must not open the window on a file that does not exist."""
+    if word is None or Path(word).exists():
+        return None
+    if os.sep in word or (os.altsep and os.altsep in word) or Path(word).suffix:
+        return None  # a path to a missing file: the import preview names it
+    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1)
+    hint = f" Did you mean `netdesk {close[0]}`?" if close else ""
+    return (
+        f"{word!r} is not a command (choose from {', '.join(SUBCOMMANDS)}) "
+        f"nor an existing file.{hint}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if _first_positional(args_list) in SUBCOMMANDS:
+    first = _first_positional(args_list)
+    if first in SUBCOMMANDS:
         from netdesk import commands
 
         return commands.run(command_parser().parse_args(args_list))
-    args = gui_parser().parse_args(args_list)
+    parser = gui_parser()
+    problem = _unknown_command(first)
+    if problem is not None:
+        parser.error(problem)  # exits 2, on stderr, before any window
+    args = parser.parse_args(args_list)
     from netdesk import app
 
     return app.run(args)

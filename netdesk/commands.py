@@ -226,7 +226,8 @@ def _write_import_text(
         total += 1
         name, source, line = item["name"], item["source"], item["line"]
         if item["action"] == "error":
-            print(f"error: {ImportProblem(source, line, item['reason'])}")
+            # A refused file or card is an error: stderr, where scripts look for them.
+            print(f"error: {ImportProblem(source, line, item['reason'])}", file=sys.stderr)
         elif item["action"] == "duplicate":
             print(f"likely duplicate: {name} ({source}, line {line})")
         for remark in item["remarks"]:
@@ -329,7 +330,9 @@ def _backup(args: argparse.Namespace, where: paths_mod.Paths) -> int:
         raise CommandError(f"there is no store at {where.database} to back up")
     with _store(where) as database:
         if args.output:
-            path = backup.backup_to_file(database, Path(args.output).resolve())
+            path = backup.backup_to_file(
+                database, Path(args.output).resolve(), private_folder=False
+            )
         else:
             path = backup.backup_database(database, where.backups, reason="manual")
     print(path)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import sqlite3
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 import peewee as pw
 
@@ -25,20 +33,87 @@ class BackupFile:
     reason: str
 
 
-def backup_to_file(database: pw.SqliteDatabase, destination: Path) -> Path:
-    """Copy the live database to `destination` (0600), consistently, while it stays in use."""
-    ensure_private_dir(destination.parent)
-    tmp = destination.with_name(destination.name + ".part")
-    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    target = sqlite3.connect(str(tmp))
-    try:
-        raw_connection(database).backup(target)
-    finally:
-        target.close()
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, destination)
+def backup_to_file(
+    database: pw.SqliteDatabase, destination: Path, *, private_folder: bool = True
+) -> Path:
+    """Copy the live database to `destination` (0600), consistently, while it stays in use.
+
+    With `private_folder` (the store's own backups folder) the folder is made or tightened to
+    0700; without it (a file the user named) an existing folder keeps its mode, and only a
+    folder made here is private. A failed copy (a full disk) leaves no partial file behind.
+    """
+    folder = destination.parent
+    if private_folder or not folder.is_dir():
+        ensure_private_dir(folder)
+    tmp = destination.with_name(destination.name + PART)
+    with partial_file(tmp):
+        target = sqlite3.connect(str(tmp))
+        try:
+            raw_connection(database).backup(target)
+        finally:
+            target.close()
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, destination)
     return destination
+
+
+# A file being written: `name.part` beside the backup it becomes, `name.restoring` beside the
+# store a restore replaces. Each is locked while written, so that a later start can tell one
+# left by a killed process (unlocked) from one still being written (locked), and remove it.
+PART = ".part"
+RESTORING = ".restoring"
+
+
+@contextlib.contextmanager
+def partial_file(path: Path) -> Iterator[None]:
+    """Create `path` (0600) and hold a lock on it while the block writes it; on failure it is
+    removed. The block moves it into place when done."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+    finally:
+        os.close(fd)
+
+
+def remove_stale_partials(folder: Path, database: Path | None = None) -> list[Path]:
+    """Remove the `.part` files in `folder` (and the store's `.restoring` file) that no live
+    process is writing: those a kill or a power cut left. Returns what was removed."""
+    candidates = list(folder.glob("*" + PART)) if folder.is_dir() else []
+    if database is not None:
+        candidates.append(database.with_name(database.name + RESTORING))
+        candidates.extend(database.parent.glob("*" + PART))
+    removed = []
+    for path in candidates:
+        if not path.is_file() or _being_written(path):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _being_written(path: Path) -> bool:
+    if fcntl is None:
+        # No advisory locks here: only a file untouched for an hour is surely abandoned.
+        return time.time() - path.stat().st_mtime < 3600
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def backup_database(

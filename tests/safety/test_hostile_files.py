@@ -117,7 +117,8 @@ def test_binary_files_are_refused_by_the_command_line_and_change_nothing(
             timeout=60,
         )
         assert done.returncode == 1, done.stdout
-        assert "not a contact file" in done.stdout and "nothing was imported" in done.stdout
+        assert "not a contact file" in done.stderr and "nothing was imported" in done.stdout
+        assert "not a contact file" not in done.stdout
         assert "Traceback" not in done.stderr
     assert _export_json(data) == before
     assert not (data / "backups").exists()  # nothing to apply, so not even a backup
