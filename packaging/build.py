@@ -154,6 +154,13 @@ def install_desktop_files(root: Path, share: str) -> None:
     shutil.copy2(METAINFO, metainfo / f"{APP_ID}.metainfo.xml")
 
 
+def install_doc_files(root: Path) -> None:
+    """Debian policy: every package carries its copyright file in /usr/share/doc/PACKAGE."""
+    doc = root / "usr" / "share" / "doc" / "netdesk"
+    doc.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(LINUX / "copyright", doc / "copyright")
+
+
 def copy_frozen(target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
@@ -210,9 +217,35 @@ def owning_packages(libraries: Iterable[str]) -> tuple[set[str], set[str]]:
     return packages, set(libraries) - owned
 
 
+_GLIBC_VERSION = re.compile(r"\bGLIBC_(\d+(?:\.\d+)+)\b")
+
+
+def glibc_versions(objdump_output: str) -> set[tuple[int, ...]]:
+    """The GNU libc symbol versions an `objdump -T` listing asks for (GLIBC_PRIVATE aside)."""
+    return {tuple(int(n) for n in v.split(".")) for v in _GLIBC_VERSION.findall(objdump_output)}
+
+
+def glibc_floor(bundle: Path) -> str | None:
+    """The oldest GNU libc that can run every binary in the bundle: the newest symbol
+    version any of them (bundled libraries such as libstdc++ included) asks for."""
+    need_tools(["objdump"])
+    wanted: set[tuple[int, ...]] = set()
+    for path in sorted(bundle.rglob("*")):
+        if path.is_symlink() or not path.is_file() or not _is_elf(path):
+            continue
+        out = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True).stdout
+        wanted |= glibc_versions(out)
+    return ".".join(map(str, max(wanted))) if wanted else None
+
+
 def deb_depends(bundle: Path) -> list[str]:
     libraries, missing = system_libraries(bundle)
     packages, unowned = owning_packages(libraries)
+    floor = glibc_floor(bundle)
+    if floor and "libc6" in packages:
+        # Without the version, apt installs the package where it cannot start.
+        packages.discard("libc6")
+        packages.add(f"libc6 (>= {floor})")
     for lib in sorted(unowned):
         say(f"warning: no Debian package owns {lib}; not listed in Depends")
     unknown = missing - set(KNOWN_SONAMES)
@@ -247,6 +280,7 @@ def build_deb(reuse: bool) -> Path:
     (root / "usr" / "bin").mkdir(parents=True)
     (root / "usr" / "bin" / "netdesk").symlink_to("/opt/netdesk/netdesk")
     install_desktop_files(root, "usr/share")
+    install_doc_files(root)
     control = root / "DEBIAN"
     control.mkdir()
     size_kib = (dir_size(root) + 1023) // 1024
@@ -289,6 +323,11 @@ def build_tarball(reuse: bool) -> Path:
     for script in ("install.sh", "uninstall.sh"):
         shutil.copy2(LINUX / script, stage / script)
         (stage / script).chmod(0o755)
+    floor = glibc_floor(stage / "netdesk")
+    if floor:
+        # install.sh refuses, with this version in its message, where the app cannot start.
+        (stage / "requires-glibc").write_text(floor + "\n", encoding="utf-8")
+        say(f"tarball: needs GNU libc {floor} or newer")
     out = DIST / f"{name}.tar.gz"
     DIST.mkdir(exist_ok=True)
 
@@ -345,22 +384,68 @@ def build_windows() -> None:
     say(f"windows: {DIST / f'NetDesk-{version()}-setup.exe'}")
 
 
+# Set to a "Developer ID Application: ..." identity to sign the app before the DMG is made.
+CODESIGN_IDENTITY = "NETDESK_CODESIGN_IDENTITY"
+
+
+def codesign_commands(app: Path, identity: str) -> list[list[str]]:
+    """Sign from the inside out, each file once, with a secure timestamp and the hardened
+    runtime (what notarization asks); --deep is for checking, never for signing."""
+    sign = ["codesign", "--force", "--options", "runtime", "--timestamp", "--sign", identity]
+    inner = sorted(
+        (p for p in app.rglob("*") if p.is_file() and not p.is_symlink() and _is_macho(p)),
+        key=lambda p: (-len(p.parts), str(p)),
+    )
+    verify = ["codesign", "--verify", "--strict", "--verbose=2", str(app)]
+    return [*([*sign, str(p)] for p in inner), [*sign, str(app)], verify]
+
+
+def _is_macho(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            magic = f.read(4)
+    except OSError:
+        return False
+    return magic in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+
+
+def dmg_stage(app: Path, stage: Path) -> Path:
+    """The DMG's contents: the app and a link to /Applications to drag it onto."""
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    shutil.copytree(app, stage / app.name, symlinks=True)
+    (stage / "Applications").symlink_to("/Applications")
+    return stage
+
+
 def build_macos() -> None:
     dmg = DIST / f"NetDesk-{version()}.dmg"
+    stage = BUILD / "dmg"
     hdiutil = [
-        "hdiutil", "create", "-volname", "NetDesk", "-srcfolder", "dist/NetDesk.app",
-        "-ov", "-format", "UDZO", f"dist/{dmg.name}",
+        "hdiutil", "create", "-volname", "NetDesk", "-srcfolder", str(stage),
+        "-ov", "-format", "UDZO", str(dmg),
     ]  # fmt: skip
     if sys.platform != "darwin":
-        say("the macOS app is built on macOS (Python 3.11+ from python.org or Homebrew), with:")
+        say("the macOS app is built on macOS 13 or newer (Python 3.11+), with:")
         for step in MACOS_STEPS:
             print("    " + step)
-        print("  which runs PyInstaller (writing dist/NetDesk.app), then:")
+        print("  which runs PyInstaller (writing dist/NetDesk.app), signs it when")
+        print(f"  {CODESIGN_IDENTITY} names a Developer ID, then stages it beside an")
+        print("  /Applications link in build/dmg and runs:")
         print("    " + " ".join(hdiutil))
         return
     build_frozen()
+    app = DIST / "NetDesk.app"
+    identity = os.environ.get(CODESIGN_IDENTITY)
+    if identity:
+        for command in codesign_commands(app, identity):
+            run(command)
+    else:
+        say(f"not signed ({CODESIGN_IDENTITY} is not set): the first open needs right-click > Open")
+    dmg_stage(app, stage)
     run(hdiutil, cwd=REPO)
-    say(f"macos: {DIST / 'NetDesk.app'} and {dmg}")
+    say(f"macos: {app} and {dmg}")
 
 
 # --- entry point -------------------------------------------------------------------------

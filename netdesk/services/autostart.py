@@ -62,6 +62,11 @@ def _desktop_exec_arg(arg: str) -> str:
     return '"' + inner.replace("\\", "\\\\") + '"'
 
 
+def _desktop_string(value: str) -> str:
+    """A plain string value of a desktop entry, escaped as the file format asks."""
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
 def desktop_entry(command: list[str]) -> str:
     return (
         "[Desktop Entry]\n"
@@ -69,6 +74,8 @@ def desktop_entry(command: list[str]) -> str:
         "Name=NetDesk\n"
         "Comment=Keeps your job-search network and reminds you who to write to\n"
         f"Exec={' '.join(_desktop_exec_arg(a) for a in command)}\n"
+        # Session managers skip the entry once the program is gone (an uninstalled app).
+        f"TryExec={_desktop_string(command[0])}\n"
         "Icon=netdesk\n"
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n"

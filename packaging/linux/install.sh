@@ -31,6 +31,21 @@ fi
 case $HOME in
     *[\"\\\`\$]*) echo "install.sh: cannot write a menu entry for a home folder whose path has \" \\ \` or \$" >&2; exit 1 ;;
 esac
+# The frozen app is linked against a GNU libc at least this new (the build writes the file).
+if [ -f "$here/requires-glibc" ]; then
+    need=$(cat "$here/requires-glibc")
+    have=$(getconf GNU_LIBC_VERSION 2>/dev/null | sed -n 's/^glibc //p')
+    if [ -z "$have" ]; then
+        echo "install.sh: NetDesk needs GNU libc $need or newer, and this system has none" >&2
+        exit 1
+    fi
+    oldest=$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n 1)
+    if [ "$oldest" != "$need" ]; then
+        echo "install.sh: NetDesk needs GNU libc $need or newer; this system has $have" >&2
+        echo "  (Debian 12, Ubuntu 23.04, Fedora 37 and newer have it)" >&2
+        exit 1
+    fi
+fi
 
 echo "Installing NetDesk into $prefix"
 mkdir -p "$HOME/.local/opt" "$bin" "$data/applications" "$data/icons/hicolor" "$data/metainfo"
@@ -41,9 +56,14 @@ chmod 755 "$prefix/uninstall.sh"
 ln -sfn "$prefix/netdesk" "$bin/netdesk"
 
 # The menu entry names the command by its full path: ~/.local/bin is not on every
-# session's PATH. Quoted, so a home folder with a space still works.
+# session's PATH. Quoted only when the path needs it (a space, say): some launchers keep the
+# quotes of a quoted path as part of the command's name.
 target=$(printf '%s' "$bin/netdesk" | sed 's/[&|]/\\&/g')
-sed -e "s|^Exec=netdesk |Exec=\"$target\" |" -e "s|^TryExec=netdesk\$|TryExec=$target|" \
+case $bin/netdesk in
+    *[[:space:]\'\>\<~\|\&\;\*\?\#\(\)=%]*) exec_path="\"$target\"" ;;
+    *) exec_path=$target ;;
+esac
+sed -e "s|^Exec=netdesk |Exec=$exec_path |" -e "s|^TryExec=netdesk\$|TryExec=$target|" \
     "$here/share/applications/netdesk.desktop" > "$data/applications/netdesk.desktop"
 cp -R "$here/share/icons/hicolor/." "$data/icons/hicolor/"
 cp "$here/share/metainfo/org.netdesk.NetDesk.metainfo.xml" "$data/metainfo/"

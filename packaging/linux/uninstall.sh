@@ -16,6 +16,11 @@ rm -f "$data/applications/netdesk.desktop" "$data/metainfo/org.netdesk.NetDesk.m
 for icon in "$data"/icons/hicolor/*/apps/netdesk.png "$data/icons/hicolor/scalable/apps/netdesk.svg"; do
     rm -f "$icon"
 done
+# "Start at log-in" (switched on in Preferences) would otherwise run a missing program.
+autostart="$config/autostart/netdesk.desktop"
+if [ -f "$autostart" ] && grep -q "$prefix/netdesk" "$autostart"; then
+    rm -f "$autostart"
+fi
 # Forget NetDesk as the default for vCard files (set by install.sh --set-default).
 if [ -f "$config/mimeapps.list" ]; then
     sed -i -e '/^text\/vcard=netdesk\.desktop;\{0,1\}$/d' -e '/^text\/x-vcard=netdesk\.desktop;\{0,1\}$/d' \

@@ -3,6 +3,12 @@
 ; which freezes the app into dist\netdesk first, then runs:
 ;   iscc /DAppVersion=0.1.0 /DRepo=C:\path\to\netdesk packaging\windows\netdesk.iss
 
+#if Ver < EncodeVer(6, 3, 0)
+  #error Inno Setup 6.3 or newer is needed (; Qt 6.11 needs Windows 10 1809 (build 17763) or newer.
+MinVersion=10.0.17763
+ArchitecturesAllowed=x64compatible)
+#endif
+
 #ifndef AppVersion
   #define AppVersion "0.1.0"
 #endif
@@ -25,6 +31,8 @@ DisableProgramGroupPage=yes
 ; Per-user by default (no administrator needed); the user may choose all users instead.
 PrivilegesRequired=lowest
 PrivilegesRequiredOverridesAllowed=dialog
+; Qt 6.11 needs Windows 10 1809 (build 17763) or newer.
+MinVersion=10.0.17763
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 ChangesAssociations=yes
@@ -62,3 +70,13 @@ Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: 
 
 [Run]
 Filename: "{app}\netdesk.exe"; Description: "{cm:LaunchProgram,NetDesk}"; Flags: nowait postinstall skipifsilent
+
+[Code]
+// "Start at sign-in" may also have been switched on from Preferences, which writes the same
+// Run value without the installer knowing: remove it with the app, so no sign-in ever runs
+// a missing program.
+procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
+begin
+  if CurUninstallStep = usPostUninstall then
+    RegDeleteValue(HKEY_CURRENT_USER, 'Software\Microsoft\Windows\CurrentVersion\Run', 'NetDesk');
+end;

@@ -13,8 +13,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,6 +119,43 @@ def test_frozen_app_reads_a_corpus_file(built: dict[str, Path]) -> None:
     assert json.loads(done.stdout)
 
 
+def _opens_a_vcard_through_xdg_open(env: dict[str, str], tmp_path: Path) -> None:
+    """A double-click on a desktop xdg-utils does not recognise: the app starts (it takes
+    its data folder's lock) with the file, instead of xdg-open failing with rc 4."""
+    data = tmp_path / "xdg-open-data"
+    card = tmp_path / "ada.vcf"
+    card.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEND:VCARD\n")
+    opened = subprocess.Popen(
+        ["xdg-open", str(card)],
+        env=dict(env, XDG_CURRENT_DESKTOP="i3", NETDESK_DATA_DIR=str(data)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(300):
+            if (data / "netdesk.lock").exists() or opened.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert (data / "netdesk.lock").exists(), opened.communicate(timeout=5)[0]
+    finally:
+        if opened.poll() is None:
+            os.killpg(opened.pid, signal.SIGTERM)
+            opened.wait(timeout=20)
+
+
+def test_deb_declares_its_glibc_and_copyright(built: dict[str, Path]) -> None:
+    fields = subprocess.run(
+        ["dpkg-deb", "-f", str(built["deb"]), "Depends"], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"\blibc6 \(>= 2\.\d+\)", fields), fields
+    listing = subprocess.run(
+        ["dpkg-deb", "-c", str(built["deb"])], capture_output=True, text=True, check=True
+    ).stdout
+    assert "./usr/share/doc/netdesk/copyright" in listing
+
+
 def test_installed_deb_launches_and_opens_vcards(built: dict[str, Path], display: str) -> None:
     if os.geteuid() != 0 or shutil.which("dpkg") is None:
         pytest.skip("installing the .deb needs root on a Debian system")
@@ -165,5 +204,6 @@ def test_tarball_installs_for_one_user(
             ["xdg-mime", "query", "default", "text/vcard"], env=env, capture_output=True, text=True
         )
         assert default.stdout.strip() == "netdesk.desktop"
+        _opens_a_vcard_through_xdg_open(env, tmp_path)
     subprocess.run(["sh", str(home / ".local/opt/netdesk/uninstall.sh")], env=env, check=True)
     assert not command.exists()

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -170,9 +171,98 @@ def test_windows_and_macos_targets_print_their_commands(
 def test_macos_plist_declares_vcard_documents() -> None:
     plist = plistlib.loads((PACKAGING / "macos" / "Info.plist").read_bytes())
     assert plist["CFBundleIdentifier"] == "org.netdesk.NetDesk"
+    # Qt 6.11 needs macOS 13: an older system must be told so by Finder, not crash.
+    assert plist["LSMinimumSystemVersion"] == "13.0"
     (doc,) = plist["CFBundleDocumentTypes"]
     assert doc["LSItemContentTypes"] == ["public.vcard"]
     assert doc["CFBundleTypeIconFile"] == "netdesk.icns"
+
+
+def test_macos_bundle_carries_its_build_number() -> None:
+    spec = (PACKAGING / "netdesk.spec").read_text()
+    assert '"CFBundleVersion": __version__' in spec
+    assert '"CFBundleShortVersionString": __version__' in spec
+
+
+def test_macos_signing_is_inside_out_with_a_timestamp_and_never_deep(tmp_path: Path) -> None:
+    app = tmp_path / "NetDesk.app"
+    (app / "Contents" / "Frameworks" / "QtCore.framework").mkdir(parents=True)
+    (app / "Contents" / "MacOS").mkdir()
+    (app / "Contents" / "MacOS" / "netdesk").write_bytes(b"\xcf\xfa\xed\xfe" + b"\0" * 12)
+    lib = app / "Contents" / "Frameworks" / "QtCore.framework" / "QtCore"
+    lib.write_bytes(b"\xcf\xfa\xed\xfe" + b"\0" * 12)
+    (app / "Contents" / "Info.plist").write_bytes(b"<plist/>")
+    commands = build.codesign_commands(app, "Developer ID Application: X")
+    signed = [c[-1] for c in commands if "--sign" in c]
+    assert signed == [str(lib), str(app / "Contents" / "MacOS" / "netdesk"), str(app)]
+    for command in commands:
+        assert "--deep" not in command
+        if "--sign" in command:
+            assert "--timestamp" in command and "runtime" in command
+    assert commands[-1][:3] == ["codesign", "--verify", "--strict"]
+
+
+def test_macos_dmg_holds_an_applications_link(tmp_path: Path) -> None:
+    app = tmp_path / "dist" / "NetDesk.app"
+    (app / "Contents").mkdir(parents=True)
+    stage = build.dmg_stage(app, tmp_path / "dmg")
+    assert (stage / "NetDesk.app" / "Contents").is_dir()
+    assert os.readlink(stage / "Applications") == "/Applications"
+
+
+def test_windows_installer_states_its_minimums_and_cleans_sign_in() -> None:
+    iss = (PACKAGING / "windows" / "netdesk.iss").read_text()
+    assert re.search(r"^MinVersion=10\.0\.17763$", iss, re.MULTILINE)  # Windows 10 1809
+    # x64compatible exists from Inno Setup 6.3 on: an older compiler must stop, not guess.
+    assert "#if Ver < EncodeVer(6, 3, 0)" in iss and "#error" in iss
+    # The Run value Preferences may have written goes with the app.
+    assert re.search(r"RegDeleteValue\(HKEY_CURRENT_USER, '[^']*\\Run', 'NetDesk'\)", iss)
+
+
+def test_glibc_floor_reads_symbol_versions() -> None:
+    listing = (
+        "0000 DF *UND* 0000 (GLIBC_2.2.5) free\n"
+        "0000 DF *UND* 0000 (GLIBC_2.34) __libc_start_main\n"
+        "0000 DF *UND* 0000 (GLIBC_2.36) arc4random\n"
+        "0000 DF *UND* 0000 (GLIBC_PRIVATE) _dl_x\n"
+        "0000 DF *UND* 0000 (GLIBCXX_3.4.30) std\n"
+    )
+    assert max(build.glibc_versions(listing)) == (2, 36)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="GNU libc is a Linux matter")
+def test_deb_depends_names_the_glibc_the_bundle_needs(tmp_path: Path) -> None:
+    if not (shutil.which("objdump") and shutil.which("dpkg-query") and shutil.which("ldd")):
+        pytest.skip("needs objdump, ldd and dpkg-query (Debian packages binutils, libc-bin, dpkg)")
+    libstdcxx = next(Path("/usr/lib").rglob("libstdc++.so.6"), None)
+    if libstdcxx is None:
+        pytest.skip("no libstdc++.so.6 on this machine to stand in for a bundled library")
+    bundle = tmp_path / "netdesk"
+    (bundle / "_internal").mkdir(parents=True)
+    shutil.copy2(libstdcxx.resolve(), bundle / "_internal" / "libstdc++.so.6")
+    floor = build.glibc_floor(bundle)
+    assert floor and re.fullmatch(r"2\.\d+(\.\d+)?", floor)
+    depends = build.deb_depends(bundle)
+    assert f"libc6 (>= {floor})" in depends
+    assert "libc6" not in depends  # never the bare name: apt would install it where it cannot run
+
+
+def test_deb_carries_a_machine_readable_copyright(tmp_path: Path) -> None:
+    build.install_doc_files(tmp_path)
+    text = (tmp_path / "usr" / "share" / "doc" / "netdesk" / "copyright").read_text()
+    assert text.startswith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/")
+    paragraphs = [p.splitlines() for p in text.split("\n\n") if p.strip()]
+
+    def licence(lines: list[str]) -> str:
+        return next(ln for ln in lines if ln.startswith("License: ")).split(": ", 1)[1]
+
+    spelled_out = {licence(p) for p in paragraphs if p[0].startswith("License: ")}
+    files = [p for p in paragraphs if p[0].startswith("Files:")]
+    assert files and licence(files[0]) == "Expat" and "Expat" in spelled_out
+    # Every licence a Files paragraph names is spelled out or points at its full text.
+    for p in files:
+        after = p[p.index(next(ln for ln in p if ln.startswith("License: "))) + 1 :]
+        assert licence(p) in spelled_out or any(ln.startswith(" ") for ln in after), p[0]
 
 
 def test_deb_control_template_fills_every_field() -> None:
@@ -190,14 +280,16 @@ def test_deb_control_template_fills_every_field() -> None:
         build.render(PACKAGING / "linux" / "control", VERSION="1")
 
 
-def _stage_tarball(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _stage_tarball(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_script: str = 'echo frozen netdesk "$@"'
+) -> Path:
     """An unpacked tarball whose 'frozen app' is a two-line script."""
     monkeypatch.setattr(build, "ICONS_OUT", tmp_path / "icons")
     iconset.build_icons(REPO / "resources", build.ICONS_OUT)
     stage = tmp_path / "netdesk-0-linux"
     (stage / "netdesk").mkdir(parents=True)
     app = stage / "netdesk" / "netdesk"
-    app.write_text('#!/bin/sh\necho frozen netdesk "$@"\n')
+    app.write_text(f"#!/bin/sh\n{app_script}\n")
     app.chmod(0o755)
     build.install_desktop_files(stage, "share")
     for script in ("install.sh", "uninstall.sh"):
@@ -242,6 +334,84 @@ def test_per_user_install_and_uninstall(tmp_path: Path, monkeypatch: pytest.Monk
     assert not command.exists() and not desktop.exists()
     assert not (local / "opt" / "netdesk").exists()
     assert not list((local / "share" / "icons").rglob("netdesk.*"))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the per-user install is for Linux")
+def test_plain_home_gets_an_unquoted_exec_that_xdg_open_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Debian 12's xdg-utils, on a desktop it does not recognise (i3, sway...), keeps the quotes
+    # of Exec="/path" %F as part of the command's name: quote only a path that needs it.
+    opened = tmp_path / "opened.txt"
+    stage = _stage_tarball(tmp_path, monkeypatch, f'echo "$@" > "{opened}"')
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), PATH="/usr/bin:/bin")
+    done = subprocess.run(["sh", str(stage / "install.sh"), "--set-default"], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    command = home / ".local" / "bin" / "netdesk"
+    entry = _entry(home / ".local" / "share" / "applications" / "netdesk.desktop")
+    assert entry["Exec"] == f"{command} %F"
+    if not (shutil.which("xdg-open") and shutil.which("xdg-mime")):
+        pytest.skip("xdg-utils is not installed")
+    card = tmp_path / "ada.vcf"
+    card.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEND:VCARD\n")
+    env.pop("WAYLAND_DISPLAY", None)
+    # xdg-open only looks at desktop entries when a display is named; the "app" never opens it.
+    env.update(DISPLAY=":97", XDG_CURRENT_DESKTOP="i3")
+    xdg = subprocess.run(["xdg-open", str(card)], env=env, capture_output=True, text=True,
+                         timeout=30)  # fmt: skip
+    assert xdg.returncode == 0, xdg.stdout + xdg.stderr
+    for _ in range(50):
+        if opened.exists():
+            break
+        time.sleep(0.1)
+    assert opened.read_text().strip() == str(card)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the per-user install is for Linux")
+def test_install_refuses_a_glibc_older_than_the_build_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage = _stage_tarball(tmp_path, monkeypatch)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), PATH="/usr/bin:/bin")
+    (stage / "requires-glibc").write_text("99.0\n")
+    install = ["sh", str(stage / "install.sh")]
+    refused = subprocess.run(install, env=env, capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert "needs GNU libc 99.0 or newer; this system has 2." in refused.stderr
+    assert not (home / ".local" / "bin" / "netdesk").exists()
+    (stage / "requires-glibc").write_text("2.17\n")
+    done = subprocess.run(install, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the per-user install is for Linux")
+def test_uninstall_removes_the_log_in_entry_it_owns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage = _stage_tarball(tmp_path, monkeypatch)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), PATH="/usr/bin:/bin")
+    assert subprocess.run(["sh", str(stage / "install.sh")], env=env).returncode == 0
+    autostart_dir = home / ".config" / "autostart"
+    autostart_dir.mkdir(parents=True)
+    ours = autostart_dir / "netdesk.desktop"
+    ours.write_text(
+        f"[Desktop Entry]\nType=Application\nName=NetDesk\n"
+        f"Exec={home}/.local/opt/netdesk/netdesk --background\n"
+        f"TryExec={home}/.local/opt/netdesk/netdesk\n"
+    )
+    uninstall = home / ".local" / "opt" / "netdesk" / "uninstall.sh"
+    assert subprocess.run(["sh", str(uninstall)], env=env).returncode == 0
+    assert not ours.exists()
 
 
 def test_install_script_refuses_unknown_options(tmp_path: Path) -> None:

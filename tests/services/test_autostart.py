@@ -36,6 +36,18 @@ def test_entry_written_and_removed() -> None:
     autostart.set_enabled(False)  # removing twice is fine
 
 
+def test_entry_is_skipped_once_the_program_is_gone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # An uninstalled app must not leave every log-in running a missing program: the entry
+    # names its program in TryExec, which session managers check before running Exec.
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/netdesk/netdesk")
+    autostart.set_enabled(True)
+    lines = autostart.xdg_autostart_path().read_text().splitlines()
+    assert "TryExec=/opt/netdesk/netdesk" in lines
+
+
 def test_frozen_build_runs_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/NetDesk/netdesk")
