@@ -106,15 +106,21 @@ INTERACTION_LABELS = {
 # A note is something the user wrote down, not a touch: it does not reset cadences.
 NOT_A_TOUCH = frozenset({InteractionKind.NOTE})
 
-# First interactions that call for a follow-up within days (playbook rule 2).
+# Meetings that call for a follow-up within days (playbook rule 2).
 MEETING_KINDS = frozenset(
     {
         InteractionKind.NETWORKING_EVENT,
         InteractionKind.COFFEE,
         InteractionKind.INTRODUCTION,
         InteractionKind.MEETING,
+        InteractionKind.CALL,
     }
 )
+
+# What the user and a contact did together, as rule 2 reads the timeline: every touch but an
+# imported connection date (LinkedIn's "Connected On"), which is neither a meeting nor a
+# follow-up to one, only a click.
+NOT_AN_EXCHANGE = NOT_A_TOUCH | {InteractionKind.CONNECTED}
 
 
 class Direction(StrEnum):
@@ -167,6 +173,11 @@ class FollowUpRule(StrEnum):
         """A few words for one line of the follow-ups list or a notification."""
         return RULE_SHORT_LABELS[self]
 
+    @property
+    def suggested_action(self) -> str:
+        """What to do about it, in one sentence: under the full sentence of a follow-up."""
+        return RULE_ACTIONS[self]
+
 
 RULE_SHORT_LABELS = {
     FollowUpRule.CADENCE: "Keep in touch",
@@ -175,6 +186,25 @@ RULE_SHORT_LABELS = {
     FollowUpRule.GRATITUDE: "Say thank you",
     FollowUpRule.WRAP_UP: "Offer wrap-up",
     FollowUpRule.REFERENCE_HEADS_UP: "Reference heads-up",
+}
+
+RULE_ACTIONS = {
+    FollowUpRule.CADENCE: "Send a short note: what you are working on, and a question about them.",
+    FollowUpRule.MET_NO_FOLLOW_UP: (
+        "Write while they still remember you: thank them for their time and recall one "
+        "thing you talked about."
+    ),
+    FollowUpRule.STATUS_UPDATE: (
+        "Send a one- or two-line update on your search, with no request in it, and thank "
+        "them for reading."
+    ),
+    FollowUpRule.GRATITUDE: "Thank them, and name what they did that helped.",
+    FollowUpRule.WRAP_UP: (
+        "Tell them how your search ended, thank them, and keep the relationship going."
+    ),
+    FollowUpRule.REFERENCE_HEADS_UP: (
+        "Tell them a reference check is coming: the role, the company, and what to stress."
+    ),
 }
 
 

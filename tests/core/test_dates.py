@@ -40,3 +40,9 @@ def test_full_date():
 def test_every_rule_has_a_short_label():
     labels = [rule.short_label for rule in FollowUpRule]
     assert all(labels) and len(set(labels)) == len(labels)
+
+
+def test_every_rule_suggests_an_action_in_a_sentence():
+    for rule in FollowUpRule:
+        action = rule.suggested_action
+        assert action[0].isupper() and action.endswith("."), rule
