@@ -261,7 +261,7 @@ class Scheduler(QObject):
         """Once a day: everything due, in one notification; it also covers the new ones."""
         self.settings.put(settings_registry.LAST_DIGEST, now.isoformat())
         # A list read a page at a time: the notifier reads the few names it shows.
-        everything: Sequence[DueFollowUp] = reader.follow_ups(now)
+        everything: Sequence[DueFollowUp] = reader.due_now(now)  # one line per person due
         fresh = reader.follow_ups(now, unannounced=True).ids()
         if fresh:
             self.actions.record_announced(fresh)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from netdesk.store.reader.due import DueFollowUp as DueFollowUp
     from netdesk.store.reader.due import DueList as DueList
     from netdesk.store.reader.due import count_due as count_due
+    from netdesk.store.reader.due import due_now as due_now
     from netdesk.store.reader.due import follow_ups as follow_ups
     from netdesk.store.reader.due import help_owed as help_owed
     from netdesk.store.reader.due import next_due_moment as next_due_moment
@@ -100,6 +101,7 @@ _WHERE = {
     "count_archived_search_hits": "netdesk.store.reader.contact_list",
     "count_contact_list": "netdesk.store.reader.contact_list",
     "count_due": "netdesk.store.reader.due",
+    "due_now": "netdesk.store.reader.due",
     "count_search_hits": "netdesk.store.reader.contact_list",
     "count_unsorted": "netdesk.store.reader.contacts",
     "DueFollowUp": "netdesk.store.reader.due",
@@ -189,6 +191,7 @@ __all__ = [
     "count_due",
     "count_search_hits",
     "count_unsorted",
+    "due_now",
     "follow_ups",
     "fts_query",
     "get_setting",

@@ -16,7 +16,8 @@ from typing import Any
 
 from netdesk.core.domain import Tie
 from netdesk.store.models import db
-from netdesk.store.sql import iso, parse_datetime, run_sql, stored
+from netdesk.store.reader.due import due_now_condition
+from netdesk.store.sql import parse_datetime, run_sql, stored
 
 
 class ListOrder(enum.Enum):
@@ -45,7 +46,8 @@ _ORDER = {
 
 @dataclass(frozen=True, slots=True)
 class ListFilter:
-    """Which unarchived contacts the list shows: one tie, or those due by a moment, or all."""
+    """Which unarchived contacts the list shows: one tie, or those due at a moment (the one
+    definition of due now, `reader.due.due_now_condition`), or all."""
 
     tie: Tie | None = None
     due_by: dt.datetime | None = None
@@ -72,8 +74,9 @@ def _where(which: ListFilter, match: str) -> tuple[str, list[Any]]:
         where.append("c.tie = ?")
         params.append(which.tie.value)
     elif which.due_by is not None:
-        where.append("c.next_due_at <= ?")
-        params.append(iso(which.due_by))
+        condition, values = due_now_condition(which.due_by)
+        where.append(condition)
+        params.extend(values)
     return " AND ".join(where), params
 
 

@@ -10,8 +10,10 @@ from typing import Any, overload
 
 from netdesk.core import gratitude, playbook
 from netdesk.core.domain import (
+    RULE_OF_REASON,
     RULE_REASONS,
     FollowUpReason,
+    FollowUpRule,
     FollowUpState,
     InteractionKind,
     Tie,
@@ -133,6 +135,11 @@ class DueFollowUp:
     _note: str = ""
     _context: _SentenceContext | None = None
     _sentence: str | None = None
+    # Which rule asked for it (the column of schema 7; derived from the reason when empty).
+    rule: FollowUpRule = FollowUpRule.CADENCE
+    # How many other open follow-ups the same person has in the list's window (`due_now`
+    # shows a person once, with their soonest).
+    also: int = 0
 
     @property
     def sentence(self) -> str:
@@ -169,6 +176,19 @@ _REASONS = {r.value: r for r in FollowUpReason}
 
 
 _STATES = {s.value: s for s in FollowUpState}
+_RULES = {r.value: r for r in FollowUpRule}
+
+
+def _rule(value: str, reason: FollowUpReason) -> FollowUpRule:
+    """The stored rule; a row from before schema 7 names only its reason."""
+    rule = _RULES.get(value)
+    if rule is not None:
+        return rule
+    if reason is FollowUpReason.THANK_YOU:
+        return FollowUpRule.GRATITUDE
+    if reason is FollowUpReason.REFERENCE_HEADS_UP:
+        return FollowUpRule.REFERENCE_HEADS_UP
+    return RULE_OF_REASON.get(reason, FollowUpRule.CADENCE)
 
 
 class DueList(Sequence[DueFollowUp]):
@@ -181,10 +201,17 @@ class DueList(Sequence[DueFollowUp]):
 
     PAGE = 200
 
-    def __init__(self, ids: list[int], moments: list[str], context: _SentenceContext) -> None:
+    def __init__(
+        self,
+        ids: list[int],
+        moments: list[str],
+        context: _SentenceContext,
+        also: dict[int, int] | None = None,
+    ) -> None:
         self._ids = ids
         self._moments = moments  # effective_at as stored: ISO text, sorted
         self._context = context
+        self._also = also or {}  # follow-up id -> its person's other open follow-ups
         self._rows: dict[int, DueFollowUp] = {}
 
     def __len__(self) -> int:
@@ -232,11 +259,11 @@ class DueList(Sequence[DueFollowUp]):
         parse = dt.datetime.fromisoformat
         rows = db.execute_sql(
             "SELECT f.id, f.contact_id, c.display_name, f.reason, f.due_at, f.effective_at, "
-            "f.state, f.notified_at, f.note FROM follow_up f "
+            "f.state, f.notified_at, f.note, f.rule FROM follow_up f "
             f"JOIN contact c ON c.id = f.contact_id WHERE f.id IN ({marks})",
             list(ids),
         )
-        for fid, cid, name, reason, due_at, effective_at, state, notified_at, note in rows:
+        for fid, cid, name, reason, due_at, effective_at, state, notified_at, note, rule in rows:
             due = parse(due_at)
             self._rows[fid] = DueFollowUp(
                 fid,
@@ -249,6 +276,8 @@ class DueList(Sequence[DueFollowUp]):
                 parse(notified_at) if notified_at else None,
                 note,
                 self._context,
+                rule=_rule(rule, _REASONS[reason]),
+                also=self._also.get(fid, 0),
             )
         for fid in ids:
             if fid not in self._rows:
@@ -311,10 +340,52 @@ def next_due_moment(after: dt.datetime) -> dt.datetime | None:
     return parse_datetime(row[0]) if row else None
 
 
+# "Due now", the one definition every count and list of the app uses (the banner and
+# notifications, the follow-ups pane's headings, the list's Due filter, the glance and the
+# tray): a person, not archived, with an open follow-up whose moment has come. A person
+# with two (a thank-you and a cadence) is one person to write to, so counts are of people.
+_DUE_PEOPLE_SQL = (
+    "SELECT f.id, f.effective_at, count(*) OVER (PARTITION BY f.contact_id) - 1 AS others, "
+    "row_number() OVER (PARTITION BY f.contact_id ORDER BY f.effective_at, f.id) AS n "
+    "FROM follow_up f INDEXED BY follow_up_open_effective_at "
+    f"WHERE f.state IN {OPEN_SQL} AND f.effective_at <= ? "
+    "AND f.contact_id NOT IN (SELECT id FROM contact WHERE archived = 1)"
+)
+
+
+def due_now(now: dt.datetime, *, horizon: dt.timedelta = dt.timedelta(0)) -> DueList:
+    """Each person due at `now` (or within `horizon` after it) once, with their soonest open
+    follow-up, soonest first; `DueFollowUp.also` says how many more they have in that window.
+
+    `len(due_now(now))` is the app's one number of follow-ups due (`count_due`)."""
+    context = _SentenceContext(now, playbook_settings(), search_active())
+    rows = db.execute_sql(
+        f"SELECT id, effective_at, others FROM ({_DUE_PEOPLE_SQL}) WHERE n = 1 "
+        "ORDER BY effective_at, id",
+        [iso(now + horizon)],
+    ).fetchall()
+    return DueList(
+        [r[0] for r in rows], [r[1] for r in rows], context, {r[0]: r[2] for r in rows if r[2]}
+    )
+
+
 def count_due(now: dt.datetime) -> int:
+    """How many people are due now: the number the whole app shows (see `due_now`)."""
     row = db.execute_sql(
-        "SELECT count(*) FROM follow_up f JOIN contact c ON c.id = f.contact_id "
-        f"WHERE f.state IN {OPEN_SQL} AND f.effective_at <= ? AND c.archived = 0",
+        "SELECT count(DISTINCT f.contact_id) FROM follow_up f "
+        "INDEXED BY follow_up_open_effective_at "
+        f"WHERE f.state IN {OPEN_SQL} AND f.effective_at <= ? "
+        "AND f.contact_id NOT IN (SELECT id FROM contact WHERE archived = 1)",
         [iso(now)],
     ).fetchone()
     return int(row[0])
+
+
+def due_now_condition(now: dt.datetime) -> tuple[str, list[Any]]:
+    """The SQL condition on a contact row `c` that says it is due now, with its parameters:
+    the contact list's Due filter uses it, so it lists exactly the people `count_due` counts."""
+    return (
+        "c.id IN (SELECT f.contact_id FROM follow_up f INDEXED BY follow_up_open_effective_at "
+        f"WHERE f.state IN {OPEN_SQL} AND f.effective_at <= ?)",
+        [iso(now)],
+    )

@@ -35,7 +35,7 @@ from netdesk.store.models import (
     db,
 )
 from netdesk.store.reader.contacts import contact_emails
-from netdesk.store.reader.due import help_owed
+from netdesk.store.reader.due import count_due, help_owed
 from netdesk.store.reader.settings import _date, wrap_up_plan
 from netdesk.store.sql import chunks, iso, parse_datetime, run_sql, stored
 
@@ -437,7 +437,7 @@ class Glance:
     advocates: int
     work_acquaintances: int
     unsorted: int
-    overdue: int  # contacts with a follow-up due now or earlier
+    overdue: int  # people due now (`reader.due.count_due`)
     met_never_followed_up: int  # one meeting logged and nothing after it (rule 2)
     never_contacted: int  # nothing logged at all
     weeks: list[core_glance.WeekBar]
@@ -451,13 +451,7 @@ def glance(now: dt.datetime, *, weeks: int = 12) -> Glance:
     ties = dict(
         run_sql(db, "SELECT tie, count(*) FROM contact WHERE archived = 0 GROUP BY tie").fetchall()
     )
-    overdue = run_sql(
-        db,
-        "SELECT count(DISTINCT f.contact_id) FROM follow_up f JOIN contact c ON "
-        "c.id = f.contact_id WHERE f.state IN ('due', 'snoozed') AND f.effective_at <= ? "
-        "AND c.archived = 0",
-        [iso(now)],
-    ).fetchone()[0]
+    overdue = count_due(now)  # the app's one number of people due now
     meeting = sorted(k.value for k in MEETING_KINDS)
     met_once = run_sql(
         db,
