@@ -65,6 +65,10 @@ class ContactFacts:
     first_touch_summary: str = ""
     last_touch_at: dt.datetime | None = None
     reset_at: dt.datetime | None = None  # a dismissed follow-up restarts the count from here
+    # The latest thing done together, imported connection dates left out (rule 2 reads it).
+    last_exchange_at: dt.datetime | None = None
+    last_exchange_kind: InteractionKind | None = None
+    last_exchange_summary: str = ""
 
     @property
     def first_name(self) -> str:
@@ -84,20 +88,18 @@ def next_follow_up(
 ) -> DueRule | None:
     """The contact's next rule-based follow-up, or None when no rule applies.
 
-    Rule 2 (met and never followed up) comes first: a single first meeting with nothing
-    after it. Otherwise the earliest of rule 1 (cadence, from the last touch) and rule 3
-    (a no-ask status update after a long quiet, while the search is active). A contact
-    never touched counts from the day it was added.
+    Rule 2 (met and not followed up) comes first: a meeting (an event, a coffee chat, an
+    introduction, a meeting, a call) with nothing done together after it, whatever came
+    before it; an imported connection date is neither the meeting nor its follow-up.
+    Otherwise the earliest of rule 1 (cadence, from the last touch) and rule 3 (a no-ask
+    status update after a long quiet, while the search is active). A contact never touched
+    counts from the day it was added.
     """
-    if (
-        facts.touch_count == 1
-        and facts.first_touch_kind in MEETING_KINDS
-        and facts.first_touch_at is not None
-        and (facts.reset_at is None or facts.reset_at < facts.first_touch_at)
-    ):
+    met_at = met_and_not_followed_up(facts)
+    if met_at is not None:
         return DueRule(
             FollowUpReason.MET_NO_FOLLOW_UP,
-            facts.first_touch_at + dt.timedelta(days=settings.follow_up_after_meeting_days),
+            met_at + dt.timedelta(days=settings.follow_up_after_meeting_days),
         )
     anchor = max(
         t for t in (facts.last_touch_at or facts.added_at, facts.reset_at) if t is not None
@@ -112,6 +114,17 @@ def next_follow_up(
     if not candidates:
         return None
     return min(candidates, key=lambda rule: rule.due_at)
+
+
+def met_and_not_followed_up(facts: ContactFacts) -> dt.datetime | None:
+    """Rule 2's meeting: when the latest exchange was a meeting that nothing has followed,
+    and the user has not set the contact aside since; None otherwise."""
+    met_at = facts.last_exchange_at
+    if met_at is None or facts.last_exchange_kind not in MEETING_KINDS:
+        return None
+    if facts.reset_at is not None and facts.reset_at >= met_at:
+        return None
+    return met_at
 
 
 # How much of the message's first line the timeline keeps for a status update sent.
@@ -215,15 +228,15 @@ def describe(
 ) -> str:
     """The follow-up's reason as a sentence the user understands and can act on."""
     name = facts.first_name
-    if rule.reason is FollowUpReason.MET_NO_FOLLOW_UP and facts.first_touch_at is not None:
-        kind = facts.first_touch_kind or InteractionKind.MEETING
+    if rule.reason is FollowUpReason.MET_NO_FOLLOW_UP and facts.last_exchange_at is not None:
+        kind = facts.last_exchange_kind or InteractionKind.MEETING
         verb = _MET_VERB.get(kind, "met {name}").format(name=name)
         where = ""
-        summary = facts.first_touch_summary.strip().rstrip(".")
+        summary = facts.last_exchange_summary.strip().rstrip(".")
         if kind is InteractionKind.NETWORKING_EVENT and summary and len(summary) <= 60:
             where = summary if summary.lower().startswith("at ") else f"at {summary}"
             where = " " + where
-        when = ago(days_between(facts.first_touch_at, now))
+        when = ago(days_between(facts.last_exchange_at, now))
         sentence = f"You {verb}{where} {when} and haven't followed up."
         if rule.due_at > now:
             sentence += f" A short note {in_days(days_between(now, rule.due_at))} keeps it warm."

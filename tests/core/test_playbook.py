@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netdesk.core.domain import FollowUpReason, HowKnown, InteractionKind, Tie
+from netdesk.core.domain import (
+    MEETING_KINDS,
+    NOT_AN_EXCHANGE,
+    FollowUpReason,
+    HowKnown,
+    InteractionKind,
+    Tie,
+)
 from netdesk.core.playbook import (
     ContactFacts,
     DueRule,
@@ -116,9 +123,10 @@ def test_work_acquaintance_uses_sixty_days() -> None:
         InteractionKind.COFFEE,
         InteractionKind.INTRODUCTION,
         InteractionKind.MEETING,
+        InteractionKind.CALL,
     ],
 )
-def test_a_first_meeting_with_nothing_after_is_due_after_seven_days(kind: InteractionKind) -> None:
+def test_a_meeting_with_nothing_after_is_due_after_seven_days(kind: InteractionKind) -> None:
     met = NOW - days(9)
     f = facts(
         tie=Tie.WORK_ACQUAINTANCE,
@@ -126,9 +134,66 @@ def test_a_first_meeting_with_nothing_after_is_due_after_seven_days(kind: Intera
         first_touch_at=met,
         first_touch_kind=kind,
         last_touch_at=met,
+        last_exchange_at=met,
+        last_exchange_kind=kind,
     )
     rule = next_follow_up(f, SETTINGS, search_active=True)
     assert rule == DueRule(FollowUpReason.MET_NO_FOLLOW_UP, met + days(7))
+
+
+def test_a_meeting_is_due_whatever_came_before_it() -> None:
+    """An imported contact: LinkedIn's connection date first, then a networking event."""
+    met = NOW - days(12)
+    imported = facts(
+        tie=Tie.UNSORTED,
+        touch_count=2,
+        first_touch_at=NOW - days(700),
+        first_touch_kind=InteractionKind.CONNECTED,
+        last_touch_at=met,
+        last_exchange_at=met,
+        last_exchange_kind=InteractionKind.NETWORKING_EVENT,
+    )
+    assert next_follow_up(imported, SETTINGS, search_active=True) == DueRule(
+        FollowUpReason.MET_NO_FOLLOW_UP, met + days(7)
+    )
+    # Years of emails before a coffee chat change nothing either.
+    regular = facts(
+        touch_count=40,
+        first_touch_at=NOW - days(1500),
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=met,
+        last_exchange_at=met,
+        last_exchange_kind=InteractionKind.COFFEE,
+    )
+    assert next_follow_up(regular, SETTINGS, search_active=False) == DueRule(
+        FollowUpReason.MET_NO_FOLLOW_UP, met + days(7)
+    )
+    # Connecting on LinkedIn after the event is not following up: still due.
+    connected_after = facts(
+        tie=Tie.UNSORTED,
+        touch_count=2,
+        first_touch_at=met,
+        first_touch_kind=InteractionKind.NETWORKING_EVENT,
+        last_touch_at=NOW - days(11),
+        last_exchange_at=met,
+        last_exchange_kind=InteractionKind.NETWORKING_EVENT,
+    )
+    rule = next_follow_up(connected_after, SETTINGS, search_active=False)
+    assert rule == DueRule(FollowUpReason.MET_NO_FOLLOW_UP, met + days(7))
+
+
+def test_an_imported_connection_alone_is_not_a_meeting() -> None:
+    connected = NOW - days(9)
+    f = facts(
+        tie=Tie.UNSORTED,
+        touch_count=1,
+        first_touch_at=connected,
+        first_touch_kind=InteractionKind.CONNECTED,
+        last_touch_at=connected,
+    )
+    assert next_follow_up(f, SETTINGS, search_active=True) == DueRule(
+        FollowUpReason.STATUS_UPDATE, connected + days(90)
+    )
 
 
 def test_met_rule_edges() -> None:
@@ -138,23 +203,33 @@ def test_met_rule_edges() -> None:
         first_touch_at=met,
         first_touch_kind=InteractionKind.NETWORKING_EVENT,
         last_touch_at=met,
+        last_exchange_at=met,
+        last_exchange_kind=InteractionKind.NETWORKING_EVENT,
     )
     rule = next_follow_up(f, SETTINGS, search_active=False)
     assert rule is not None and rule.due_at == met + days(7) and rule.due_at > NOW
-    # A second touch means they were followed up: back to the cadence.
+    # Something done together after it means they were followed up: back to the cadence.
     f2 = facts(
         touch_count=2,
         first_touch_at=met,
         first_touch_kind=InteractionKind.NETWORKING_EVENT,
         last_touch_at=NOW - days(1),
+        last_exchange_at=NOW - days(1),
+        last_exchange_kind=InteractionKind.EMAIL,
     )
     rule2 = next_follow_up(f2, SETTINGS, search_active=False)
     assert rule2 is not None and rule2.reason is FollowUpReason.CADENCE
-    # An email is not a meeting; nor is a LinkedIn connection.
-    for kind in (InteractionKind.EMAIL, InteractionKind.CONNECTED):
-        f3 = facts(touch_count=1, first_touch_at=met, first_touch_kind=kind, last_touch_at=met)
-        rule3 = next_follow_up(f3, SETTINGS, search_active=False)
-        assert rule3 is not None and rule3.reason is FollowUpReason.CADENCE
+    # An email is not a meeting.
+    f3 = facts(
+        touch_count=1,
+        first_touch_at=met,
+        first_touch_kind=InteractionKind.EMAIL,
+        last_touch_at=met,
+        last_exchange_at=met,
+        last_exchange_kind=InteractionKind.EMAIL,
+    )
+    rule3 = next_follow_up(f3, SETTINGS, search_active=False)
+    assert rule3 is not None and rule3.reason is FollowUpReason.CADENCE
     # The user can change the number of days.
     custom = PlaybookSettings(follow_up_after_meeting_days=3)
     rule4 = next_follow_up(f, custom, search_active=False)
@@ -203,6 +278,8 @@ def test_dismissing_restarts_the_count() -> None:
         first_touch_kind=InteractionKind.NETWORKING_EVENT,
         last_touch_at=met,
         reset_at=reset,
+        last_exchange_at=met,
+        last_exchange_kind=InteractionKind.NETWORKING_EVENT,
     )
     rule = next_follow_up(f, SETTINGS, search_active=False)
     assert rule == DueRule(FollowUpReason.CADENCE, reset + days(60))
@@ -218,6 +295,9 @@ def test_reason_sentences_read_as_the_playbook_says() -> None:
         first_touch_kind=InteractionKind.NETWORKING_EVENT,
         first_touch_summary="the PyData meetup",
         last_touch_at=met,
+        last_exchange_at=met,
+        last_exchange_kind=InteractionKind.NETWORKING_EVENT,
+        last_exchange_summary="the PyData meetup",
     )
     rule = next_follow_up(f, SETTINGS, search_active=True)
     assert rule is not None
@@ -290,6 +370,7 @@ _moments = st.integers(min_value=0, max_value=2000).map(lambda n: NOW - days(n))
     gap=st.integers(min_value=0, max_value=900),
     count=st.integers(min_value=0, max_value=50),
     kind=_kinds,
+    latest=_kinds,
     active=st.booleans(),
 )
 def test_rules_are_consistent(
@@ -299,9 +380,11 @@ def test_rules_are_consistent(
     gap: int,
     count: int,
     kind: InteractionKind,
+    latest: InteractionKind,
     active: bool,
 ) -> None:
     last = min(first + days(gap), NOW) if count else None
+    exchanged = last if count and latest not in NOT_AN_EXCHANGE else None
     f = facts(
         tie=tie,
         cadence_override=override,
@@ -310,6 +393,8 @@ def test_rules_are_consistent(
         first_touch_kind=kind if count else None,
         last_touch_at=last,
         added_at=first - days(1),
+        last_exchange_at=exchanged,
+        last_exchange_kind=latest if exchanged else None,
     )
     rule = next_follow_up(f, SETTINGS, search_active=active)
     if rule is None:
@@ -317,9 +402,12 @@ def test_rules_are_consistent(
         assert tie is Tie.UNSORTED and override is None and not active
         return
     anchor = last or f.added_at
-    if rule.reason is FollowUpReason.MET_NO_FOLLOW_UP:
-        assert count == 1 and first is not None
-        assert rule.due_at == first + days(7)
+    # Rule 2 exactly when the latest exchange was a meeting, however many touches before it.
+    assert (rule.reason is FollowUpReason.MET_NO_FOLLOW_UP) == (
+        exchanged is not None and latest in MEETING_KINDS
+    )
+    if exchanged is not None and rule.reason is FollowUpReason.MET_NO_FOLLOW_UP:
+        assert rule.due_at == exchanged + days(7)
     else:
         # Never earlier than the anchor plus the shortest applicable interval.
         assert rule.due_at > anchor

@@ -10,6 +10,7 @@ from typing import Any, overload
 
 from netdesk.core import gratitude, playbook
 from netdesk.core.domain import (
+    NOT_AN_EXCHANGE,
     RULE_OF_REASON,
     RULE_REASONS,
     FollowUpReason,
@@ -29,12 +30,20 @@ from netdesk.store.reader.settings import playbook_settings, search_active
 from netdesk.store.sql import OPEN_SQL, chunks, iso, parse_datetime
 
 
-def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
-    (_, name, tie, cadence, added, count, first_at, first_kind, first_summary, last_at, reset) = row
+def _kind(value: Any) -> InteractionKind | None:
     try:
-        kind = InteractionKind(first_kind) if first_kind else None
+        return InteractionKind(value) if value else None
     except ValueError:
-        kind = None
+        return None
+
+
+def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
+    (_, name, tie, cadence, added, count, first_at, first_kind, first_summary, last_at, reset) = (
+        row[:11]
+    )
+    # The latest exchange, as one text: its moment, kind and summary (see _FACTS_COLUMNS).
+    exchange = str(row[11] or "").split(_SEP, 2)
+    exchange_at, exchange_kind, exchange_summary = exchange + [""] * (3 - len(exchange))
     return playbook.ContactFacts(
         name=name,
         tie=Tie(tie) if tie in Tie._value2member_map_ else Tie.UNSORTED,
@@ -42,17 +51,28 @@ def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
         added_at=parse_datetime(added) or dt.datetime.min,
         touch_count=count,
         first_touch_at=parse_datetime(first_at),
-        first_touch_kind=kind,
+        first_touch_kind=_kind(first_kind),
         first_touch_summary=first_summary,
         last_touch_at=parse_datetime(last_at),
         reset_at=parse_datetime(reset),
+        last_exchange_at=parse_datetime(exchange_at),
+        last_exchange_kind=_kind(exchange_kind),
+        last_exchange_summary=exchange_summary,
     )
 
 
+_SEP = "\x1f"
+_EXCHANGE_KINDS = ",".join(f"'{k.value}'" for k in InteractionKind if k not in NOT_AN_EXCHANGE)
 _FACTS_COLUMNS = (
     "c.id, c.display_name, c.tie, c.cadence_days, c.created_at, c.touch_count, "
     "c.first_touch_at, c.first_touch_kind, c.first_touch_summary, c.last_touch_at, "
-    "c.rules_reset_at"
+    "c.rules_reset_at, "
+    # The latest exchange (rule 2): one walk back along the index on (contact_id, at), for
+    # contacts with a timeline (a fresh import of cards has none).
+    "CASE WHEN c.touch_count > 0 THEN "
+    "(SELECT i.at || char(31) || i.kind || char(31) || substr(i.summary, 1, 200) "
+    f"FROM interaction i WHERE i.contact_id = c.id AND i.kind IN ({_EXCHANGE_KINDS}) "
+    "ORDER BY i.at DESC, i.id DESC LIMIT 1) END"
 )
 
 

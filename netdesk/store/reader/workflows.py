@@ -12,9 +12,9 @@ from netdesk.core import glance as core_glance
 from netdesk.core import references as core_references
 from netdesk.core.domain import APPLIED_STATUSES as APPLIED_STATUSES
 from netdesk.core.domain import (
-    MEETING_KINDS,
     NOT_A_TOUCH,
     CompanyStatus,
+    FollowUpReason,
     FollowUpState,
     InteractionKind,
     Tie,
@@ -37,7 +37,7 @@ from netdesk.store.models import (
 from netdesk.store.reader.contacts import contact_emails
 from netdesk.store.reader.due import count_due, help_owed
 from netdesk.store.reader.settings import _date, wrap_up_plan
-from netdesk.store.sql import chunks, iso, parse_datetime, run_sql, stored
+from netdesk.store.sql import OPEN_SQL, chunks, iso, parse_datetime, run_sql, stored
 
 _TOUCH_KINDS = tuple(k.value for k in InteractionKind if k not in NOT_A_TOUCH)
 
@@ -438,7 +438,7 @@ class Glance:
     work_acquaintances: int
     unsorted: int
     overdue: int  # people due now (`reader.due.count_due`)
-    met_never_followed_up: int  # one meeting logged and nothing after it (rule 2)
+    met_never_followed_up: int  # a meeting with nothing done together after it (rule 2)
     never_contacted: int  # nothing logged at all
     weeks: list[core_glance.WeekBar]
 
@@ -452,12 +452,12 @@ def glance(now: dt.datetime, *, weeks: int = 12) -> Glance:
         run_sql(db, "SELECT tie, count(*) FROM contact WHERE archived = 0 GROUP BY tie").fetchall()
     )
     overdue = count_due(now)  # the app's one number of people due now
-    meeting = sorted(k.value for k in MEETING_KINDS)
+    # Rule 2 keeps one open follow-up for each of them (core.playbook decides who).
     met_once = run_sql(
         db,
-        "SELECT count(*) FROM contact WHERE archived = 0 AND touch_count = 1 AND "
-        f"first_touch_kind IN ({','.join('?' * len(meeting))})",
-        meeting,
+        "SELECT count(DISTINCT f.contact_id) FROM follow_up f JOIN contact c ON "
+        f"c.id = f.contact_id WHERE c.archived = 0 AND f.reason = ? AND f.state IN {OPEN_SQL}",
+        [FollowUpReason.MET_NO_FOLLOW_UP.value],
     ).fetchone()[0]
     never = run_sql(
         db, "SELECT count(*) FROM contact WHERE archived = 0 AND touch_count = 0"
