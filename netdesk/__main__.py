@@ -11,7 +11,7 @@ from pathlib import Path
 
 from netdesk import __version__
 
-SUBCOMMANDS = ("import", "export", "due", "backup", "restore", "demo")
+SUBCOMMANDS = ("import", "export", "due", "calendar", "backup", "restore", "demo")
 
 DESCRIPTION = """\
 NetDesk keeps your job-search network on your own machine and tells you who to
@@ -106,6 +106,26 @@ def command_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--upcoming", type=int, default=0, metavar="DAYS", help="also those due within DAYS"
     )
+
+    p = sub.add_parser("calendar", help="write the open follow-ups as a calendar (.ics)")
+    _add_data_dir(p)
+    p.add_argument("--ics", required=True, metavar="FILE", help="file to write ('-': stdout)")
+    p.add_argument(
+        "--days", type=int, default=None, metavar="N", help="only those due within N days"
+    )
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--todos", dest="form", action="store_const", const="todo",
+                      help="follow-ups as tasks (the default unless Preferences says otherwise)")
+    form.add_argument("--events", dest="form", action="store_const", const="event",
+                      help="follow-ups as all-day events (for calendars without tasks)")
+    detail = p.add_mutually_exclusive_group()
+    detail.add_argument("--full", dest="detail", action="store_const", const="full",
+                        help="say why and what to do")
+    detail.add_argument("--brief", dest="detail", action="store_const", const="name_only",
+                        help='say only "Follow up with" and the name')
+    p.add_argument("--alarm", metavar="HH:MM", help="the alarm's time of day (default 09:00)")
+    p.add_argument("--birthdays", action=argparse.BooleanOptionalAction, default=None,
+                   help="add everyone's birthday as a yearly event")  # fmt: skip
 
     p = sub.add_parser("backup", help="copy the store to a backup file")
     _add_data_dir(p)

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import peewee as pw
 
@@ -22,6 +22,9 @@ from netdesk.core.records import ImportProblem
 from netdesk.logs import LOG_NAME, setup_logging
 from netdesk.store import backup, db, export, importer, reader, recovery
 from netdesk.store.models import Contact
+
+if TYPE_CHECKING:
+    from netdesk.core.calendar import CalendarOptions
 
 log = logging.getLogger("netdesk.commands")
 
@@ -337,6 +340,61 @@ def _backup(args: argparse.Namespace, where: paths_mod.Paths) -> int:
             path = backup.backup_database(database, where.backups, reason="manual")
     print(path)
     return 0
+# --- calendar ---------------------------------------------------------------------------
+
+
+def calendar_options_from(args: argparse.Namespace, stored: CalendarOptions) -> CalendarOptions:
+    """The stored calendar options with what the command line says on top."""
+    import dataclasses
+
+    from netdesk.core.calendar import CalendarDetail, CalendarForm
+
+    options = stored
+    if args.form:
+        options = dataclasses.replace(options, form=CalendarForm(args.form))
+    if args.detail:
+        options = dataclasses.replace(options, detail=CalendarDetail(args.detail))
+    if args.alarm:
+        try:
+            alarm = dt.time.fromisoformat(args.alarm)
+        except ValueError as exc:
+            raise CommandError(f"--alarm {args.alarm!r} is not a time of day like 09:00") from exc
+        options = dataclasses.replace(options, alarm_at=alarm.replace(second=0, microsecond=0))
+    if args.birthdays is not None:
+        options = dataclasses.replace(options, birthdays=args.birthdays)
+    return options
+
+
+def _calendar(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    from netdesk.core.calendar import CalendarOptions, build_calendar
+    from netdesk.store import writer
+
+    if args.days is not None and args.days < 0:
+        raise CommandError(f"--days {args.days}: give a number of days, 0 or more")
+    calendar_options_from(args, CalendarOptions())  # a mistyped option first, store or not
+    moment = now()
+    if not where.database.exists():
+        raise CommandError(f"there is no store at {where.database}")
+    with _store(where):
+        options = calendar_options_from(args, reader.calendar_options())
+        with writer.change(moment):
+            store = writer.ensure_store_id()
+        items = reader.calendar_follow_ups(moment, args.days)
+        people = reader.birthdays() if options.birthdays else []
+    data = build_calendar(items, options, store, moment, people)
+    if args.ics == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        target = Path(args.ics).resolve()
+        with export.atomic_text_file(target) as out:
+            # icalendar writes CRLF line ends already; keep them as they are.
+            out.write(data.decode("utf-8"))
+        what = "to-dos" if options.form.value == "todo" else "events"
+        print(f"{len(items)} follow-ups written to {target} as {what}.", file=sys.stderr)
+    return 0
+
+
 
 
 def _restore(args: argparse.Namespace, where: paths_mod.Paths) -> int:
@@ -399,3 +457,4 @@ _COMMANDS = {
     "restore": _restore,
     "demo": _demo,
 }
+    "calendar": _calendar,

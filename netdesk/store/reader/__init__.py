@@ -11,6 +11,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from netdesk.store.reader.calendar import birthdays as birthdays
+    from netdesk.store.reader.calendar import calendar_follow_ups as calendar_follow_ups
+    from netdesk.store.reader.calendar import calendar_options as calendar_options
+    from netdesk.store.reader.calendar import store_id as store_id
     from netdesk.store.reader.contact_list import ListedContact as ListedContact
     from netdesk.store.reader.contact_list import ListFilter as ListFilter
     from netdesk.store.reader.contact_list import ListOrder as ListOrder
@@ -85,6 +89,10 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "birthdays": "netdesk.store.reader.calendar",
+    "calendar_follow_ups": "netdesk.store.reader.calendar",
+    "calendar_options": "netdesk.store.reader.calendar",
+    "store_id": "netdesk.store.reader.calendar",
     "companies": "netdesk.store.reader.workflows",
     "company_interactions": "netdesk.store.reader.workflows",
     "company_people": "netdesk.store.reader.workflows",
@@ -176,6 +184,9 @@ __all__ = [
     "TimelineEntry",
     "WrapUpPlan",
     "WrapUpState",
+    "birthdays",
+    "calendar_follow_ups",
+    "calendar_options",
     "companies",
     "company_interactions",
     "company_people",
@@ -219,6 +230,7 @@ __all__ = [
     "search_summary",
     "status_update_candidates",
     "store_has_contacts",
+    "store_id",
     "template",
     "thank_you_contact",
     "timeline",

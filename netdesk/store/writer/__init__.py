@@ -14,6 +14,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from netdesk.store.writer.calendar import ensure_store_id as ensure_store_id
+    from netdesk.store.writer.calendar import set_calendar_options as set_calendar_options
     from netdesk.store.writer.changes import Changes as Changes
     from netdesk.store.writer.changes import change as change
     from netdesk.store.writer.contacts import add_tag as add_tag
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "ensure_store_id": "netdesk.store.writer.calendar",
+    "set_calendar_options": "netdesk.store.writer.calendar",
     "add_tag": "netdesk.store.writer.contacts",
     "ask_reference": "netdesk.store.writer.workflows",
     "change": "netdesk.store.writer.changes",
@@ -101,6 +105,7 @@ __all__ = [
     "delete_contacts",
     "delete_interaction",
     "dismiss_follow_up",
+    "ensure_store_id",
     "log_interaction",
     "log_status_update",
     "mark_notified",
@@ -110,6 +115,7 @@ __all__ = [
     "reset_template",
     "set_above_and_beyond",
     "set_archived",
+    "set_calendar_options",
     "set_company_status",
     "set_emails",
     "set_job_search",
