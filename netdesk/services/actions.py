@@ -27,6 +27,7 @@ from netdesk.store.writer import Changes
 
 if TYPE_CHECKING:
     # Import is wired after the first paint: its modules are not loaded before it.
+    from netdesk.core.duplicates import MergePlan
     from netdesk.core.matching import ImportPlan
     from netdesk.store import importer
 
@@ -240,6 +241,18 @@ class Actions(QObject):
         verb = "Archive" if archived else "Unarchive"
         self.perform(
             f"{verb} {_contacts(ids)}", lambda now: writer.set_archived(ids, archived, now)
+        )
+
+    def merge_contacts(self, plan: MergePlan, names: Sequence[str] = ()) -> int:
+        """Make two contacts one (`plan.first` stays, with both timelines); returns its id."""
+        shown = [n.strip() for n in names if n.strip()]
+        text = f"Merge {' and '.join(shown)}" if len(shown) == 2 else "Merge 2 contacts"
+        return self.perform(text, lambda now: writer.merge_contacts(plan, now))
+
+    def mark_not_duplicate(self, first: int, second: int) -> None:
+        """Two contacts the duplicate scan paired are two people: not offered again."""
+        self.perform(
+            "Mark as two people", lambda now: writer.mark_not_duplicate(first, second, now)
         )
 
     # --- the timeline -------------------------------------------------------------------

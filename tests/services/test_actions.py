@@ -20,6 +20,7 @@ from netdesk.core.domain import (
     SearchState,
     Tie,
 )
+from netdesk.core.duplicates import MergePlan, Take
 from netdesk.core.playbook import PlaybookSettings
 from netdesk.services.actions import Actions, record
 from netdesk.services.clock import FixedClock
@@ -162,6 +163,19 @@ def _company() -> int:
     return int(row.id)
 
 
+def _merge(actions: Actions) -> None:
+    """Two contacts made one: the first with a full timeline, the second with its own."""
+    first = _helped_contact()
+    second = int(
+        Contact.select(Contact.id)
+        .where((Contact.id != first) & (Contact.touch_count > 0))
+        .order_by(Contact.id)
+        .first()
+        .id
+    )
+    actions.merge_contacts(MergePlan(first, second, {"display_name": Take.SECOND}))
+
+
 # Each user action, as the panes, dialogs, tray and notifier ask for it.
 ACTIONS: dict[str, Callable[[Actions, Path], object]] = {
     "add contact": lambda a, t: a.create_contact(
@@ -218,6 +232,7 @@ ACTIONS: dict[str, Callable[[Actions, Path], object]] = {
     "ask reference": lambda a, t: a.ask_reference(
         _someone(), "Umbrella", NOW, check_at=NOW + dt.timedelta(days=4)
     ),
+    "merge contacts": lambda a, t: _merge(a),
     "import": _import,
     "undo import": _undo_import,
 }

@@ -86,9 +86,29 @@ if TYPE_CHECKING:
     from netdesk.store.reader.workflows import thank_you_contact as thank_you_contact
     from netdesk.store.reader.workflows import wrap_up_contacts as wrap_up_contacts
     from netdesk.store.reader.workflows import wrap_up_states as wrap_up_states
+    from netdesk.store.reader.duplicates import MergeField as MergeField
+    from netdesk.store.reader.duplicates import MergeRows as MergeRows
+    from netdesk.store.reader.duplicates import MergeSide as MergeSide
+    from netdesk.store.reader.duplicates import MergeSides as MergeSides
+    from netdesk.store.reader.duplicates import chooseable_fields as chooseable_fields
+    from netdesk.store.reader.duplicates import dismissed_pairs as dismissed_pairs
+    from netdesk.store.reader.duplicates import duplicate_candidates as duplicate_candidates
+    from netdesk.store.reader.duplicates import likely_duplicates as likely_duplicates
+    from netdesk.store.reader.duplicates import merge_order as merge_order
+    from netdesk.store.reader.duplicates import merge_sides as merge_sides
 
 # Where each name lives.
 _WHERE = {
+    "MergeField": "netdesk.store.reader.duplicates",
+    "MergeRows": "netdesk.store.reader.duplicates",
+    "MergeSide": "netdesk.store.reader.duplicates",
+    "MergeSides": "netdesk.store.reader.duplicates",
+    "chooseable_fields": "netdesk.store.reader.duplicates",
+    "dismissed_pairs": "netdesk.store.reader.duplicates",
+    "duplicate_candidates": "netdesk.store.reader.duplicates",
+    "likely_duplicates": "netdesk.store.reader.duplicates",
+    "merge_order": "netdesk.store.reader.duplicates",
+    "merge_sides": "netdesk.store.reader.duplicates",
     "birthdays": "netdesk.store.reader.calendar",
     "calendar_follow_ups": "netdesk.store.reader.calendar",
     "calendar_options": "netdesk.store.reader.calendar",
@@ -175,6 +195,10 @@ __all__ = [
     "ListFilter",
     "ListOrder",
     "ListedContact",
+    "MergeField",
+    "MergeRows",
+    "MergeSide",
+    "MergeSides",
     "Person",
     "Recipient",
     "ReferenceAsk",
@@ -187,6 +211,7 @@ __all__ = [
     "birthdays",
     "calendar_follow_ups",
     "calendar_options",
+    "chooseable_fields",
     "companies",
     "company_interactions",
     "company_people",
@@ -202,7 +227,9 @@ __all__ = [
     "count_due",
     "count_search_hits",
     "count_unsorted",
+    "dismissed_pairs",
     "due_now",
+    "duplicate_candidates",
     "follow_ups",
     "fts_query",
     "get_setting",
@@ -213,7 +240,10 @@ __all__ = [
     "is_default_template",
     "job_search",
     "last_import",
+    "likely_duplicates",
     "listed_contacts",
+    "merge_order",
+    "merge_sides",
     "my_name",
     "networked_during_search",
     "next_due_moment",

@@ -51,9 +51,15 @@ if TYPE_CHECKING:
     from netdesk.store.writer.workflows import record_gift as record_gift
     from netdesk.store.writer.workflows import set_above_and_beyond as set_above_and_beyond
     from netdesk.store.writer.workflows import start_wrap_up as start_wrap_up
+    from netdesk.store.writer.merge import contact_links as contact_links
+    from netdesk.store.writer.merge import mark_not_duplicate as mark_not_duplicate
+    from netdesk.store.writer.merge import merge_contacts as merge_contacts
 
 # Where each name lives.
 _WHERE = {
+    "contact_links": "netdesk.store.writer.merge",
+    "mark_not_duplicate": "netdesk.store.writer.merge",
+    "merge_contacts": "netdesk.store.writer.merge",
     "ensure_store_id": "netdesk.store.writer.calendar",
     "set_calendar_options": "netdesk.store.writer.calendar",
     "add_tag": "netdesk.store.writer.contacts",
@@ -100,6 +106,7 @@ __all__ = [
     "change",
     "company_for_name",
     "complete_follow_up",
+    "contact_links",
     "create_contact",
     "create_follow_up",
     "delete_contacts",
@@ -108,9 +115,11 @@ __all__ = [
     "ensure_store_id",
     "log_interaction",
     "log_status_update",
+    "mark_not_duplicate",
     "mark_notified",
     "mark_reference",
     "mark_thanked",
+    "merge_contacts",
     "record_gift",
     "reset_template",
     "set_above_and_beyond",
