@@ -48,6 +48,13 @@ def describe_day(day: dt.date, today: dt.date) -> str:
     return full_date(day)
 
 
+def day_phrase(day: dt.date, today: dt.date) -> str:
+    """A day as it reads inside a sentence: 'today', '3 days ago', 'in 5 days', or 'on 3
+    September 2026' (`describe_day`, with the 'on' a full date needs)."""
+    said = describe_day(day, today)
+    return f"on {said}" if said[:1].isdigit() else said
+
+
 def describe_moment(at: dt.datetime, now: dt.datetime) -> str:
     """A day as `describe_day` says it, with the time for today and tomorrow:
     'today at 14:30', 'tomorrow at 09:00', '3 days ago', '3 September 2026'."""

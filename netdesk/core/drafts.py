@@ -4,7 +4,7 @@ the defaults; these fill the same placeholders into whatever text the user keeps
 from __future__ import annotations
 
 from netdesk.core.domain import CompanyStatus
-from netdesk.core.templates import GENERIC_HELP, helped_phrase, offer_news, render, status_phrase
+from netdesk.core.templates import GENERIC_HELP, offer_news, render, status_phrase, thanks_for
 from netdesk.core.wrapup import WrapUpStep
 
 
@@ -26,7 +26,7 @@ def wrap_up_values(
             if step.at_declined_company
             else ""
         ),
-        "helped": helped_phrase(contact.helped) or GENERIC_HELP,
+        "helped": thanks_for(contact.helped) or GENERIC_HELP,
         "my_name": my_name.strip(),
         "offer_company": offer_company.strip(),
         "offer_news": offer_news(offer_company, accepted=joining),

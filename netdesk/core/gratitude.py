@@ -9,13 +9,11 @@ from dataclasses import dataclass
 
 from netdesk.core.domain import InteractionKind
 from netdesk.core.playbook import first_name
-from netdesk.core.templates import helped_phrase
+from netdesk.core.templates import quoted_list
 
 # Rule 4 asks to thank people for help given within this many days; older help is left to
 # the offer wrap-up, which thanks everyone at the end of the search.
 THANKS_WINDOW_DAYS = 90
-
-_THANKS_ASK = "Say thank you, and name what they did."
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,5 +68,15 @@ def answered(asked_at: dt.datetime, thanks_logged_at: Iterable[dt.datetime]) -> 
 
 
 def thanks_sentence(name: str, helped: Sequence[str]) -> str:
-    """'Dana helped you with the introduction to Sam. Say thank you, and name what they did.'"""
-    return f"{first_name(name)} helped you with {helped_phrase(list(helped))}. {_THANKS_ASK}"
+    """'Say thank you to Dana, and name what they did: “the introduction to Sam”.'
+
+    What they did is the user's own words, whatever their form ("Introduced me to their
+    hiring manager", "the reference you gave Acme"), so it is quoted, never spliced into a
+    clause of ours; and "what they did" is the contact's deed whatever the interaction's kind
+    (a reference given, an introduction, a referral).
+    """
+    who = first_name(name)
+    what = quoted_list(list(helped))
+    if not what:
+        return f"Say thank you to {who}, and name what they did."
+    return f"Say thank you to {who}, and name what they did: {what}."

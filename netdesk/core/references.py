@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from netdesk.core.playbook import weekday_date
+from netdesk.core.dates import day_phrase, full_date
 
 # Asking one person for more than MAX_ASKS_PER_WINDOW references within ASK_WINDOW_DAYS
 # wears them out.
@@ -53,7 +53,7 @@ def reference_warning(
     free_at = recent[len(recent) - max_per_window] + dt.timedelta(days=window_days)
     if free_at <= now:
         return f"{first} Maybe ask another advocate this time."
-    return f"{first} Maybe ask another advocate, or wait until {weekday_date(free_at.date())}."
+    return f"{first} Maybe ask another advocate, or wait until {full_date(free_at.date())}."
 
 
 def heads_up_at(check_at: dt.datetime, lead_days: int = HEADS_UP_LEAD_DAYS) -> dt.datetime:
@@ -75,11 +75,10 @@ def heads_up_sentence(
     tomorrow. A short heads-up helps them be ready.'"""
     who = name.strip() or "Your reference"
     source = f" from {company.strip()}" if company.strip() else ""
-    days = (check_at.date() - now.date()).days
-    if days < 0:
+    when = day_phrase(check_at.date(), now.date())
+    if check_at.date() < now.date():
         return (
-            f"{who} may have had a reference call{source} on {weekday_date(check_at.date())}. "
+            f"{who} may have had a reference call{source} {when}. "
             "A quick thank-you would be kind."
         )
-    when = {0: "today", 1: "tomorrow"}.get(days, f"on {weekday_date(check_at.date())}")
     return f"{who} may get a reference call{source} {when}. A short heads-up helps them be ready."

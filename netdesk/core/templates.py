@@ -65,7 +65,9 @@ PLACEHOLDERS: dict[str, str] = {
         '("I applied to Acme recently."), or nothing when you have no status there.'
     ),
     "helped": (
-        'What the contact did for you, e.g. "the introduction to Sam and your interview advice".'
+        "What the contact did for you, worded to follow \"Thank you for\", e.g. "
+        '"the introduction to Sam and your interview advice". Anything you wrote that does '
+        'not read that way is quoted: "what you did (“Introduced me to Sam”)".'
     ),
     "my_name": "Your name, to sign the message.",
     "offer_company": "The company whose offer you received or accepted.",
@@ -224,6 +226,117 @@ def helped_phrase(items: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# What the user types is theirs: a sentence shows it inside these marks rather than splice it
+# into a clause that assumes its grammatical form.
+OPEN_QUOTE = "“"
+CLOSE_QUOTE = "”"
+_TRAILING = " \t.,;:"
+
+
+def quoted(text: str) -> str:
+    """The user's words as typed, on one line and inside quotation marks: '“Met at the
+    fair”'. A closing full stop or comma is dropped; the sentence around it has its own."""
+    return OPEN_QUOTE + " ".join(text.split()).rstrip(_TRAILING) + CLOSE_QUOTE
+
+
+def quoted_list(items: Sequence[str]) -> str:
+    """'“A”', '“A” and “B”', ... from the user's phrases; blank
+    ones dropped, each once."""
+    return helped_phrase([quoted(item) for item in _distinct(items)])
+
+
+def _distinct(items: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        text = " ".join(item.split()).rstrip(_TRAILING)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+# First words after which a phrase reads as the object of "Thank you for ...".
+_OBJECT_STARTS = frozenset(
+    {
+        "the", "a", "an", "your", "all", "that", "this", "these", "those", "some", "any",
+        "every", "each", "such", "so", "much", "many", "everything", "both"
+    }
+)
+# First words that make a phrase a clause or the wrong point of view for a message to them:
+# "Thank you for I ...", "Thank you for me ...", "Thank you for their ...".
+_NOT_OBJECT = frozenset(
+    {
+        "i", "me", "my", "we", "us", "our", "they", "them", "their", "he", "him", "his", "she",
+        "her", "it", "its", "you", "for", "with", "and", "or", "but", "to", "of", "at", "in",
+        "on", "by", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have",
+        "had", "do", "did", "does", "will", "would", "can", "could", "should", "may", "might",
+        "must", "not", "no", "yes", "thanks", "thank", "please"
+    }
+)
+# Common past-tense forms without -ed: "gave me a reference" is a clause, not a thing.
+_IRREGULAR_PAST = frozenset(
+    {
+        "gave", "made", "sent", "told", "got", "took", "put", "brought", "wrote", "met", "set",
+        "let", "found", "spoke", "came", "went", "said", "kept", "taught", "lent", "paid",
+        "bought", "ran", "saw", "knew", "thought", "gotten", "given", "written", "taken",
+        "shown", "showed", "left", "held"
+    }
+)
+
+
+def as_thanks_object(phrase: str) -> str | None:
+    """`phrase` as it reads after "Thank you for", or None when it does not read that way.
+
+    "the introduction to Sam", "The mock interview" (lowered: "the mock interview"),
+    "interview advice" and "introducing me to Sam" read that way; "Introduced me to their
+    hiring manager", "gave me a reference", "Sam's intro" and "I got the job" do not.
+    """
+    # A closing "!" or "?" would fight the sentence's own full stop.
+    text = " ".join(phrase.split()).rstrip(_TRAILING + "!?")
+    if not text:
+        return None
+    words = text.split()
+    first = words[0]
+    lower = first.lower()
+    if not first.isalpha():
+        return None
+    if lower in _OBJECT_STARTS:
+        if len(words) < 2:
+            return None
+        # "The mock interview": only a capital the sentence gave it is lowered.
+        return (lower + text[len(first) :]) if first[1:] == lower[1:] else None
+    if lower.endswith("ing") and len(lower) > 4 and first[1:] == lower[1:]:
+        return lower + text[len(first) :]  # "Introducing me to Sam"
+    if first != lower:
+        return None  # a capital in mid-sentence: a name or a sentence of the user's
+    if lower in _NOT_OBJECT or lower in _IRREGULAR_PAST:
+        return None
+    if lower.endswith("ed") and len(lower) > 4:
+        return None  # "introduced me to ...", "helped with ..."
+    return text
+
+
+def thanks_for(items: Sequence[str]) -> str:
+    """The {helped} of a message: what a contact did, worded to follow "Thank you for".
+
+    Phrases that read that way are joined as they are ("the introduction to Sam and your
+    interview advice"); the rest are quoted behind words that fit any phrase ("what you did
+    (“Introduced me to their hiring manager”)"). Empty when nothing is recorded.
+    """
+    fitting: list[str] = []
+    other: list[str] = []
+    for text in _distinct(items):
+        as_object = as_thanks_object(text)
+        if as_object is not None:
+            fitting.append(as_object)
+        else:
+            other.append(text)
+    parts = list(fitting)
+    if other:
+        also = "everything else you did" if fitting else "what you did"
+        parts.append(f"{also} ({quoted_list(other)})")
+    return helped_phrase(parts)
 
 
 def _one_line(text: str) -> str:

@@ -12,10 +12,10 @@ from netdesk.core.templates import (
     GENERIC_HELP,
     GIFT_SUGGESTIONS,
     RECENT_GRADUATE_GIFT,
-    helped_phrase,
     offer_news,
     render,
     status_phrase,
+    thanks_for,
 )
 
 ASK_JOINING = "ask_joining"
@@ -60,10 +60,11 @@ class WrapUpStep:
 def thank_you_note(name: str, offer_company: str, *, joining: bool) -> str:
     """What the wrap-up's thank-you follow-up says, e.g. 'Thank Dana for their help and tell
     them about the offer from Acme.'"""
-    news = f"the offer from {offer_company}"
+    company = offer_company.strip() or "the company"
+    news = f"about the offer from {company}"
     if joining:
-        news = f"you accepted the offer at {offer_company}"
-    return f"Thank {first_name(name)} for their help and tell them about {news}."
+        news = f"you accepted the offer at {company}"
+    return f"Thank {first_name(name)} for their help and tell them {news}."
 
 
 def thanked_summary(channel: str) -> str:
@@ -125,7 +126,7 @@ def plan_wrap_up(
             "status_with_company": (
                 status_phrase(contact.company, CompanyStatus.DECLINED) if at_declined else ""
             ),
-            "helped": helped_phrase(contact.helped) or GENERIC_HELP,
+            "helped": thanks_for(contact.helped) or GENERIC_HELP,
             "my_name": my_name.strip(),
             "offer_company": offer_company.strip(),
             "offer_news": offer_news(offer_company, accepted=joining),

@@ -69,6 +69,24 @@ def test_a_thank_you_follow_up_is_answered_by_a_thank_you_logged_since() -> None
 
 def test_the_sentence_names_what_they_did() -> None:
     assert thanks_sentence("Dana Reyes", ["the introduction to Sam", "interview advice"]) == (
-        "Dana helped you with the introduction to Sam and interview advice. "
-        "Say thank you, and name what they did."
+        "Say thank you to Dana, and name what they did: “the introduction to Sam” and "
+        "“interview advice”."
     )
+
+
+def test_the_sentence_quotes_the_users_words_whatever_their_form() -> None:
+    # Reported: "Ada helped you with Introduced me to their hiring manager."
+    sentence = thanks_sentence("Ada Byron", ["Introduced me to their hiring manager."])
+    assert sentence == (
+        "Say thank you to Ada, and name what they did: “Introduced me to their hiring manager”."
+    )
+    assert "helped you with" not in sentence
+
+
+def test_the_contact_gave_the_reference_not_the_user() -> None:
+    # Reported: "Taylor helped you with the reference you gave Umbrella Bio" (Taylor gave it).
+    sentence = thanks_sentence("Taylor Ng", ["the reference you gave Umbrella Bio"])
+    assert sentence == (
+        "Say thank you to Taylor, and name what they did: “the reference you gave Umbrella Bio”."
+    )
+    assert "helped you with the reference you gave" not in sentence

@@ -242,7 +242,7 @@ def test_the_wrap_up_s_words_for_its_follow_up_and_the_timeline() -> None:
         "Thank Dana for their help and tell them about the offer from Acme."
     )
     assert thank_you_note("Dana Reyes", "Acme", joining=True) == (
-        "Thank Dana for their help and tell them about you accepted the offer at Acme."
+        "Thank Dana for their help and tell them you accepted the offer at Acme."
     )
     assert thanked_summary(CHANNEL_NOTE) == "Handwritten thank-you note"
     assert thanked_summary(CHANNEL_EMAIL) == "Thank-you email"

@@ -177,8 +177,8 @@ def test_help_is_followed_by_a_thank_you_that_names_it(
     writer.log_interaction(cid, InteractionKind.CALL, now, now, helped="interview advice")
     [thanks] = [f for f in reader.follow_ups(now) if f.reason is FollowUpReason.THANK_YOU]
     assert thanks.sentence == (
-        "Dana helped you with the introduction to Sam and interview advice. "
-        "Say thank you, and name what they did."
+        "Say thank you to Dana, and name what they did: “the introduction to Sam” and "
+        "“interview advice”."
     )
     # Logging the thank-you, even dated earlier in the day, closes it.
     later = now + dt.timedelta(hours=2)

@@ -102,7 +102,9 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
     window.hub.publish(Changes(contacts={dana}))
     qtbot.waitUntil(lambda: bool(_thank_you_follow_ups(window, dana)))
     [fu] = _thank_you_follow_ups(window, dana)
-    assert fu.sentence.startswith(f"Dana helped you with {HELP[0]} and {HELP[1]}.")
+    assert fu.sentence == (
+        f"Say thank you to Dana, and name what they did: “{HELP[0]}” and “{HELP[1]}”."
+    )
     assert reader.help_to_thank(dana, now) == list(HELP)
     assert pane.select_follow_up(fu.follow_up_id, activate=False)
     assert pane.thank_button.isEnabled() and pane.thank_action.isEnabled()
@@ -146,7 +148,7 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
     assert query["body"][0].startswith("Dear Dana & co,\r\n")
     [entry, *_] = reader.timeline(dana)
     assert entry.kind is InteractionKind.THANK_YOU
-    assert entry.summary == f"Thank-you email for {HELP[0]} and {HELP[1]}"
+    assert entry.summary == f"Thank-you email for “{HELP[0]}” and “{HELP[1]}”"
     assert FollowUp.get_by_id(fu.follow_up_id).state == FollowUpState.DONE.value
     assert reader.help_to_thank(dana, now) == []
     qtbot.waitUntil(lambda: not _thank_you_follow_ups(window, dana))
@@ -185,7 +187,7 @@ def test_a_contact_without_email_can_copy_or_note_but_not_send(
     qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
     assert mail.urls == []
     assert mail.copied == [composer.message()]
-    assert reader.timeline(sam)[0].summary == f"Thank-you message for {HELP[0]} and {HELP[1]}"
+    assert reader.timeline(sam)[0].summary == f"Thank-you message for “{HELP[0]}” and “{HELP[1]}”"
     assert FollowUp.get_by_id(fu.follow_up_id).state == FollowUpState.DONE.value
 
 

@@ -22,9 +22,9 @@ from netdesk.core.domain import (
 from netdesk.core.playbook import first_name
 from netdesk.core.templates import (
     GENERIC_HELP,
-    helped_phrase,
     is_valid_email,
     status_phrase,
+    thanks_for,
 )
 from netdesk.core.wrapup import WrapUpContact, is_recent_graduate
 from netdesk.store.models import (
@@ -215,7 +215,7 @@ class ThankYouContact:
         return {
             "first_name": self.first_name,
             "company": self.company,
-            "helped": helped_phrase(self.helped) or GENERIC_HELP,
+            "helped": thanks_for(self.helped) or GENERIC_HELP,
             "my_name": sender,
         }
 

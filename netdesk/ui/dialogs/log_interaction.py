@@ -79,13 +79,19 @@ class LogInteractionDialog(QDialog):
         self.summary = QLineEdit()
         self.summary.setObjectName("summaryField")
         self.summary.setAccessibleName("What happened")
-        self.summary.setPlaceholderText("e.g. Coffee; talked about the platform team")
+        # Shown quoted wherever NetDesk repeats it, so any wording reads right.
+        self.summary.setPlaceholderText("e.g. Coffee at the Initech open house, talked about Go")
         form.addRow("&What happened:", self.summary)
 
         self.helped = QLineEdit()
         self.helped.setObjectName("helpedField")
         self.helped.setAccessibleName("What they did to help")
-        self.helped.setPlaceholderText("e.g. Introduced me to their hiring manager")
+        # A thank-you says "Thank you for …" with it: the example invites words that read so.
+        self.helped.setPlaceholderText("e.g. the introduction to Sam, your interview advice")
+        self.helped.setToolTip(
+            "Write it to follow “Thank you for …”: the introduction to Sam, your interview "
+            "advice, the reference you gave Acme. Other wording is quoted as you wrote it."
+        )
         form.addRow("What they did to &help:", self.helped)
 
         self.direction = QComboBox()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.domain import InteractionKind
-from netdesk.core.templates import find_asks, helped_phrase, mailto_url, render
+from netdesk.core.templates import find_asks, mailto_url, quoted_list, render
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
@@ -45,8 +45,9 @@ SEND_TEXTS = {
 
 
 def thank_you_summary(channel: str, helped: tuple[str, ...] | list[str]) -> str:
-    """'Thank-you email for the introduction to Sam' (no 'for …' when nothing is recorded)."""
-    what = helped_phrase(list(helped))
+    """'Thank-you email for “the introduction to Sam”' (no 'for …' when nothing is
+    recorded): what they did is the user's words, quoted."""
+    what = quoted_list(list(helped))
     return SUMMARIES[channel] + (f" for {what}" if what else "")
 
 
@@ -76,7 +77,7 @@ class ThankYouComposer(WorkflowDialog):
         self.heading.setFont(bold_font(self.heading.font()))
         layout.addWidget(self.heading)
         if contact.helped:
-            did = f"What they did: {helped_phrase(list(contact.helped))}. Name it in your words."
+            did = f"What they did: {quoted_list(list(contact.helped))}. Name it in your words."
         else:
             did = (
                 "Nothing they did is waiting for thanks. The draft thanks them for their support; "

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.domain import CompanyStatus
 from netdesk.core.drafts import wrap_up_draft
 from netdesk.core.playbook import long_date
-from netdesk.core.templates import mailto_url
+from netdesk.core.templates import mailto_url, quoted_list
 from netdesk.core.wrapup import (
     ASK_JOINING,
     CHANNEL_EMAIL,
@@ -284,10 +284,10 @@ class WrapUpDialog(WorkflowDialog):
                 declined_companies=set(plan.declined),
                 my_name=reader.my_name(),
             )
-            news = "are joining" if plan.joining else "have an offer from"
+            news = "You are joining" if plan.joining else "You have an offer from"
             declined = f" Declined: {', '.join(plan.declined)}." if plan.declined else ""
             self.heading.setText(
-                f"You are {news} {plan.offer_company}. Everyone you networked with since "
+                f"{news} {plan.offer_company}. Everyone you networked with since "
                 f"{long_date(plan.search_started_on)} is here, {plan.offer_company}'s people "
                 f"first.{declined}"
             )
@@ -370,7 +370,7 @@ class WrapUpDialog(WorkflowDialog):
             thanked = f" — thanked on {long_date(state.thanked_at.date())}"
         self.who.setText(f"{wf_name(c.contact_id, c.first_name)}{thanked}")
         self.did.setText(
-            "What they did: " + "; ".join(c.helped)
+            f"What they did: {quoted_list(c.helped)}."
             if c.helped
             else "Nothing specific recorded: the draft thanks them for their support."
         )
