@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from netdesk.core.dates import day_phrase, full_date
 from netdesk.core.domain import (
     MEETING_KINDS,
     FollowUpReason,
@@ -12,6 +13,7 @@ from netdesk.core.domain import (
     InteractionKind,
     Tie,
 )
+from netdesk.core.templates import quoted
 
 # How knowing someone suggests the tie (the user decides; this is only the default offered).
 _SUGGESTED_TIE = {
@@ -169,33 +171,9 @@ def ago(days: int) -> str:
     return f"{days // 365} years ago"
 
 
-# Dates in sentences are spelled here rather than with strftime, which follows the
-# process locale: the app's words are English, so its dates are too.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
 def long_date(day: dt.date) -> str:
-    """'3 September 2026'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def weekday_date(day: dt.date) -> str:
-    """'Thursday 3 September'."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    """'3 September 2026' (core.dates.full_date: one way to show a day)."""
+    return full_date(day)
 
 
 def in_days(days: int) -> str:
@@ -217,6 +195,10 @@ _MET_VERB = {
 
 _TIE_PLURAL = {Tie.ADVOCATE: "advocates", Tie.WORK_ACQUAINTANCE: "work acquaintances"}
 
+# The longest note of a first meeting a follow-up's sentence quotes; a longer one is on the
+# timeline.
+_SUMMARY_SHOWN = 80
+
 
 def describe(
     rule: DueRule,
@@ -226,30 +208,32 @@ def describe(
     *,
     search_active: bool,
 ) -> str:
-    """The follow-up's reason as a sentence the user understands and can act on."""
+    """The follow-up's reason as a sentence the user understands and can act on.
+
+    Days are said as core.dates says them; what the user typed about a meeting is quoted
+    after the sentence's own words, never spliced in as if it were a place.
+    """
     name = facts.first_name
+    today = now.date()
     if rule.reason is FollowUpReason.MET_NO_FOLLOW_UP and facts.last_exchange_at is not None:
         kind = facts.last_exchange_kind or InteractionKind.MEETING
         verb = _MET_VERB.get(kind, "met {name}").format(name=name)
-        where = ""
-        summary = facts.last_exchange_summary.strip().rstrip(".")
-        if kind is InteractionKind.NETWORKING_EVENT and summary and len(summary) <= 60:
-            where = summary if summary.lower().startswith("at ") else f"at {summary}"
-            where = " " + where
-        when = ago(days_between(facts.last_exchange_at, now))
-        sentence = f"You {verb}{where} {when} and haven't followed up."
+        when = day_phrase(facts.last_exchange_at.date(), today)
+        summary = " ".join(facts.last_exchange_summary.split())
+        what = f" ({quoted(summary)})" if summary and len(summary) <= _SUMMARY_SHOWN else ""
+        sentence = f"You {verb} {when}{what} and haven't followed up."
         if rule.due_at > now:
-            sentence += f" A short note {in_days(days_between(now, rule.due_at))} keeps it warm."
+            sentence += f" A short note {day_phrase(rule.due_at.date(), today)} keeps it warm."
         return sentence
 
     since = facts.last_touch_at
     if facts.reset_at is not None and (since is None or facts.reset_at > since):
-        quiet = f"You set {name} aside {ago(days_between(facts.reset_at, now))}"
+        quiet = f"You set {name} aside {day_phrase(facts.reset_at.date(), today)}"
     elif since is None:
         quiet = f"You haven't logged anything with {name} since adding them"
-        quiet += f" {ago(days_between(facts.added_at, now))}"
+        quiet += f" {day_phrase(facts.added_at.date(), today)}"
     else:
-        quiet = f"Your last touch with {name} was {ago(days_between(since, now))}"
+        quiet = f"Your last touch with {name} was {day_phrase(since.date(), today)}"
     anchor = since or facts.added_at
     long_quiet = search_active and days_between(anchor, now) >= settings.status_update_after_days
 
@@ -267,5 +251,5 @@ def describe(
         if long_quiet:
             sentence += " A two-line status update, with no ask, would do."
     if rule.due_at > now:
-        sentence = f"Due {in_days(days_between(now, rule.due_at))}. " + sentence
+        sentence = f"Due {day_phrase(rule.due_at.date(), today)}. " + sentence
     return sentence

@@ -302,7 +302,7 @@ def test_reason_sentences_read_as_the_playbook_says() -> None:
     rule = next_follow_up(f, SETTINGS, search_active=True)
     assert rule is not None
     assert describe(rule, f, NOW, SETTINGS, search_active=True) == (
-        "You met Dana at the PyData meetup 9 days ago and haven't followed up."
+        "You met Dana on 17 November 2026 (“the PyData meetup”) and haven't followed up."
     )
     g = facts(
         touch_count=5,
@@ -314,7 +314,7 @@ def test_reason_sentences_read_as_the_playbook_says() -> None:
     assert rule_g is not None
     text = describe(rule_g, g, NOW, SETTINGS, search_active=False)
     assert text == (
-        "Your last touch with Dana was 45 days ago; "
+        "Your last touch with Dana was on 12 October 2026; "
         "you keep in touch with advocates every 30 days."
     )
     long_quiet = describe(

@@ -41,7 +41,8 @@ def test_met_and_never_followed_up_then_logging_moves_the_next_follow_up(
     due = reader.follow_ups(now)
     assert [(f.contact_id, f.reason) for f in due] == [(cid, FollowUpReason.MET_NO_FOLLOW_UP)]
     assert (
-        due[0].sentence == "You met Dana at the PyData meetup 9 days ago and haven't followed up."
+        due[0].sentence
+        == "You met Dana on 17 November 2026 (“the PyData meetup”) and haven't followed up."
     )
     assert Contact.get_by_id(cid).next_due_at == now - days(2)
 
