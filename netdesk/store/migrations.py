@@ -363,6 +363,124 @@ WHERE pos >= 0 AND trim(url, ' ' || char(9) || char(13)) != ''
 )
 
 
+# Schema 9: two-way sync with the CardDAV servers the user adds. Accounts (the password is in
+# the system keyring, never here), their address books and which are synced with the token
+# where the last sync left off; per card on a server, the contact it is, its ETag and the
+# card's text as last synced (the base a later merge compares both sides against); the
+# outbox of contacts changed here since they were last pushed (kept by triggers, so every
+# write path fills it in the same transaction, and only while a synced address book exists;
+# the sync's own writes set sync_quiet for their transaction); fields changed on both sides
+# that wait for the user; and cards a server refused. No table has an `id` column: undo
+# records rows by `id`, and this state mirrors the server, so undo leaves it alone.
+_SYNC_ON = (
+    "(SELECT quiet FROM sync_quiet) = 0 AND EXISTS (SELECT 1 FROM sync_book WHERE enabled = 1)"
+)
+# The contact's columns a card is written from (not its playbook data nor its bookkeeping).
+_CARD_COLUMNS = (
+    "display_name, given_name, family_name, middle_name, prefix, suffix, nickname, company_id, "
+    "title, notes, photo, photo_mime, linkedin_url, urls, birthday, tags, role, org_units, "
+    "anniversary"
+)
+_QUEUE = (
+    "INSERT INTO sync_outbox (contact_id, op, version, queued_at) "
+    "VALUES ({id}, 'put', 1, datetime('now')) ON CONFLICT (contact_id) DO UPDATE SET "
+    "op = 'put', version = version + 1, queued_at = excluded.queued_at"
+)
+_SCHEMA_9 = (
+    *_statements(
+        """
+CREATE TABLE sync_account (
+    account_id INTEGER NOT NULL PRIMARY KEY,
+    url TEXT NOT NULL,
+    username TEXT NOT NULL,
+    created_at DATETIME NOT NULL,
+    last_sync_at DATETIME,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE sync_book (
+    book_id INTEGER NOT NULL PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    href TEXT NOT NULL,
+    name TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 0,
+    sync_token TEXT NOT NULL DEFAULT '',
+    FOREIGN KEY (account_id) REFERENCES sync_account (account_id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX sync_book_account_href ON sync_book (account_id, href);
+CREATE TABLE sync_card (
+    book_id INTEGER NOT NULL,
+    href TEXT NOT NULL,
+    contact_id INTEGER,
+    uid TEXT NOT NULL DEFAULT '',
+    etag TEXT NOT NULL DEFAULT '',
+    base TEXT,
+    PRIMARY KEY (book_id, href),
+    FOREIGN KEY (book_id) REFERENCES sync_book (book_id) ON DELETE CASCADE
+);
+CREATE INDEX sync_card_contact_id ON sync_card (contact_id);
+CREATE INDEX sync_card_uid ON sync_card (uid);
+CREATE TABLE sync_outbox (
+    contact_id INTEGER NOT NULL PRIMARY KEY,
+    op VARCHAR(16) NOT NULL,
+    version INTEGER NOT NULL,
+    queued_at DATETIME NOT NULL
+);
+CREATE TABLE sync_conflict (
+    contact_id INTEGER NOT NULL,
+    field VARCHAR(64) NOT NULL,
+    mine TEXT NOT NULL,
+    theirs TEXT NOT NULL,
+    found_at DATETIME NOT NULL,
+    PRIMARY KEY (contact_id, field),
+    FOREIGN KEY (contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE TABLE sync_rejection (
+    contact_id INTEGER NOT NULL PRIMARY KEY,
+    book_id INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    at DATETIME NOT NULL
+);
+CREATE TABLE sync_quiet (quiet INTEGER NOT NULL);
+INSERT INTO sync_quiet (quiet) VALUES (0)
+"""
+    ),
+    f"CREATE TRIGGER sync_outbox_contact_insert AFTER INSERT ON contact WHEN {_SYNC_ON} "
+    f"BEGIN {_QUEUE.format(id='NEW.id')}; END",
+    f"CREATE TRIGGER sync_outbox_contact_update AFTER UPDATE OF {_CARD_COLUMNS} ON contact "
+    f"WHEN {_SYNC_ON} BEGIN {_QUEUE.format(id='NEW.id')}; END",
+    # A contact deleted here: its card is deleted on the server (a tombstone), or, never
+    # pushed, it simply leaves the outbox.
+    f"CREATE TRIGGER sync_outbox_contact_delete AFTER DELETE ON contact WHEN {_SYNC_ON} BEGIN "
+    "DELETE FROM sync_outbox WHERE contact_id = OLD.id AND NOT EXISTS "
+    "(SELECT 1 FROM sync_card WHERE contact_id = OLD.id); "
+    "INSERT INTO sync_outbox (contact_id, op, version, queued_at) "
+    "SELECT OLD.id, 'delete', 1, datetime('now') WHERE EXISTS "
+    "(SELECT 1 FROM sync_card WHERE contact_id = OLD.id) "
+    "ON CONFLICT (contact_id) DO UPDATE SET op = 'delete', version = version + 1, "
+    "queued_at = excluded.queued_at; END",
+    *(
+        f"CREATE TRIGGER sync_outbox_{table}_{event.lower()} AFTER {event} ON {table} "
+        f"WHEN {_SYNC_ON} AND EXISTS (SELECT 1 FROM contact WHERE id = {row}.contact_id) "
+        f"BEGIN {_QUEUE.format(id=row + '.contact_id')}; END"
+        for table in (
+            "contact_email",
+            "contact_phone",
+            "contact_url",
+            "contact_address",
+            "contact_property",
+        )
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    ),
+    # A company renamed: the ORG of everyone at it.
+    "CREATE TRIGGER sync_outbox_company_update AFTER UPDATE OF name ON company "
+    f"WHEN {_SYNC_ON} BEGIN "
+    "INSERT INTO sync_outbox (contact_id, op, version, queued_at) "
+    "SELECT id, 'put', 1, datetime('now') FROM contact WHERE company_id = NEW.id "
+    "ON CONFLICT (contact_id) DO UPDATE SET op = 'put', version = version + 1, "
+    "queued_at = excluded.queued_at; END",
+)
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -381,6 +499,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     6: _run(_SCHEMA_6),
     7: _run(_SCHEMA_7),
     8: _run(_SCHEMA_8),
+    9: _run(_SCHEMA_9),
 }
 
 LATEST = max(MIGRATIONS)

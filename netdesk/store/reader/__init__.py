@@ -96,9 +96,57 @@ if TYPE_CHECKING:
     from netdesk.store.reader.duplicates import likely_duplicates as likely_duplicates
     from netdesk.store.reader.duplicates import merge_order as merge_order
     from netdesk.store.reader.duplicates import merge_sides as merge_sides
+    from netdesk.store.reader.sync import OutboxRow as OutboxRow
+    from netdesk.store.reader.sync import SyncAccount as SyncAccount
+    from netdesk.store.reader.sync import SyncBook as SyncBook
+    from netdesk.store.reader.sync import SyncCard as SyncCard
+    from netdesk.store.reader.sync import SyncConflict as SyncConflict
+    from netdesk.store.reader.sync import SyncRejection as SyncRejection
+    from netdesk.store.reader.sync import card_at as card_at
+    from netdesk.store.reader.sync import card_etags as card_etags
+    from netdesk.store.reader.sync import card_of as card_of
+    from netdesk.store.reader.sync import card_uids as card_uids
+    from netdesk.store.reader.sync import conflicted_fields as conflicted_fields
+    from netdesk.store.reader.sync import contact_with_uid as contact_with_uid
+    from netdesk.store.reader.sync import count_all_contacts as count_all_contacts
+    from netdesk.store.reader.sync import count_sync_conflicts as count_sync_conflicts
+    from netdesk.store.reader.sync import has_sync as has_sync
+    from netdesk.store.reader.sync import linked_contacts as linked_contacts
+    from netdesk.store.reader.sync import sync_account as sync_account
+    from netdesk.store.reader.sync import sync_accounts as sync_accounts
+    from netdesk.store.reader.sync import sync_conflicts as sync_conflicts
+    from netdesk.store.reader.sync import sync_outbox as sync_outbox
+    from netdesk.store.reader.sync import sync_outbox_entry as sync_outbox_entry
+    from netdesk.store.reader.sync import sync_rejections as sync_rejections
+    from netdesk.store.reader.sync import unconfirmed_cards as unconfirmed_cards
+    from netdesk.store.reader.sync import unlinked_contacts as unlinked_contacts
 
 # Where each name lives.
 _WHERE = {
+    "OutboxRow": "netdesk.store.reader.sync",
+    "SyncAccount": "netdesk.store.reader.sync",
+    "SyncBook": "netdesk.store.reader.sync",
+    "SyncCard": "netdesk.store.reader.sync",
+    "SyncConflict": "netdesk.store.reader.sync",
+    "SyncRejection": "netdesk.store.reader.sync",
+    "card_at": "netdesk.store.reader.sync",
+    "card_etags": "netdesk.store.reader.sync",
+    "card_of": "netdesk.store.reader.sync",
+    "card_uids": "netdesk.store.reader.sync",
+    "conflicted_fields": "netdesk.store.reader.sync",
+    "contact_with_uid": "netdesk.store.reader.sync",
+    "count_all_contacts": "netdesk.store.reader.sync",
+    "count_sync_conflicts": "netdesk.store.reader.sync",
+    "has_sync": "netdesk.store.reader.sync",
+    "linked_contacts": "netdesk.store.reader.sync",
+    "sync_account": "netdesk.store.reader.sync",
+    "sync_accounts": "netdesk.store.reader.sync",
+    "sync_conflicts": "netdesk.store.reader.sync",
+    "sync_outbox": "netdesk.store.reader.sync",
+    "sync_outbox_entry": "netdesk.store.reader.sync",
+    "sync_rejections": "netdesk.store.reader.sync",
+    "unconfirmed_cards": "netdesk.store.reader.sync",
+    "unlinked_contacts": "netdesk.store.reader.sync",
     "MergeField": "netdesk.store.reader.duplicates",
     "MergeRows": "netdesk.store.reader.duplicates",
     "MergeSide": "netdesk.store.reader.duplicates",
@@ -199,11 +247,17 @@ __all__ = [
     "MergeRows",
     "MergeSide",
     "MergeSides",
+    "OutboxRow",
     "Person",
     "Recipient",
     "ReferenceAsk",
     "ReferenceContact",
     "SortCandidate",
+    "SyncAccount",
+    "SyncBook",
+    "SyncCard",
+    "SyncConflict",
+    "SyncRejection",
     "ThankYouContact",
     "TimelineEntry",
     "WrapUpPlan",
@@ -211,10 +265,15 @@ __all__ = [
     "birthdays",
     "calendar_follow_ups",
     "calendar_options",
+    "card_at",
+    "card_etags",
+    "card_of",
+    "card_uids",
     "chooseable_fields",
     "companies",
     "company_interactions",
     "company_people",
+    "conflicted_fields",
     "contact_details",
     "contact_emails",
     "contact_list_ids",
@@ -222,10 +281,13 @@ __all__ = [
     "contact_phones",
     "contact_record",
     "contact_tie",
+    "contact_with_uid",
+    "count_all_contacts",
     "count_archived_search_hits",
     "count_contact_list",
     "count_due",
     "count_search_hits",
+    "count_sync_conflicts",
     "count_unsorted",
     "dismissed_pairs",
     "due_now",
@@ -234,6 +296,7 @@ __all__ = [
     "fts_query",
     "get_setting",
     "glance",
+    "has_sync",
     "help_owed",
     "help_to_thank",
     "import_summary",
@@ -241,6 +304,7 @@ __all__ = [
     "job_search",
     "last_import",
     "likely_duplicates",
+    "linked_contacts",
     "listed_contacts",
     "merge_order",
     "merge_sides",
@@ -261,9 +325,17 @@ __all__ = [
     "status_update_candidates",
     "store_has_contacts",
     "store_id",
+    "sync_account",
+    "sync_accounts",
+    "sync_conflicts",
+    "sync_outbox",
+    "sync_outbox_entry",
+    "sync_rejections",
     "template",
     "thank_you_contact",
     "timeline",
+    "unconfirmed_cards",
+    "unlinked_contacts",
     "unsorted_contacts",
     "wrap_up_contacts",
     "wrap_up_plan",

@@ -54,9 +54,41 @@ if TYPE_CHECKING:
     from netdesk.store.writer.merge import contact_links as contact_links
     from netdesk.store.writer.merge import mark_not_duplicate as mark_not_duplicate
     from netdesk.store.writer.merge import merge_contacts as merge_contacts
+    from netdesk.store.writer.sync import add_sync_account as add_sync_account
+    from netdesk.store.writer.sync import delete_synced_contacts as delete_synced_contacts
+    from netdesk.store.writer.sync import drop_card as drop_card
+    from netdesk.store.writer.sync import keep_conflicts as keep_conflicts
+    from netdesk.store.writer.sync import link_card as link_card
+    from netdesk.store.writer.sync import mark_pushed as mark_pushed
+    from netdesk.store.writer.sync import note_sync as note_sync
+    from netdesk.store.writer.sync import queue_for_sync as queue_for_sync
+    from netdesk.store.writer.sync import quiet_sync as quiet_sync
+    from netdesk.store.writer.sync import reject_card as reject_card
+    from netdesk.store.writer.sync import remove_sync_account as remove_sync_account
+    from netdesk.store.writer.sync import resolve_conflicts as resolve_conflicts
+    from netdesk.store.writer.sync import save_synced_record as save_synced_record
+    from netdesk.store.writer.sync import set_card_uid as set_card_uid
+    from netdesk.store.writer.sync import set_sync_books as set_sync_books
+    from netdesk.store.writer.sync import set_sync_token as set_sync_token
 
 # Where each name lives.
 _WHERE = {
+    "add_sync_account": "netdesk.store.writer.sync",
+    "delete_synced_contacts": "netdesk.store.writer.sync",
+    "drop_card": "netdesk.store.writer.sync",
+    "keep_conflicts": "netdesk.store.writer.sync",
+    "link_card": "netdesk.store.writer.sync",
+    "mark_pushed": "netdesk.store.writer.sync",
+    "note_sync": "netdesk.store.writer.sync",
+    "queue_for_sync": "netdesk.store.writer.sync",
+    "quiet_sync": "netdesk.store.writer.sync",
+    "reject_card": "netdesk.store.writer.sync",
+    "remove_sync_account": "netdesk.store.writer.sync",
+    "resolve_conflicts": "netdesk.store.writer.sync",
+    "save_synced_record": "netdesk.store.writer.sync",
+    "set_card_uid": "netdesk.store.writer.sync",
+    "set_sync_books": "netdesk.store.writer.sync",
+    "set_sync_token": "netdesk.store.writer.sync",
     "contact_links": "netdesk.store.writer.merge",
     "mark_not_duplicate": "netdesk.store.writer.merge",
     "merge_contacts": "netdesk.store.writer.merge",
@@ -101,6 +133,7 @@ _WHERE = {
 
 __all__ = [
     "Changes",
+    "add_sync_account",
     "add_tag",
     "ask_reference",
     "change",
@@ -111,20 +144,33 @@ __all__ = [
     "create_follow_up",
     "delete_contacts",
     "delete_interaction",
+    "delete_synced_contacts",
     "dismiss_follow_up",
+    "drop_card",
     "ensure_store_id",
+    "keep_conflicts",
+    "link_card",
     "log_interaction",
     "log_status_update",
     "mark_not_duplicate",
     "mark_notified",
+    "mark_pushed",
     "mark_reference",
     "mark_thanked",
     "merge_contacts",
+    "note_sync",
+    "queue_for_sync",
+    "quiet_sync",
     "record_gift",
+    "reject_card",
+    "remove_sync_account",
     "reset_template",
+    "resolve_conflicts",
+    "save_synced_record",
     "set_above_and_beyond",
     "set_archived",
     "set_calendar_options",
+    "set_card_uid",
     "set_company_status",
     "set_emails",
     "set_job_search",
@@ -132,6 +178,8 @@ __all__ = [
     "set_phones",
     "set_playbook_settings",
     "set_setting",
+    "set_sync_books",
+    "set_sync_token",
     "set_template",
     "set_tie",
     "snooze_all_due",
