@@ -226,12 +226,14 @@ def _wire_services(
 ) -> object:
     """Import, workflows, recovery, the tray with its scheduler and notifiers, and the
     deferred check of a large store: what app.run wires once the window is up."""
+    from netdesk.ui.dialogs.calendar_export import install_calendar_export
     from netdesk.ui.dialogs.recovery import install_recovery
     from netdesk.ui.import_flow import install_import
     from netdesk.ui.store_check import check_store_later
     from netdesk.ui.workflows import install_workflows
 
     install_import(window, where.backups)
+    install_calendar_export(window)
     install_workflows(window)
     # Called after the first paint: the daily backups start on the next turn of the loop.
     install_recovery(window, where, background=True)

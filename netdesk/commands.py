@@ -325,21 +325,6 @@ def _due(args: argparse.Namespace, where: paths_mod.Paths) -> int:
     return 0
 
 
-# --- backup and restore -----------------------------------------------------------------
-
-
-def _backup(args: argparse.Namespace, where: paths_mod.Paths) -> int:
-    if not where.database.exists():
-        raise CommandError(f"there is no store at {where.database} to back up")
-    with _store(where) as database:
-        if args.output:
-            path = backup.backup_to_file(
-                database, Path(args.output).resolve(), private_folder=False
-            )
-        else:
-            path = backup.backup_database(database, where.backups, reason="manual")
-    print(path)
-    return 0
 # --- calendar ---------------------------------------------------------------------------
 
 
@@ -395,6 +380,21 @@ def _calendar(args: argparse.Namespace, where: paths_mod.Paths) -> int:
     return 0
 
 
+# --- backup and restore -----------------------------------------------------------------
+
+
+def _backup(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    if not where.database.exists():
+        raise CommandError(f"there is no store at {where.database} to back up")
+    with _store(where) as database:
+        if args.output:
+            path = backup.backup_to_file(
+                database, Path(args.output).resolve(), private_folder=False
+            )
+        else:
+            path = backup.backup_database(database, where.backups, reason="manual")
+    print(path)
+    return 0
 
 
 def _restore(args: argparse.Namespace, where: paths_mod.Paths) -> int:
@@ -453,8 +453,8 @@ _COMMANDS = {
     "import": _import,
     "export": _export,
     "due": _due,
+    "calendar": _calendar,
     "backup": _backup,
     "restore": _restore,
     "demo": _demo,
 }
-    "calendar": _calendar,

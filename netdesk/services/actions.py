@@ -27,6 +27,7 @@ from netdesk.store.writer import Changes
 
 if TYPE_CHECKING:
     # Import is wired after the first paint: its modules are not loaded before it.
+    from netdesk.core.calendar import CalendarOptions
     from netdesk.core.duplicates import MergePlan
     from netdesk.core.matching import ImportPlan
     from netdesk.store import importer
@@ -179,6 +180,15 @@ class Actions(QObject):
         user did: written at once, not put on the undo stack, nothing to announce."""
         if follow_up_ids:
             writer.mark_notified(follow_up_ids, self.clock.now())
+
+    def calendar_store_id(self) -> str:
+        """The key that makes this store's calendar UIDs its own, made the first time a
+        calendar is written. Bookkeeping, like the above: not something to undo."""
+        with writer.change(self.clock.now()):
+            return writer.ensure_store_id()
+
+    def set_calendar_options(self, options: CalendarOptions) -> None:
+        self.perform("Change calendar settings", lambda now: writer.set_calendar_options(options))
 
     # --- contacts -----------------------------------------------------------------------
 

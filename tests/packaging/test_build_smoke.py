@@ -125,20 +125,21 @@ def _opens_a_vcard_through_xdg_open(env: dict[str, str], tmp_path: Path) -> None
     data = tmp_path / "xdg-open-data"
     card = tmp_path / "ada.vcf"
     card.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEND:VCARD\n")
-    opened = subprocess.Popen(
-        ["xdg-open", str(card)],
-        env=dict(env, XDG_CURRENT_DESKTOP="i3", NETDESK_DATA_DIR=str(data)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    output = tmp_path / "xdg-open.out"
+    with output.open("w") as out:
+        opened = subprocess.Popen(
+            ["xdg-open", str(card)],
+            env=dict(env, XDG_CURRENT_DESKTOP="i3", NETDESK_DATA_DIR=str(data)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         for _ in range(300):
             if (data / "netdesk.lock").exists() or opened.poll() is not None:
                 break
             time.sleep(0.1)
-        assert (data / "netdesk.lock").exists(), opened.communicate(timeout=5)[0]
+        assert (data / "netdesk.lock").exists(), output.read_text()
     finally:
         if opened.poll() is None:
             os.killpg(opened.pid, signal.SIGTERM)
