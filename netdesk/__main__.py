@@ -134,6 +134,13 @@ def command_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the store with a backup (taking one first)")
     _add_data_dir(p)
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long to wait for a running import to finish before giving up (default 30)",
+    )
 
     p = sub.add_parser("demo", help="fill the store with a generated demo network")
     _add_data_dir(p)

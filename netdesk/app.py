@@ -141,12 +141,104 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(demo_dir, ignore_errors=True)
 
 
+def _refuse_inaccessible(where: paths.Paths, args: argparse.Namespace) -> bool:
+    """True (the user was told) when this user cannot use the data folder or the store: a
+    read-only folder or an unreadable file is said as such, never as damage or as another
+    NetDesk that does not answer, and nothing is moved."""
+    try:
+        db.check_access(where.database)
+    except db.AccessError as exc:
+        print(f"netdesk: {exc}", file=sys.stderr)
+        if not args.exit_after_launch:  # the smoke test must never wait on a dialog
+            from netdesk.ui.dialogs.recovery import tell_error
+
+            _make_app()
+            tell_error("NetDesk couldn't open your database", str(exc))
+        return True
+    return False
+
+
+class _QuitOnSignal(QObject):
+    """SIGTERM (log-out, `kill`), SIGHUP and SIGINT end the event loop the way Quit does, so
+    that the clean-up after it runs: the lock file and the socket go, a --demo folder too.
+
+    Python runs a signal handler only when it gets control; the wake-up file descriptor makes
+    Qt's loop hand it control at once.
+    """
+
+    def __init__(self, app: QApplication, before_quit: Callable[[], None]) -> None:
+        super().__init__(app)
+        import signal
+        import socket
+
+        from PySide6.QtCore import QSocketNotifier
+
+        self._app = app
+        self._before_quit = before_quit
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)
+        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+        self._previous_fd = signal.set_wakeup_fd(self._write.fileno())
+        names = ("SIGTERM", "SIGHUP", "SIGINT")
+        self._signals = [getattr(signal, name) for name in names if hasattr(signal, name)]
+        self._previous = {sig: signal.signal(sig, self._handle) for sig in self._signals}
+
+    def _drain(self) -> None:
+        try:
+            while self._read.recv(512):
+                pass
+        except OSError:
+            pass
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        log.info("signal %s: quitting", signum)
+        try:
+            self._before_quit()
+        finally:
+            self._app.exit(0)
+
+    def restore(self) -> None:
+        import signal
+
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._notifier.setEnabled(False)
+        self._read.close()
+        self._write.close()
+
+
 def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path | None) -> int:
+    if _refuse_inaccessible(where, args):
+        return 1
     if demo is not None:
         _fill_demo(where.data_dir, clock)
     log_file = logs.setup_logging(where.log_dir)
     app = _make_app()
     _install_error_hook(log_file)
+    shown: list[MainWindow] = []
+
+    def save_layouts() -> None:
+        for window in shown:
+            window.save_layout()
+
+    on_signal = _QuitOnSignal(app, save_layouts)
+    try:
+        return _run_app(args, where, clock, demo, app, shown)
+    finally:
+        on_signal.restore()
+
+
+def _run_app(
+    args: argparse.Namespace,
+    where: paths.Paths,
+    clock: Clock,
+    demo: Path | None,
+    app: QApplication,
+    shown: list[MainWindow],
+) -> int:
     # One NetDesk per data folder, decided before the store opens: a later launch hands over.
     guard = SingleInstance(where.data_dir, where.lock_file)
     if not guard.acquire():
@@ -166,6 +258,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         # ---------------------------------------------------------------------------------
 
         window = build_main_window(context)
+        shown.append(window)
         # macOS: a file opened from the Finder arrives as an event, held until import is wired.
         # Only there: a Python filter on the application sees every event of every widget,
         # which costs some 20 ms before the first paint.

@@ -36,6 +36,7 @@ class CommandError(Exception):
 def run(args: argparse.Namespace) -> int:
     where = paths_mod.resolve(args.data_dir)
     try:
+        db.check_access(where.database)  # a read-only folder is said as such, before the log
         setup_logging(where.log_dir)
         handler = _COMMANDS[args.command]
         return handler(args, where)
@@ -54,28 +55,42 @@ def run(args: argparse.Namespace) -> int:
         log.error("store could not be opened: %s", exc)
         print(f"netdesk {args.command}: {exc}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
+    except Exception as exc:  # BrokenPipeError and OSError too: see _unexpected
+        full = db.disk_full_cause(exc)
+        if full is None:
+            return _unexpected(args, where, exc)
+        log.error("netdesk %s: the disk is full: %s", args.command, full)
+        print(
+            f"netdesk {args.command}: the disk holding {where.data_dir} is full (or a file may "
+            f"not grow any larger there): {full}. Nothing of this {args.command} was kept and "
+            "your store is as it was; free some space and try again.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _unexpected(args: argparse.Namespace, where: paths_mod.Paths, exc: Exception) -> int:
+    if isinstance(exc, BrokenPipeError):
         # `netdesk export | head`: the reader left; not an error of ours.
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout must stay writable
         return 0
-    except OSError as exc:
+    if isinstance(exc, OSError):
         name = exc.filename or ""
         log.error("netdesk %s: %s %s", args.command, type(exc).__name__, exc.strerror)
         print(
             f"netdesk {args.command}: {name}{': ' if name else ''}{exc.strerror}", file=sys.stderr
         )
         return 1
-    except Exception as exc:
-        # Not a failure we foresaw: the traceback goes to the log (the formatter hides what
-        # the message quotes), and the user gets one line saying where to find it.
-        log.exception("netdesk %s failed unexpectedly", args.command)
-        print(
-            f"netdesk {args.command}: an unexpected error ({type(exc).__name__}: {exc}). "
-            f"Details are in {where.log_dir / LOG_NAME}.",
-            file=sys.stderr,
-        )
-        return 1
+    # Not a failure we foresaw: the traceback goes to the log (the formatter hides what
+    # the message quotes), and the user gets one line saying where to find it.
+    log.exception("netdesk %s failed unexpectedly", args.command)
+    print(
+        f"netdesk {args.command}: an unexpected error ({type(exc).__name__}: {exc}). "
+        f"Details are in {where.log_dir / LOG_NAME}.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def now() -> dt.datetime:
@@ -404,16 +419,18 @@ def _restore(args: argparse.Namespace, where: paths_mod.Paths) -> int:
     detail = recovery.unusable_reason(source)
     if detail:
         raise CommandError(f"{source} is not a usable NetDesk backup ({detail})")
-    safety = None
+    db.check_access(where.database)
     moved = None
-    if where.database.exists():
+    if where.database.exists() and where.database.stat().st_size > 0:
         try:
-            with _store(where) as database:
-                safety = backup.backup_database(database, where.backups, reason="before-restore")
+            db.inspect_file(where.database, full=False)
         except db.DamagedStoreError as exc:
             # A store that cannot be read cannot be backed up: it is kept, moved aside.
             moved = recovery.set_aside(where, exc, now()).moved_to
-    backup.restore_file(source, where.database)
+    try:
+        safety = recovery.restore_backup(source, where, now(), wait=args.wait)
+    except recovery.RecoveryError as exc:
+        raise CommandError(str(exc)) from exc
     with _store(where):
         count = Contact.select().count()
     print(

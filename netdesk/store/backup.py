@@ -8,7 +8,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,24 +170,76 @@ def check_backup_file(path: Path) -> str:
     return ""
 
 
-def restore_file(source: Path, database_path: Path) -> None:
-    """Replace the database file with a copy of `source`, atomically; -wal and -shm go."""
-    tmp = database_path.with_name(database_path.name + ".restoring")
-    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(str(tmp))
+class StoreBusyError(Exception):
+    """The store stayed in use by another writer (an import) for longer than a restore may
+    wait; nothing was changed."""
+
+
+def restore_file(
+    source: Path,
+    database_path: Path,
+    *,
+    prepare: Callable[[Path], None] | None = None,
+    wait: float = 30.0,
+) -> None:
+    """Replace the store at `database_path` with a copy of `source`, all or nothing.
+
+    The copy is made beside the store (`.restoring`, removed on failure) and `prepare(copy)`
+    may bring it up to date (migrations). A live store is then overwritten page by page in
+    one write transaction of its own (SQLite's backup API): other processes' connections stay
+    valid and see the restored store as one commit, a writer in the middle of a transaction
+    (an import) finishes first, and the restore waits for it at most `wait` seconds before
+    it gives up (StoreBusyError), the store untouched. A missing store is simply replaced.
+    """
+    tmp = database_path.with_name(database_path.name + RESTORING)
+    with partial_file(tmp):
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        os.chmod(tmp, 0o600)
+        if prepare is not None:
+            prepare(tmp)
+        if database_path.exists() and database_path.stat().st_size > 0:
+            _copy_into_live(tmp, database_path, wait)
+            tmp.unlink()
+            return
+        for suffix in ("-wal", "-shm"):
+            stale = database_path.with_name(database_path.name + suffix)
+            if stale.exists():
+                stale.unlink()
+        os.replace(tmp, database_path)
+
+
+def _copy_into_live(copy: Path, database_path: Path, wait: float) -> None:
+    """Overwrite the live store with `copy` in one transaction, waiting for other writers."""
+    live = sqlite3.connect(str(database_path), timeout=min(wait, 1.0))
+    src = sqlite3.connect(str(copy))
     try:
-        src.backup(dst)
+        live_page = live.execute("PRAGMA page_size").fetchone()[0]
+        if src.execute("PRAGMA page_size").fetchone()[0] != live_page:
+            # A store in WAL mode only takes pages of its own size.
+            src.execute(f"PRAGMA page_size = {int(live_page)}")
+            src.execute("VACUUM")
+        deadline = time.monotonic() + wait
+
+        def progress(status: int, _remaining: int, _total: int) -> None:
+            busy = status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if busy and time.monotonic() > deadline:
+                raise StoreBusyError(
+                    f"the store at {database_path} stayed in use by another writer for "
+                    f"{wait:.0f} s"
+                )
+
+        src.backup(live, progress=progress, sleep=0.05)
+        # The copy's journal mode came along with its pages: the store stays in WAL.
+        live.execute("PRAGMA journal_mode = wal")
     finally:
         src.close()
-        dst.close()
-    for suffix in ("-wal", "-shm"):
-        stale = database_path.with_name(database_path.name + suffix)
-        if stale.exists():
-            stale.unlink()
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, database_path)
+        live.close()
 
 
 # Backups NetDesk takes by itself, which retention may delete; those the user asked for

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -41,6 +43,11 @@ class NewerSchemaError(StoreError):
     pass
 
 
+class AccessError(StoreError):
+    """The store or its folder cannot be read or written by this user: not damage. The files
+    are left exactly as they are."""
+
+
 class DamagedStoreError(StoreError):
     def __init__(self, path: Path, detail: str) -> None:
         super().__init__(
@@ -66,6 +73,51 @@ def connect(path: Path) -> pw.SqliteDatabase:
 FULL_CHECK_BYTES = 16 * 1024 * 1024
 
 
+# The tables every NetDesk store has had since its first schema.
+REQUIRED_TABLES = frozenset(
+    {
+        "company",
+        "contact",
+        "contact_email",
+        "contact_phone",
+        "follow_up",
+        "import_batch",
+        "interaction",
+        "job_search",
+        "schema_version",
+        "setting",
+    }
+)
+
+
+def check_access(path: Path) -> None:
+    """Raise AccessError when this user may not read and write the store at `path` or write in
+    its folder (SQLite keeps its -wal and -shm beside it). Nothing is changed."""
+    folder = path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise AccessError(
+            f"NetDesk cannot write in its data folder {folder}: the folder is read-only for "
+            "you. Nothing was changed. Give yourself write access to it (or choose another "
+            "folder with --data-dir) and start NetDesk again."
+        )
+    if path.exists():
+        try:
+            with open(path, "rb"):
+                pass
+        except PermissionError as exc:
+            raise AccessError(
+                f"NetDesk is not allowed to read its database at {path} (permission denied). "
+                "The file was left exactly as it is: it is not damaged. Make it yours and "
+                "readable again (for example `chmod 600` on it) and start NetDesk again."
+            ) from exc
+        if not os.access(path, os.W_OK):
+            raise AccessError(
+                f"NetDesk is not allowed to change its database at {path} (it is read-only "
+                "for you). The file was left exactly as it is. Make it writable again (for "
+                "example `chmod 600` on it) and start NetDesk again."
+            )
+
+
 def inspect_file(path: Path, *, full: bool = True) -> int:
     """The schema version of an existing database file, read without changing a byte of it.
 
@@ -81,12 +133,17 @@ def inspect_file(path: Path, *, full: bool = True) -> int:
             problems = _quick_check(conn)
             if problems:
                 raise DamagedStoreError(path, problems)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        found = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-        ).fetchone()
-        if not found:
+        listed = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {row[0] for row in listed}
+        if "schema_version" not in tables:
+            if tables:
+                raise DamagedStoreError(path, "it is an SQLite file but not a NetDesk database")
             return 0
+        missing = sorted(REQUIRED_TABLES - tables)
+        if missing:
+            raise DamagedStoreError(
+                path, f"it is not a whole NetDesk database: {', '.join(missing)} missing"
+            )
         return int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)
     except sqlite3.Error as exc:
         raise DamagedStoreError(path, str(exc)) from exc
@@ -126,7 +183,13 @@ def open_store(
     then runs `verify_file` later for a larger one. A store about to be migrated is copied
     to `backup_dir` first.
     """
+    check_access(path)
+    backup.remove_stale_partials(backup_dir or path.parent / "backups", path)
     version = 0
+    if path.exists() and path.stat().st_size == 0 and _has_backups(backup_dir, path):
+        # An empty file where a store was (a disk that filled, a copy cut short): not a new
+        # store. Treated as damaged, it is moved aside and the newest backup offered.
+        raise DamagedStoreError(path, "the file is empty (0 bytes); backups are beside it")
     if path.exists() and path.stat().st_size > 0:
         if full_check is None:
             full_check = path.stat().st_size <= FULL_CHECK_BYTES
@@ -152,6 +215,37 @@ def open_store(
         raise
     database_proxy.initialize(database)
     return database
+
+
+def _has_backups(backup_dir: Path | None, path: Path) -> bool:
+    folder = backup_dir or path.parent / "backups"
+    return bool(backup.list_backups(folder))
+
+
+_FULL_WORDS = ("database or disk is full", "no space left", "file too large")
+
+
+def disk_full_cause(exc: BaseException) -> BaseException | None:
+    """The error behind `exc` (or `exc` itself) that says the disk is full or a file may not
+    grow: SQLite's own words, or ENOSPC/EFBIG/EDQUOT. A failed rollback after it (Peewee's
+    "cannot rollback - no transaction is active") hides it as the error's context."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return current
+        if isinstance(current, sqlite3.Error | pw.DatabaseError) and any(
+            word in str(current).casefold() for word in _FULL_WORDS
+        ):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+_FULL_ERRNOS = frozenset(
+    code for code in (getattr(errno, n, None) for n in ("ENOSPC", "EFBIG", "EDQUOT")) if code
+)
 
 
 def needs_verifying(path: Path) -> bool:

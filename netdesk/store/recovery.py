@@ -142,18 +142,58 @@ def restore_backup(
     paths: Paths,
     now: dt.datetime,
     current: pw.SqliteDatabase | None = None,
+    *,
+    wait: float = 30.0,
 ) -> Path | None:
-    """Replace the store with `source`. The open store `current`, when given, is backed up
-    first and closed; returns that safety backup. The caller opens the store again.
+    """Replace the store with `source`, brought up to this version's schema, all or nothing.
+
+    The store as it is is backed up first (through `current` when given, else through a
+    connection of its own) unless it cannot be read; that safety backup is returned. The
+    live store is overwritten in one write transaction (backup.restore_file): every open
+    connection, `current` included, stays valid and sees the restored store; a writer in
+    the middle of an import finishes first, or the restore gives up after `wait` seconds
+    (RecoveryError) and nothing changed.
     """
     detail = unusable_reason(source)
     if detail:
         raise RecoveryError(f"{source} is not a usable NetDesk backup ({detail}).")
+    db.ensure_private_dir(paths.data_dir)
     safety = None
     if current is not None and not current.is_closed():
         safety = backup.backup_database(current, paths.backups, reason="before-restore", now=now)
-        db.close_store(current)
-    db.ensure_private_dir(paths.data_dir)
-    backup.restore_file(source, paths.database)
+    elif paths.database.exists() and paths.database.stat().st_size > 0:
+        safety = _safety_backup(paths, now)
+    try:
+        backup.restore_file(source, paths.database, prepare=_bring_up_to_date, wait=wait)
+    except backup.StoreBusyError as exc:
+        raise RecoveryError(
+            f"The store is in use by another writer (an import, most likely) and stayed busy "
+            f"for {wait:.0f} seconds, so nothing was restored; {exc}. Try again when it is "
+            "done."
+        ) from exc
     log.info("store restored from backup %s", source.name)
     return safety
+
+
+def _safety_backup(paths: Paths, now: dt.datetime) -> Path | None:
+    """A backup of the store on disk through a connection of its own; None when it cannot be
+    read (a damaged store is the caller's to move aside)."""
+    try:
+        db.inspect_file(paths.database, full=False)
+    except db.DamagedStoreError:
+        return None
+    database = db.connect(paths.database)
+    try:
+        return backup.backup_database(database, paths.backups, reason="before-restore", now=now)
+    finally:
+        database.close()
+
+
+def _bring_up_to_date(copy: Path) -> None:
+    """Migrate the copy about to become the store, before it replaces anything."""
+    database = pw.SqliteDatabase(str(copy), pragmas={"foreign_keys": 1})
+    database.connect()
+    try:
+        migrations.migrate(database)
+    finally:
+        database.close()

@@ -267,6 +267,10 @@ def _restore(
             db.open_store(paths.database, backup_dir=paths.backups)
         tell("NetDesk couldn't restore the backup", f"{exc} Your store was not changed.")
         return None
+    if current is not None:
+        # The connection saw the restore as one commit; a fresh one starts clean (its own
+        # temporary undo triggers are made again for the restored tables).
+        db.close_store(current)
     try:
         db.open_store(paths.database, backup_dir=paths.backups)
     except db.StoreError as exc:
@@ -321,6 +325,15 @@ def install_error_hook(log_file: Path | None = None) -> None:
         showing[0] = True
         try:
             where = f" The details were written to {log_file}." if log_file else ""
+            full = db.disk_full_cause(value)
+            if full is not None:
+                tell_error(
+                    "NetDesk's disk is full",
+                    f"The disk that holds your NetDesk data is full, so the last change was "
+                    f"not saved ({full}). Everything saved before it is kept. Free some space "
+                    "and try again.",
+                )
+                return
             tell_error(
                 "NetDesk ran into a problem",
                 f"Something went wrong ({kind.__name__}: {value}).{where} Every change you "
