@@ -481,6 +481,26 @@ INSERT INTO sync_quiet (quiet) VALUES (0)
     "queued_at = excluded.queued_at; END",
 )
 
+
+# Schema 10: pairs of contacts the user said are two people, so that the duplicate scan does
+# not offer them again (lower id first). A pair goes when either contact goes; a merge
+# carries the pairs of the contact merged away to the one that stays.
+_SCHEMA_10 = _statements(
+    """
+CREATE TABLE not_duplicate (
+    id INTEGER NOT NULL PRIMARY KEY,
+    first_id INTEGER NOT NULL,
+    second_id INTEGER NOT NULL,
+    created_at DATETIME NOT NULL,
+    FOREIGN KEY (first_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY (second_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX not_duplicate_first_id_second_id ON not_duplicate (first_id, second_id);
+CREATE INDEX not_duplicate_second_id ON not_duplicate (second_id)
+"""
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -500,6 +520,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     7: _run(_SCHEMA_7),
     8: _run(_SCHEMA_8),
     9: _run(_SCHEMA_9),
+    10: _run(_SCHEMA_10),
 }
 
 LATEST = max(MIGRATIONS)

@@ -277,3 +277,20 @@ class ContactProperty(BaseModel):
 
 
 ALL_MODELS.extend([ContactUrl, ContactAddress, ContactProperty])
+
+
+class NotDuplicate(BaseModel):
+    """Two contacts the user said are two people: the duplicate scan does not pair them
+    again (schema 10; lower id first)."""
+
+    first = pw.ForeignKeyField(Contact, backref="+", on_delete="CASCADE", index=False)
+    first_id: int
+    second = pw.ForeignKeyField(Contact, backref="+", on_delete="CASCADE")
+    second_id: int
+    created_at = pw.DateTimeField(default=local_now_exact)
+
+    class Meta:
+        indexes = ((("first", "second"), True),)
+
+
+ALL_MODELS.append(NotDuplicate)

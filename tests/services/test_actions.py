@@ -233,6 +233,9 @@ ACTIONS: dict[str, Callable[[Actions, Path], object]] = {
         _someone(), "Umbrella", NOW, check_at=NOW + dt.timedelta(days=4)
     ),
     "merge contacts": lambda a, t: _merge(a),
+    "not a duplicate": lambda a, t: a.mark_not_duplicate(
+        _someone(tie=Tie.ADVOCATE.value), _someone()
+    ),
     "import": _import,
     "undo import": _undo_import,
 }

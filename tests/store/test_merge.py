@@ -60,9 +60,10 @@ def pair(store: pw.SqliteDatabase) -> Iterator[tuple[int, int]]:
         phones=["+44 20 7946 0958", "+44 7700 900123"],
         company="Globex",
     ).id
+    ContactUrl.delete().where(ContactUrl.contact.in_([first, second])).execute()
     for cid, url, position in (
-        (first, "https://www.linkedin.com/in/priya-raman", -1),
-        (first, "https://priya.example", 0),
+        (first, "https://www.linkedin.com/in/priya-raman", 0),
+        (first, "https://priya.example", 1),
         (second, "https://blog.priya.example", 0),
     ):
         ContactUrl.create(contact=cid, url=url, types="work", position=position)
@@ -90,6 +91,10 @@ def _rows(table: str, contact_id: int) -> list[dict[str, Any]]:
     cursor = run_sql(db, f'SELECT * FROM "{table}" WHERE contact_id = ? ORDER BY id', [contact_id])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def _urls(contact_id: int) -> list[dict[str, Any]]:
+    return sorted(_rows("contact_url", contact_id), key=lambda u: (u["position"], u["id"]))
 
 
 def test_a_merge_carries_every_row_of_the_second_contact(pair: tuple[int, int]) -> None:
@@ -132,10 +137,10 @@ def test_a_merge_carries_every_row_of_the_second_contact(pair: tuple[int, int]) 
     assert contact.notes == "Met at PyCon.\n\nLikes chess."
     assert contact.reference_consent
     assert contact.urls.splitlines() == ["https://priya.example", "https://blog.priya.example"]
-    assert [(u["url"], u["position"]) for u in _rows("contact_url", first)] == [
-        ("https://www.linkedin.com/in/priya-raman", -1),
-        ("https://priya.example", 0),
-        ("https://blog.priya.example", 1),
+    assert [(u["url"], u["types"], u["position"]) for u in _urls(first)] == [
+        ("https://www.linkedin.com/in/priya-raman", "work", 0),
+        ("https://priya.example", "work", 1),
+        ("https://blog.priya.example", "work", 2),
     ]
     # The summary follows the joined timeline; one open reminder of each kind remains.
     assert contact.touch_count == 3
@@ -173,7 +178,7 @@ def test_the_user_chooses_each_field_and_each_kind_of_card_row(pair: tuple[int, 
     assert reader.contact_phones(first) == ["+44 20 7946 0958", "+44 7700 900123"]
     assert reader.contact_emails(first) == ["priya@work.example"]
     assert _rows("contact_address", first) == []
-    assert [u["url"] for u in _rows("contact_url", first)] == [
+    assert [u["url"] for u in _urls(first)] == [
         "https://www.linkedin.com/in/priya-raman",
         "https://blog.priya.example",
     ]
@@ -230,6 +235,24 @@ def test_a_failed_merge_leaves_the_store_as_it_was(pair: tuple[int, int]) -> Non
 
 def test_the_scan_finds_the_pair_in_the_store(pair: tuple[int, int]) -> None:
     first, second = pair
-    pairs = reader.likely_duplicates("GB")
-    found = [p for p in pairs if p.key == (first, second)]
+    scan = reader.likely_duplicates("GB")
+    found = [p for p in scan.pairs if p.key == (first, second)]
     assert found and found[0].sure
+    assert scan.people[second].name == "Priya Ramen" and scan.contacts == 2
+
+
+def test_a_pair_said_to_be_two_people_is_not_offered_again(pair: tuple[int, int]) -> None:
+    first, second = pair
+    writer.mark_not_duplicate(second, first, NOW)
+    writer.mark_not_duplicate(first, second, NOW)  # said twice: remembered once
+    assert reader.dismissed_pairs() == {(first, second)}
+    assert reader.likely_duplicates("GB").pairs == []
+    # A third card of the same person is still offered with both.
+    third = writer.create_contact({"display_name": "Priya Raman"}, NOW).id
+    keys = {p.key for p in reader.likely_duplicates("GB").pairs}
+    assert keys == {(first, third), (second, third)}
+    # Merging the third into the first carries what the user said about the second.
+    writer.merge_contacts(MergePlan(first, third), NOW)
+    assert reader.likely_duplicates("GB").pairs == []
+    writer.delete_contacts([second])
+    assert reader.dismissed_pairs() == set()

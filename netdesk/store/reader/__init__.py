@@ -46,6 +46,17 @@ if TYPE_CHECKING:
     from netdesk.store.reader.due import follow_ups as follow_ups
     from netdesk.store.reader.due import help_owed as help_owed
     from netdesk.store.reader.due import next_due_moment as next_due_moment
+    from netdesk.store.reader.duplicates import DuplicateScan as DuplicateScan
+    from netdesk.store.reader.duplicates import MergeField as MergeField
+    from netdesk.store.reader.duplicates import MergeRows as MergeRows
+    from netdesk.store.reader.duplicates import MergeSide as MergeSide
+    from netdesk.store.reader.duplicates import MergeSides as MergeSides
+    from netdesk.store.reader.duplicates import chooseable_fields as chooseable_fields
+    from netdesk.store.reader.duplicates import dismissed_pairs as dismissed_pairs
+    from netdesk.store.reader.duplicates import duplicate_candidates as duplicate_candidates
+    from netdesk.store.reader.duplicates import likely_duplicates as likely_duplicates
+    from netdesk.store.reader.duplicates import merge_order as merge_order
+    from netdesk.store.reader.duplicates import merge_sides as merge_sides
     from netdesk.store.reader.imports import ImportSummary as ImportSummary
     from netdesk.store.reader.imports import import_summary as import_summary
     from netdesk.store.reader.imports import last_import as last_import
@@ -86,16 +97,6 @@ if TYPE_CHECKING:
     from netdesk.store.reader.workflows import thank_you_contact as thank_you_contact
     from netdesk.store.reader.workflows import wrap_up_contacts as wrap_up_contacts
     from netdesk.store.reader.workflows import wrap_up_states as wrap_up_states
-    from netdesk.store.reader.duplicates import MergeField as MergeField
-    from netdesk.store.reader.duplicates import MergeRows as MergeRows
-    from netdesk.store.reader.duplicates import MergeSide as MergeSide
-    from netdesk.store.reader.duplicates import MergeSides as MergeSides
-    from netdesk.store.reader.duplicates import chooseable_fields as chooseable_fields
-    from netdesk.store.reader.duplicates import dismissed_pairs as dismissed_pairs
-    from netdesk.store.reader.duplicates import duplicate_candidates as duplicate_candidates
-    from netdesk.store.reader.duplicates import likely_duplicates as likely_duplicates
-    from netdesk.store.reader.duplicates import merge_order as merge_order
-    from netdesk.store.reader.duplicates import merge_sides as merge_sides
     from netdesk.store.reader.sync import OutboxRow as OutboxRow
     from netdesk.store.reader.sync import SyncAccount as SyncAccount
     from netdesk.store.reader.sync import SyncBook as SyncBook
@@ -123,6 +124,17 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "DuplicateScan": "netdesk.store.reader.duplicates",
+    "MergeField": "netdesk.store.reader.duplicates",
+    "MergeRows": "netdesk.store.reader.duplicates",
+    "MergeSide": "netdesk.store.reader.duplicates",
+    "MergeSides": "netdesk.store.reader.duplicates",
+    "chooseable_fields": "netdesk.store.reader.duplicates",
+    "dismissed_pairs": "netdesk.store.reader.duplicates",
+    "duplicate_candidates": "netdesk.store.reader.duplicates",
+    "likely_duplicates": "netdesk.store.reader.duplicates",
+    "merge_order": "netdesk.store.reader.duplicates",
+    "merge_sides": "netdesk.store.reader.duplicates",
     "OutboxRow": "netdesk.store.reader.sync",
     "SyncAccount": "netdesk.store.reader.sync",
     "SyncBook": "netdesk.store.reader.sync",
@@ -147,16 +159,6 @@ _WHERE = {
     "sync_rejections": "netdesk.store.reader.sync",
     "unconfirmed_cards": "netdesk.store.reader.sync",
     "unlinked_contacts": "netdesk.store.reader.sync",
-    "MergeField": "netdesk.store.reader.duplicates",
-    "MergeRows": "netdesk.store.reader.duplicates",
-    "MergeSide": "netdesk.store.reader.duplicates",
-    "MergeSides": "netdesk.store.reader.duplicates",
-    "chooseable_fields": "netdesk.store.reader.duplicates",
-    "dismissed_pairs": "netdesk.store.reader.duplicates",
-    "duplicate_candidates": "netdesk.store.reader.duplicates",
-    "likely_duplicates": "netdesk.store.reader.duplicates",
-    "merge_order": "netdesk.store.reader.duplicates",
-    "merge_sides": "netdesk.store.reader.duplicates",
     "birthdays": "netdesk.store.reader.calendar",
     "calendar_follow_ups": "netdesk.store.reader.calendar",
     "calendar_options": "netdesk.store.reader.calendar",
@@ -238,6 +240,7 @@ __all__ = [
     "ContactDetails",
     "DueFollowUp",
     "DueList",
+    "DuplicateScan",
     "Glance",
     "ImportSummary",
     "ListFilter",

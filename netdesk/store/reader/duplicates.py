@@ -84,17 +84,25 @@ def dismissed_pairs() -> set[tuple[int, int]]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class DuplicateScan:
+    """What a scan found: the likely pairs, sure ones first, and who they name."""
+
+    pairs: list[LikelyPair]
+    people: dict[int, Candidate]  # every contact a pair names
+    contacts: int  # how many contacts were compared
+
+
 def likely_duplicates(
     region: str | None = None,
     report: Report | None = None,
     *,
     only: set[int] | None = None,
-) -> list[LikelyPair]:
-    """Every likely pair in the store, sure ones first (`only`: pairs naming one of those
-    contacts). `report(done, total)` follows the loading and the scan; it may raise to stop.
-    """
-    # Loading is about a tenth of the work; the scan reports the rest.
+) -> DuplicateScan:
+    """Every likely pair in the store (`only`: the pairs naming one of those contacts).
+    `report(done, total)` follows the loading and the scan; it may raise to stop them."""
     candidates = duplicate_candidates()
+    # Loading is about a tenth of the work; the scan reports the rest.
     total = 10 * max(1, len(candidates))
     if report is not None:
         report(len(candidates), total)
@@ -108,7 +116,9 @@ def likely_duplicates(
     )
     if only is not None:
         pairs = duplicates.pairs_among(pairs, only)
-    return pairs
+    named = {cid for p in pairs for cid in p.key}
+    people = {c.contact_id: c for c in candidates if c.contact_id in named}
+    return DuplicateScan(pairs, people, len(candidates))
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from netdesk.store.writer.interactions import delete_interaction as delete_interaction
     from netdesk.store.writer.interactions import log_interaction as log_interaction
     from netdesk.store.writer.interactions import update_interaction as update_interaction
+    from netdesk.store.writer.merge import contact_links as contact_links
+    from netdesk.store.writer.merge import mark_not_duplicate as mark_not_duplicate
+    from netdesk.store.writer.merge import merge_contacts as merge_contacts
     from netdesk.store.writer.settings import reset_template as reset_template
     from netdesk.store.writer.settings import set_job_search as set_job_search
     from netdesk.store.writer.settings import set_my_name as set_my_name
@@ -51,9 +54,6 @@ if TYPE_CHECKING:
     from netdesk.store.writer.workflows import record_gift as record_gift
     from netdesk.store.writer.workflows import set_above_and_beyond as set_above_and_beyond
     from netdesk.store.writer.workflows import start_wrap_up as start_wrap_up
-    from netdesk.store.writer.merge import contact_links as contact_links
-    from netdesk.store.writer.merge import mark_not_duplicate as mark_not_duplicate
-    from netdesk.store.writer.merge import merge_contacts as merge_contacts
     from netdesk.store.writer.sync import add_sync_account as add_sync_account
     from netdesk.store.writer.sync import delete_synced_contacts as delete_synced_contacts
     from netdesk.store.writer.sync import drop_card as drop_card
@@ -73,6 +73,9 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "contact_links": "netdesk.store.writer.merge",
+    "mark_not_duplicate": "netdesk.store.writer.merge",
+    "merge_contacts": "netdesk.store.writer.merge",
     "add_sync_account": "netdesk.store.writer.sync",
     "delete_synced_contacts": "netdesk.store.writer.sync",
     "drop_card": "netdesk.store.writer.sync",
@@ -89,9 +92,6 @@ _WHERE = {
     "set_card_uid": "netdesk.store.writer.sync",
     "set_sync_books": "netdesk.store.writer.sync",
     "set_sync_token": "netdesk.store.writer.sync",
-    "contact_links": "netdesk.store.writer.merge",
-    "mark_not_duplicate": "netdesk.store.writer.merge",
-    "merge_contacts": "netdesk.store.writer.merge",
     "ensure_store_id": "netdesk.store.writer.calendar",
     "set_calendar_options": "netdesk.store.writer.calendar",
     "add_tag": "netdesk.store.writer.contacts",

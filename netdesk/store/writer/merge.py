@@ -250,9 +250,8 @@ def _urls_in_step(keep: int, drop: int) -> None:
     linkedin, urls = run_sql(
         db, "SELECT linkedin_url, urls FROM contact WHERE id = ?", [keep]
     ).fetchone()
-    wanted = ([(linkedin.strip(), -1)] if linkedin.strip() else []) + [
-        (url, i) for i, url in enumerate(u.strip() for u in urls.splitlines() if u.strip())
-    ]
+    listed = [linkedin, *urls.splitlines()]
+    wanted = list(enumerate(dict.fromkeys(u.strip() for u in listed if u.strip())))
     rows = run_sql(
         db,
         f"SELECT id, contact_id, url FROM {URL_TABLE} WHERE contact_id IN (?, ?) "
@@ -263,7 +262,7 @@ def _urls_in_step(keep: int, drop: int) -> None:
     for rid, _owner, url in rows:
         free.setdefault(url.strip(), []).append(rid)
     used: set[int] = set()
-    for url, position in wanted:
+    for position, url in wanted:
         ids = free.get(url)
         if ids:
             rid = ids.pop(0)
