@@ -52,7 +52,7 @@ def day_phrase(day: dt.date, today: dt.date) -> str:
     """A day as it reads inside a sentence: 'today', '3 days ago', 'in 5 days', or 'on 3
     September 2026' (`describe_day`, with the 'on' a full date needs)."""
     said = describe_day(day, today)
-    return f"on {said}" if said[:1].isdigit() else said
+    return f"on {said}" if said == full_date(day) else said
 
 
 def describe_moment(at: dt.datetime, now: dt.datetime) -> str:

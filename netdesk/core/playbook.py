@@ -13,7 +13,7 @@ from netdesk.core.domain import (
     InteractionKind,
     Tie,
 )
-from netdesk.core.templates import quoted
+from netdesk.core.templates import as_typed, quoted
 
 # How knowing someone suggests the tie (the user decides; this is only the default offered).
 _SUGGESTED_TIE = {
@@ -219,7 +219,7 @@ def describe(
         kind = facts.last_exchange_kind or InteractionKind.MEETING
         verb = _MET_VERB.get(kind, "met {name}").format(name=name)
         when = day_phrase(facts.last_exchange_at.date(), today)
-        summary = " ".join(facts.last_exchange_summary.split())
+        summary = as_typed(facts.last_exchange_summary)
         what = f" ({quoted(summary)})" if summary and len(summary) <= _SUMMARY_SHOWN else ""
         sentence = f"You {verb} {when}{what} and haven't followed up."
         if rule.due_at > now:

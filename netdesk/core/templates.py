@@ -235,10 +235,15 @@ CLOSE_QUOTE = "”"
 _TRAILING = " \t.,;:"
 
 
+def as_typed(text: str) -> str:
+    """The user's words on one line, without a closing full stop or comma (the sentence
+    around them has its own); empty when nothing but those was typed."""
+    return " ".join(text.split()).rstrip(_TRAILING)
+
+
 def quoted(text: str) -> str:
-    """The user's words as typed, on one line and inside quotation marks: '“Met at the
-    fair”'. A closing full stop or comma is dropped; the sentence around it has its own."""
-    return OPEN_QUOTE + " ".join(text.split()).rstrip(_TRAILING) + CLOSE_QUOTE
+    """The user's words (`as_typed`) inside quotation marks: '“Met at the fair”'."""
+    return OPEN_QUOTE + as_typed(text) + CLOSE_QUOTE
 
 
 def quoted_list(items: Sequence[str]) -> str:
@@ -250,7 +255,7 @@ def quoted_list(items: Sequence[str]) -> str:
 def _distinct(items: Sequence[str]) -> list[str]:
     out: list[str] = []
     for item in items:
-        text = " ".join(item.split()).rstrip(_TRAILING)
+        text = as_typed(item)
         if text and text not in out:
             out.append(text)
     return out

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from netdesk.core.dates import full_date
 from netdesk.core.domain import CompanyStatus, Tie
 from netdesk.core.playbook import first_name
 from netdesk.core.templates import (
@@ -65,6 +67,23 @@ def thank_you_note(name: str, offer_company: str, *, joining: bool) -> str:
     if joining:
         news = f"you accepted the offer at {company}"
     return f"Thank {first_name(name)} for their help and tell them {news}."
+
+
+def wrap_up_heading(
+    offer_company: str, *, joining: bool, since: dt.date, declined: Sequence[str] = ()
+) -> str:
+    """The wrap-up window's first words, e.g. 'You are joining Hooli. Everyone you networked
+    with since 3 September 2026 is here, Hooli's people first.'"""
+    company = offer_company.strip() or "the company"
+    news = f"You are joining {company}." if joining else f"You have an offer from {company}."
+    text = (
+        f"{news} Everyone you networked with since {full_date(since)} is here, "
+        f"{company}'s people first."
+    )
+    names = [name.strip() for name in declined if name.strip()]
+    if names:
+        text += f" Declined: {', '.join(names)}."
+    return text
 
 
 def thanked_summary(channel: str) -> str:

@@ -38,6 +38,7 @@ from netdesk.core.wrapup import (
     plan_wrap_up,
     progress_text,
     same_company,
+    wrap_up_heading,
 )
 from netdesk.services.actions import Actions
 from netdesk.store import reader
@@ -284,12 +285,13 @@ class WrapUpDialog(WorkflowDialog):
                 declined_companies=set(plan.declined),
                 my_name=reader.my_name(),
             )
-            news = "You are joining" if plan.joining else "You have an offer from"
-            declined = f" Declined: {', '.join(plan.declined)}." if plan.declined else ""
             self.heading.setText(
-                f"{news} {plan.offer_company}. Everyone you networked with since "
-                f"{long_date(plan.search_started_on)} is here, {plan.offer_company}'s people "
-                f"first.{declined}"
+                wrap_up_heading(
+                    plan.offer_company,
+                    joining=plan.joining,
+                    since=plan.search_started_on,
+                    declined=plan.declined,
+                )
             )
         self.progress.setText(progress_text(self._steps))
         self.progress.setAccessibleName(progress_text(self._steps))
