@@ -11,7 +11,17 @@ from pathlib import Path
 
 from netdesk import __version__
 
-SUBCOMMANDS = ("import", "export", "due", "calendar", "backup", "restore", "demo")
+SUBCOMMANDS = (
+    "import",
+    "export",
+    "due",
+    "calendar",
+    "backup",
+    "restore",
+    "demo",
+    "account",
+    "sync",
+)
 
 DESCRIPTION = """\
 NetDesk keeps your job-search network on your own machine and tells you who to
@@ -29,6 +39,8 @@ commands:
   backup [-o FILE]                       copy the store to a backup file
   restore FILE                           replace the store with a backup
   demo --contacts N [--seed S]           fill the store with a demo network
+  account add URL [--user NAME]           sync with a CardDAV server (list, remove)
+  sync [--json]                          sync with the accounts added
 
 Every command takes --data-dir DIR (or the NETDESK_DATA_DIR variable) to choose
 the store. `netdesk COMMAND --help` tells more.
@@ -148,6 +160,41 @@ def command_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.add_argument(
         "--interactions", type=int, default=None, metavar="K", help="exactly K per contact"
+    )
+
+    p = sub.add_parser("account", help="add, list or remove CardDAV accounts to sync with")
+    _add_data_dir(p)
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = actions.add_parser("add", help="add an account (its address books are found from URL)")
+    _add_data_dir(a)
+    a.add_argument("url", metavar="URL", help="the server, e.g. https://dav.example.com")
+    a.add_argument("--user", metavar="NAME", help="user name (none for a server without one)")
+    a.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (else NETDESK_PASSWORD, else a "
+        "prompt); it is kept in the system keyring",
+    )
+    a.add_argument(
+        "--address-book",
+        action="append",
+        metavar="NAME",
+        help="sync only this address book (repeat for more; default: all found)",
+    )
+    a = actions.add_parser("list", help="the accounts, what they sync, when they last did")
+    _add_data_dir(a)
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("remove", help="forget an account (contacts stay)")
+    _add_data_dir(a)
+    a.add_argument("account", metavar="ACCOUNT", help="its number (see `account list`) or URL")
+
+    p = sub.add_parser("sync", help="sync with the accounts added")
+    _add_data_dir(p)
+    p.add_argument("--json", action="store_true", help="print what was done as JSON")
+    p.add_argument(
+        "--confirm-deletions",
+        action="store_true",
+        help="go on even when the sync deletes many contacts or cards at once",
     )
     return parser
 

@@ -466,6 +466,110 @@ def _demo(args: argparse.Namespace, where: paths_mod.Paths) -> int:
     return 0
 
 
+# --- accounts and sync -------------------------------------------------------------------
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """From stdin (--password-stdin), NETDESK_PASSWORD, or a prompt; none without a user."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if os.environ.get("NETDESK_PASSWORD"):
+        return os.environ["NETDESK_PASSWORD"]
+    if not args.user or not sys.stdin.isatty():
+        return ""
+    import getpass
+
+    return getpass.getpass(f"Password for {args.user} (or an app password): ")
+
+
+def _account(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    from netdesk.sync import accounts
+    from netdesk.sync.http import SyncError
+
+    try:
+        if args.action == "add":
+            url = accounts.normalized_url(args.url)
+            password = _read_password(args)
+            books = accounts.find_books(url, args.user or "", password)
+            chosen = accounts.choose_books(books, args.address_book or [])
+            with _store(where):
+                account_id = accounts.add_account(
+                    url, args.user or "", password, books, chosen, now()
+                )
+            names = ", ".join(b.name for b in books if b.href in chosen)
+            print(f"Account {account_id} added: {url}; syncing {names}. Run `netdesk sync`.")
+            return 0
+        with _store(where):
+            if args.action == "remove":
+                account = accounts.find_account(args.account)
+                accounts.remove_account(account)
+                print(f"Account {account.account_id} removed; your contacts stay in NetDesk.")
+                return 0
+            listed = reader.sync_accounts()
+        if args.json:
+            json.dump([_account_json(a) for a in listed], sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        elif not listed:
+            print("No accounts. Add one with `netdesk account add URL --user NAME`.")
+        for account in [] if args.json else listed:
+            synced = ", ".join(b.name for b in account.books if b.enabled) or "no address book"
+            last = account.last_sync_at.isoformat(sep=" ") if account.last_sync_at else "never"
+            user = f" as {account.username}" if account.username else ""
+            print(f"{account.account_id}  {account.url}{user}  syncs {synced}; last sync {last}")
+            if account.last_error:
+                print(f"   last problem: {account.last_error}")
+        return 0
+    except SyncError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _account_json(account: Any) -> dict[str, Any]:
+    return {
+        "id": account.account_id,
+        "url": account.url,
+        "user": account.username,
+        "last_sync": account.last_sync_at.isoformat() if account.last_sync_at else None,
+        "last_error": account.last_error,
+        "address_books": [
+            {"href": b.href, "name": b.name, "synced": b.enabled} for b in account.books
+        ],
+    }
+
+
+def _sync(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    from netdesk.sync import accounts, engine
+    from netdesk.sync.http import SyncError
+
+    with _store(where):
+        if not reader.has_sync():
+            raise CommandError("no account to sync with; add one with `netdesk account add URL`")
+        try:
+            report = accounts.sync_all(now(), confirm_deletions=args.confirm_deletions)
+        except engine.NeedsConfirmation as exc:
+            raise CommandError(f"{exc}; run again with --confirm-deletions to go on") from exc
+        except SyncError as exc:
+            raise CommandError(str(exc)) from exc
+        conflicts = reader.count_sync_conflicts()
+    if args.json:
+        out = report.to_json()
+        out["open_conflicts"] = conflicts
+        json.dump(out, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(
+        f"Synced: {report.added_here} added, {report.updated_here} updated, "
+        f"{report.deleted_here} deleted here; {report.added_there} added, "
+        f"{report.updated_there} updated, {report.deleted_there} deleted on the server."
+    )
+    for rejected in report.rejected:
+        who = rejected.name or "a contact"
+        print(f"The server refused {who}: {rejected.reason}", file=sys.stderr)
+    if conflicts:
+        noun = "contact has" if conflicts == 1 else "contacts have"
+        print(f"{conflicts} {noun} changes on both sides; open NetDesk to choose what to keep.")
+    return 0
+
+
 _COMMANDS = {
     "import": _import,
     "export": _export,
@@ -474,4 +578,6 @@ _COMMANDS = {
     "backup": _backup,
     "restore": _restore,
     "demo": _demo,
+    "account": _account,
+    "sync": _sync,
 }

@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "netdesk"
 # services and ui may use it.
 LAYERS = ["core", "store", "sync", "services", "ui"]
 # Top-level modules and the layer each stands in.
-TOP_LEVEL = {"paths": "core", "logs": "core", "commands": "store", "app": "ui", "__main__": "ui"}
+# commands.py runs `netdesk sync`, so it stands with the sync layer (still without Qt).
+TOP_LEVEL = {"paths": "core", "logs": "core", "commands": "sync", "app": "ui", "__main__": "ui"}
 QT_FREE = {"core", "store", "sync"}
 
 

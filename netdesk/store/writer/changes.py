@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -106,13 +107,21 @@ class Changes:
         self._settled_all = self._settled_all or self.everyone or self.all_timelines
 
 
-_open: list[Changes] = []
+class _OpenChanges(threading.local):
+    """The changes open on this thread: a worker's sync or import never joins the UI's."""
+
+    def __init__(self) -> None:
+        self.stack: list[Changes] = []
+
+
+_opened = _OpenChanges()
 
 
 @contextlib.contextmanager
 def change(now: dt.datetime | None = None) -> Iterator[Changes]:
     """The transaction a write runs in. A change begun inside another joins it, so the
     derived facts are settled once, by the outermost, just before it commits."""
+    _open = _opened.stack
     if _open:
         current = _open[-1]
         if current.now is None:
