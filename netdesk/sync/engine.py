@@ -354,6 +354,8 @@ class BookSync:
         fresh = reader.card_at(link.book_id, link.href)
         if not again or link.contact_id is None:
             return
+        # The merge may have queued the contact again: what is pushed now covers that too.
+        version = _version(link.contact_id) or version
         if fresh is None:
             self._push_new(link.contact_id, None, version)
         elif fresh.base is not None:
@@ -395,7 +397,7 @@ class BookSync:
                 self.take(card, reader.card_at(self.book.book_id, href))
             fresh = reader.card_at(self.book.book_id, href)
             if fresh is not None and fresh.base is not None:
-                self._push_update(fresh, version, again=False)
+                self._push_update(fresh, _version(contact_id) or version, again=False)
             return
         except dav.Rejected as exc:
             self._rejected(contact_id, exc)

@@ -123,3 +123,79 @@ def radicale(tmp_path: Path) -> Iterator[Server]:
             process.wait()
         if process.stderr is not None:
             process.stderr.close()
+
+
+# --- a scripted server: Radicale behind a proxy that misbehaves on demand -----------------
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+class Proxy:
+    """Forwards every request to Radicale; `before` may answer instead (a scripted failure),
+    `after` may change the answer (an ETag left out)."""
+
+    def __init__(self, upstream: str) -> None:
+        import http.client
+        import http.server
+        import threading
+        import urllib.parse
+
+        self.before: list[object] = []  # callables (method, path, headers, body) -> Reply | None
+        self.after: list[object] = []  # callables (method, path, Reply) -> Reply
+        self.seen: list[tuple[str, str]] = []
+        target = urllib.parse.urlsplit(upstream)
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                proxy.seen.append((self.command, self.path))
+                reply = None
+                for hook in proxy.before:
+                    reply = hook(self.command, self.path, headers, body)  # type: ignore[operator]
+                    if reply is not None:
+                        break
+                if reply is None:
+                    conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                    conn.request(self.command, self.path, body=body or None, headers=headers)
+                    raw = conn.getresponse()
+                    reply = (raw.status, dict(raw.getheaders()), raw.read())
+                    conn.close()
+                    for hook in proxy.after:
+                        reply = hook(self.command, self.path, reply)  # type: ignore[operator]
+                status, out_headers, payload = reply
+                self.send_response(status)
+                for k, v in out_headers.items():
+                    if k.lower() not in ("content-length", "transfer-encoding", "connection"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_PUT = do_DELETE = do_PROPFIND = do_REPORT = do_MKCOL = _any
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def proxy(radicale: Server) -> Iterator[tuple[Server, Proxy]]:
+    radicale.make_book()
+    scripted = Proxy(radicale.url)
+    try:
+        yield radicale, scripted
+    finally:
+        scripted.close()
