@@ -11,8 +11,9 @@ middle of a sentence without quoting it, or leave a draft unsigned.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -49,7 +50,7 @@ from netdesk.core.wrapup import (
     thank_you_note,
     wrap_up_heading,
 )
-from netdesk.services.notifier import digest_notice, notice_for, summary_notice
+from netdesk.services.notifier import Notice, digest_notice, notice_for, summary_notice
 from netdesk.store.reader.due import DueFollowUp
 from netdesk.store.reader.workflows import Recipient, ThankYouContact
 
@@ -247,11 +248,23 @@ def test_follow_up_sentences_and_their_notices(
     # notices built around it.
     follow_ups = [_follow_up(name, FollowUpReason.CADENCE, s, note=False) for s in sentences]
     assert [f.sentence for f in follow_ups] == sentences
-    notices = [notice_for(f, NOW) for f in follow_ups[:3]]
-    notices += [summary_notice(follow_ups, [1]), digest_notice(follow_ups, [1])]
+    notices = [_notice(notice_for, f) for f in follow_ups[:3]]
+    notices += [_notice(summary_notice, follow_ups), _notice(digest_notice, follow_ups)]
     for notice in notices:
         check_reads_right(notice.title, [name, phrase], [phrase])
         check_reads_right(notice.body, [name, phrase], [phrase])
+
+
+def _notice(build: Callable[..., Notice], given: object) -> Notice:
+    """A notice as the notifier builds it, passing what its builder asks for besides the
+    follow-up(s): the moment it is shown, the follow-ups it announces."""
+    extra = {
+        "now": NOW,
+        "announces": [1],
+    }
+    wanted = list(inspect.signature(build).parameters.values())[1:]
+    args = [extra[p.name] for p in wanted if p.default is inspect.Parameter.empty]
+    return build(given, *args)
 
 
 def _with_tie(facts: playbook.ContactFacts, tie: Tie) -> playbook.ContactFacts:
@@ -281,7 +294,7 @@ def test_gratitude_wrap_up_and_reference_sentences(
         check_reads_right(sentence, typed, helped)
     follow_up = _follow_up(name, FollowUpReason.THANK_YOU, sentences[0])
     assert follow_up.sentence == sentences[0]
-    notice = notice_for(follow_up, NOW)
+    notice = _notice(notice_for, follow_up)
     check_reads_right(notice.title, typed, helped)
     check_reads_right(notice.body, typed, helped)
 

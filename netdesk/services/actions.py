@@ -39,16 +39,62 @@ T = TypeVar("T")
 UNDO_LIMIT = 100  # steps kept: the log of each stays in memory until it falls off
 
 
+class BulkSend:
+    """Messages the user sends in steps (a batch at a time, each logged when the user says
+    it went): every step lands in one entry of the undo stack, so one Undo takes the whole
+    send back. Steps merge while nothing else was done or undone in between."""
+
+    def __init__(self, noun: str = "status update", plural: str = "status updates") -> None:
+        self.noun = noun
+        self.plural = plural
+
+    def text(self, count: int) -> str:
+        return f"Mark {count} {self.noun if count == 1 else self.plural} sent"
+
+
+_BULK_SEND_ID = 1301  # the id QUndoStack merges a bulk send's steps by
+
+
 class StoreCommand(QUndoCommand):
     """One recorded action: undo replays its inverse rows, redo replays them back."""
 
-    def __init__(self, text: str, step: undo.Step, changes: Changes, actions: Actions) -> None:
+    def __init__(
+        self,
+        text: str,
+        step: undo.Step,
+        changes: Changes,
+        actions: Actions,
+        *,
+        bulk: BulkSend | None = None,
+        count: int = 0,
+    ) -> None:
         super().__init__(text)
         self.step = step  # takes the action back
         self.redo_step: undo.Step | None = None
         self.changes = changes
         self._actions = actions
         self._done = True  # pushed after the action ran: the first redo() does nothing
+        self.bulk = bulk
+        self.count = count
+
+    def id(self) -> int:
+        return _BULK_SEND_ID if self.bulk is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """A later step of the same bulk send joins this one (one Undo for the whole send)."""
+        if (
+            not isinstance(other, StoreCommand)
+            or self.bulk is None
+            or other.bulk is not self.bulk
+            or not (self._done and other._done)
+        ):
+            return False
+        # Undo replays a step's statements last first: this one's after the other's.
+        self.step = undo.Step(self.step.statements + other.step.statements)
+        self.changes = _joined(self.changes, other.changes)
+        self.count += other.count
+        self.setText(self.bulk.text(self.count))
+        return True
 
     def undo(self) -> None:
         self.redo_step = self._actions.replay(self.step, self.changes)
@@ -123,9 +169,17 @@ class Actions(QObject):
         self._check_history(step_from_elsewhere=True)
         self._push(text, step, changes)
 
-    def _push(self, text: str, step: undo.Step, changes: Changes) -> None:
+    def _push(
+        self,
+        text: str,
+        step: undo.Step,
+        changes: Changes,
+        *,
+        bulk: BulkSend | None = None,
+        count: int = 0,
+    ) -> None:
         if len(step):
-            self.undo_stack.push(StoreCommand(text, step, changes, self))
+            self.undo_stack.push(StoreCommand(text, step, changes, self, bulk=bulk, count=count))
         self._version = undo.data_version()
         self.hub.publish(changes)
 
@@ -374,6 +428,22 @@ class Actions(QObject):
 
         self.perform(f"Mark {len(items)} {noun} sent", write)
 
+    def log_bulk_sent(self, bulk: BulkSend, sent: Sequence[tuple[int, str]]) -> None:
+        """Status updates of a bulk send that the user confirmed went (contact id, message):
+        logged now, and joined on the undo stack with the send's earlier steps, so that one
+        Undo ("Undo Mark 18 status updates sent") takes the whole send back."""
+        items = list(sent)
+        if not items:
+            return
+        self._check_history()
+
+        def write(now: dt.datetime) -> None:
+            for contact_id, text in items:
+                writer.log_status_update(contact_id, text, now)
+
+        _, step, changes = record(self.clock.now(), write)
+        self._push(bulk.text(len(items)), step, changes, bulk=bulk, count=len(items))
+
     def start_wrap_up(
         self, offer_company: str, *, joining: bool, declined: Sequence[str] = ()
     ) -> list[int]:
@@ -470,6 +540,20 @@ def record_undo_import(
             return importer.undo_import(batch_id, when)
 
     return record(now, write)
+
+
+def _joined(first: Changes, then: Changes) -> Changes:
+    """What two changes touched together (a bulk send's steps, announced again on undo)."""
+    joined = Changes()
+    for name in Changes.__dataclass_fields__:
+        a, b = getattr(first, name), getattr(then, name)
+        if isinstance(a, set):
+            setattr(joined, name, a | b)
+        elif isinstance(a, bool):
+            setattr(joined, name, a or b)
+        else:
+            setattr(joined, name, b if b is not None else a)
+    return joined
 
 
 def _contacts(ids: Sequence[int]) -> str:

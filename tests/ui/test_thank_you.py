@@ -40,6 +40,7 @@ def window(main_window, data_dir: Path):  # type: ignore[no-untyped-def]
     """The main window as app.run builds it, with the workflows and a recording mail hand-off."""
     from netdesk.ui.workflows import install_workflows
 
+    writer.set_my_name("Alex Kim")  # a test below starts without it
     built = main_window()
     workflows = install_workflows(built)
     workflows.mail = RecordingMail()
@@ -234,3 +235,19 @@ def test_a_mail_program_that_does_not_open_logs_nothing(
     assert not composer.isHidden()
     assert InteractionKind.THANK_YOU not in [e.kind for e in reader.timeline(dana)]
     assert FollowUp.get_by_id(fu.follow_up_id).state == FollowUpState.DUE.value
+
+
+def test_without_a_name_the_composer_asks_for_it_and_signs_the_draft(
+    window, qtbot, now: dt.datetime, add_contact: Callable[..., int]
+) -> None:  # type: ignore[no-untyped-def]
+    writer.set_my_name("")
+    sam = add_contact("Sam Lee", now, emails=("sam@example.com",))
+    composer, _ = _open_for(window, qtbot, sam, now)
+    assert not composer.signature.isHidden()
+    assert not composer.send_button.isEnabled()  # no silent unsigned draft
+    assert not composer.draft.toPlainText().endswith("Kim")
+    composer.signature.name.setText("Alex Kim")
+    qtbot.mouseClick(composer.signature.save_button, Qt.MouseButton.LeftButton)
+    assert reader.my_name() == "Alex Kim" and composer.signature.isHidden()
+    assert composer.draft.toPlainText().endswith("\n\nAlex Kim")
+    assert composer.send_button.isEnabled()

@@ -138,7 +138,9 @@ def test_sorting_three_contacts_by_keyboard(window, demo, qtbot) -> None:  # typ
     assert dialog.progress.text() == f"1 of {total} sorted"
 
 
-def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_status_update_to_a_filtered_group(window, demo, now, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
     mail = window.workflows.mail
     window.actions["status_update"].trigger()
     composer = window.workflows.open_dialogs["status_update"]
@@ -146,7 +148,7 @@ def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  #
     composer.advocates.setChecked(True)
     expected = reader.status_update_candidates(now, quiet_days=90, advocates=True)
     assert expected and composer.list.count() == len(expected)
-    # One person is unticked by hand and is left alone.
+    # One person is left unticked and is left alone.
     left_out = expected[0].contact_id
     composer.set_ticked({r.contact_id for r in expected} - {left_out})
     sendable = [r for r in expected if r.email and r.contact_id != left_out]
@@ -155,9 +157,24 @@ def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  #
     # A question in the text is an ask: the composer names it.
     composer.template.setPlainText("Hi {first_name}, could you refer me?")
     assert "could you" in composer.warning.text() and "?" in composer.warning.text()
-    composer.template.setPlainText("Hi {first_name}, an update: {status_with_company} Thanks!")
+    composer.template.setPlainText(
+        "Hi {first_name}, an update: {status_with_company} Thanks!\n{my_name}"
+    )
     assert composer.warning.isHidden()
+    # Nothing goes out unsigned: the composer asks for the name first.
+    assert not composer.signature.isHidden() and not composer.send_button.isEnabled()
+    composer.signature.name.setText("Alex Kim")
+    qtbot.mouseClick(composer.signature.save_button, Qt.MouseButton.LeftButton)
+    assert composer.signature.isHidden() and reader.my_name() == "Alex Kim"
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes
+    )
     qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
+    steps = composer.steps
+    while steps.isVisible():
+        steps.open_batch()
+        steps.set_sent({m.contact_id for m in steps.current()})
+        steps.confirm_batch()
     assert len(mail.urls) == len(sendable)
     for url, recipient in zip(mail.urls, sendable, strict=True):
         parts = urlsplit(url)
@@ -165,6 +182,7 @@ def test_status_update_to_a_filtered_group(window, demo, now, qtbot) -> None:  #
         query = parse_qs(parts.query)
         assert set(query) == {"subject", "body"}
         assert query["body"][0].startswith(f"Hi {recipient.first_name}, an update:")
+        assert query["body"][0].endswith("\r\nAlex Kim")
         assert query["subject"] == ["A quick update"]
         kinds = [e.kind for e in reader.timeline(recipient.contact_id)]
         assert kinds[0] is InteractionKind.STATUS_UPDATE

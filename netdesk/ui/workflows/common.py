@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDialog, QPushButton, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
+
+from netdesk.store import reader
+
+if TYPE_CHECKING:
+    from netdesk.services.actions import Actions
 
 # Where a row of a workflow's table or list keeps the id of what it shows.
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -57,6 +72,64 @@ def button(text: str, accessible: str, name: str = "", tip: str = "") -> QPushBu
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+class SignatureBar(QFrame):
+    """Asks for the user's name where a draft would otherwise go out unsigned: every draft is
+    signed with it ({my_name}), and nothing is sent until it is known."""
+
+    signed = Signal(str)
+
+    def __init__(self, actions: Actions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signatureBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._actions = actions
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        label = QLabel("Your messages are signed with your &name. What is it?")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(label)
+        self.name = QLineEdit()
+        self.name.setObjectName("signatureName")
+        self.name.setAccessibleName("Your name, to sign your messages")
+        self.name.setPlaceholderText("e.g. Alex Kim")
+        label.setBuddy(self.name)
+        layout.addWidget(self.name, 1)
+        self.save_button = button("Sign with it", "Save your name and sign the drafts with it")
+        self.save_button.setObjectName("signatureSave")
+        layout.addWidget(self.save_button)
+        self.save_button.clicked.connect(self.save)
+        self.name.returnPressed.connect(self.save)
+        self.name.textChanged.connect(
+            lambda text: self.save_button.setEnabled(bool(text.strip()))
+        )
+        self.save_button.setEnabled(False)
+        self.refresh()
+
+    def needed(self) -> bool:
+        return not reader.my_name().strip()
+
+    def refresh(self) -> None:
+        self.setVisible(self.needed())
+
+    def save(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            return
+        self._actions.set_my_name(name)
+        self.refresh()
+        self.signed.emit(name)
+
+
+def signed_draft(draft: str, name: str) -> str:
+    """`draft` signed with `name`: as it is when it already ends with it, else with the name
+    on a line of its own at the end."""
+    text = draft.rstrip()
+    name = name.strip()
+    if not name or text.endswith(name):
+        return text
+    return f"{text}\n\n{name}" if text else name
 
 
 class WorkflowDialog(QDialog):

@@ -1,5 +1,9 @@
 """The no-ask status update: pick recipients, fill a short template per person, hand each to
-the mail program or the clipboard, and log each one sent."""
+the mail program or the clipboard, and log each one the user says went.
+
+Sending is deliberate: nobody is ticked until the user ticks; more than a few messages ask
+once, with the count; the mail program gets them a small batch at a time, and only those the
+user confirms are logged, all of one send as one undoable action."""
 
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QSplitter,
@@ -22,12 +28,22 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.templates import find_asks, mailto_url, render
-from netdesk.services.actions import Actions
+from netdesk.services.actions import Actions, BulkSend
 from netdesk.store import reader
-from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
-from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
+from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
+from netdesk.ui.workflows.common import (
+    ID_ROLE,
+    MailHandOff,
+    SignatureBar,
+    WorkflowDialog,
+    button,
+)
 
 DEFAULT_SUBJECT = "A quick update"
+# Handing more messages than this to the mail program asks first, with the count.
+ASK_OVER = 3
+# How many messages the mail program gets at once; the user confirms each batch.
+BATCH = 3
 
 
 class StatusUpdateComposer(WorkflowDialog):
@@ -47,9 +63,11 @@ class StatusUpdateComposer(WorkflowDialog):
         self._actions = actions
         self._mail = mail
         self._recipients: dict[int, reader.Recipient] = {}
-        self._unticked: set[int] = set()  # kept across filter changes
+        self._ticked: set[int] = set()  # kept across filter changes; nobody at first
         self.resize(1100, 680)
         layout = QVBoxLayout(self)
+        self.signature = SignatureBar(actions)
+        layout.addWidget(self.signature)
         self.inactive_note = plain_label(wrap=True)
         self.inactive_note.setObjectName("statusUpdateInactive")
         layout.addWidget(self.inactive_note)
@@ -91,7 +109,8 @@ class StatusUpdateComposer(WorkflowDialog):
         self.list.setAccessibleName("Recipients: tick the people to write to")
         left_layout.addWidget(self.list, 1)
         ticks = QHBoxLayout()
-        self.all_button = button("Tick all", "Tick every recipient in the list")
+        self.all_button = button("Tick all shown", "Tick every recipient the list shows")
+        self.all_button.setObjectName("tickAllShown")
         self.none_button = button("Tick none", "Untick every recipient")
         ticks.addWidget(self.all_button)
         ticks.addWidget(self.none_button)
@@ -132,21 +151,21 @@ class StatusUpdateComposer(WorkflowDialog):
         self.preview.setReadOnly(True)
         self.preview.setTabChangesFocus(True)
         right_layout.addWidget(self.preview, 1)
-        actions = QHBoxLayout()
+        buttons_row = QHBoxLayout()
         self.copy_button = button(
             "&Copy this one", "Copy this person's message and log it as sent", "copyStatus"
         )
         self.send_button = button(
             "&Send ticked…",
-            "Open a message in your mail program for each ticked person",
+            "Open the ticked people's messages in your mail program, a few at a time",
             "sendStatus",
         )
         self.close_button = button("Close", "Close the composer")
-        actions.addWidget(self.copy_button)
-        actions.addStretch(1)
-        actions.addWidget(self.send_button)
-        actions.addWidget(self.close_button)
-        right_layout.addLayout(actions)
+        buttons_row.addWidget(self.copy_button)
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.send_button)
+        buttons_row.addWidget(self.close_button)
+        right_layout.addLayout(buttons_row)
         self.outcome = plain_label(wrap=True)
         self.outcome.setObjectName("statusOutcome")
         right_layout.addWidget(self.outcome)
@@ -165,6 +184,8 @@ class StatusUpdateComposer(WorkflowDialog):
         self.copy_button.clicked.connect(self.copy_current)
         self.send_button.clicked.connect(self.send_ticked)
         self.close_button.clicked.connect(self.accept)
+        self.signature.signed.connect(self._update_preview)
+        self.steps: SendSteps | None = None
         self.quiet.setChecked(True)  # rule 3: the quiet ones first (this also loads the list)
         self._template_changed()
 
@@ -186,8 +207,8 @@ class StatusUpdateComposer(WorkflowDialog):
             item = QListWidgetItem(f"{r.name}{where} ({how})")
             item.setData(ID_ROLE, r.contact_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            keep = r.contact_id not in self._unticked
-            item.setCheckState(Qt.CheckState.Checked if keep else Qt.CheckState.Unchecked)
+            ticked = r.contact_id in self._ticked
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.blockSignals(False)
         if self.list.count():
@@ -218,9 +239,9 @@ class StatusUpdateComposer(WorkflowDialog):
     def _item_changed(self, item: QListWidgetItem) -> None:
         cid = int(item.data(ID_ROLE))
         if item.checkState() == Qt.CheckState.Checked:
-            self._unticked.discard(cid)
+            self._ticked.add(cid)
         else:
-            self._unticked.add(cid)
+            self._ticked.discard(cid)
         self._update_buttons()
 
     def current_recipient(self) -> reader.Recipient | None:
@@ -270,9 +291,15 @@ class StatusUpdateComposer(WorkflowDialog):
             f"{len(self._recipients)} matching, {len(ticked)} ticked, "
             f"{len(with_email)} with an email address"
         )
+        self.all_button.setText(f"Tick all shown ({len(self._recipients)})")
+        self.all_button.setEnabled(bool(self._recipients))
         self.send_button.setText(f"&Send to {len(with_email)} in mail program…")
-        self.send_button.setEnabled(active and bool(with_email))
-        self.copy_button.setEnabled(active and self.current_recipient() is not None)
+        signed = not self.signature.needed()
+        self.send_button.setEnabled(active and signed and bool(with_email))
+        self.copy_button.setEnabled(active and signed and self.current_recipient() is not None)
+        tip = "" if signed else "Enter your name above first: it signs every message."
+        self.send_button.setToolTip(tip)
+        self.copy_button.setToolTip(tip)
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -282,7 +309,7 @@ class StatusUpdateComposer(WorkflowDialog):
 
     def copy_current(self) -> None:
         recipient = self.current_recipient()
-        if recipient is None or not reader.search_active():
+        if recipient is None or not reader.search_active() or self.signature.needed():
             return
         self._mail.copy(self.message_for(recipient))
         self._actions.mark_status_updates_sent(
@@ -292,29 +319,186 @@ class StatusUpdateComposer(WorkflowDialog):
         self._logged([recipient.contact_id])
         self.reload()
 
-    def send_ticked(self) -> None:
-        if not reader.search_active():
-            return
+    def ask_to_send(self, count: int) -> bool:
+        """Asked once before more than ASK_OVER messages go to the mail program."""
+        answer = QMessageBox.question(
+            self,
+            "Send status updates",
+            f"Write to {count} people? Your mail program will get their messages {BATCH} at "
+            "a time. After each batch, tick the ones you sent: only those are logged.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def send_ticked(self) -> SendSteps | None:
+        """Step through the ticked people's messages, a batch at a time (asking first when
+        there are more than a few)."""
+        if not reader.search_active() or self.signature.needed():
+            return None
         subject = self.subject.text()
-        done: list[int] = []
-        sent: list[tuple[int, str]] = []
-        failed: list[str] = []
-        for cid in self.ticked_ids():
-            recipient = self._recipients[cid]
-            if not recipient.email:
-                continue
-            body = self.message_for(recipient)
-            if self._mail.open_mail(mailto_url(recipient.email, subject, body)):
-                sent.append((cid, body))
-                done.append(cid)
-            else:
-                failed.append(recipient.name)
-        if sent:
-            self._actions.mark_status_updates_sent(sent)
-        text = f"Handed {len(done)} message{'s' if len(done) != 1 else ''} to your mail program"
-        text += " and logged them as sent."
-        if failed:
-            text += f" Could not open a message for: {', '.join(failed)}."
-        self.outcome.setText(text)
-        self._logged(done)
+        messages = [
+            Message(r.contact_id, r.name, r.email, subject, self.message_for(r))
+            for cid in self.ticked_ids()
+            if (r := self._recipients[cid]).email
+        ]
+        if not messages:
+            return None
+        if len(messages) > ASK_OVER and not self.ask_to_send(len(messages)):
+            self.outcome.setText("Nothing sent.")
+            return None
+        self.steps = SendSteps(messages, self._mail, self._actions, self)
+        self.steps.finished.connect(self._steps_finished)
+        self.steps.open()
+        return self.steps
+
+    def _steps_finished(self, _result: int) -> None:
+        steps = self.steps
+        if steps is None:
+            return
+        self.outcome.setText(steps.summary())
+        self._logged(steps.logged)
+        self._ticked -= set(steps.logged)
         self.reload()
+
+
+class Message:
+    """One status update ready to hand over."""
+
+    __slots__ = ("body", "contact_id", "email", "name", "subject")
+
+    def __init__(self, contact_id: int, name: str, email: str, subject: str, body: str) -> None:
+        self.contact_id = contact_id
+        self.name = name
+        self.email = email
+        self.subject = subject
+        self.body = body
+
+
+class SendSteps(QDialog):
+    """Hands the messages to the mail program a batch at a time; the user ticks the ones that
+    went, and only those are logged (all of one send as one undoable action)."""
+
+    def __init__(
+        self,
+        messages: list[Message],
+        mail: MailHandOff,
+        actions: Actions,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sendSteps")
+        self.setWindowTitle("Sending status updates")
+        self.setModal(True)
+        self._messages = messages
+        self._mail = mail
+        self._actions = actions
+        self._bulk = BulkSend()
+        self.position = 0  # the first message of the current batch
+        self.opened = False
+        self.logged: list[int] = []
+        self.failed: list[str] = []
+        layout = QVBoxLayout(self)
+        self.progress = plain_label(wrap=True)
+        self.progress.setObjectName("sendProgress")
+        self.progress.setFont(bold_font(self.progress.font()))
+        layout.addWidget(self.progress)
+        self.hint = plain_label(wrap=True)
+        self.hint.setObjectName("sendHint")
+        layout.addWidget(self.hint)
+        self.batch = QListWidget()
+        self.batch.setObjectName("sendBatch")
+        self.batch.setAccessibleName("This batch: tick the messages you sent")
+        layout.addWidget(self.batch, 1)
+        row = QHBoxLayout()
+        self.open_button = button("", "Open this batch in your mail program", "sendOpen")
+        self.confirm_button = button(
+            "&Log ticked as sent, go on", "Log the ticked messages as sent", "sendConfirm"
+        )
+        self.stop_button = button("S&top here", "Stop sending; nothing else is opened", "sendStop")
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        row.addWidget(self.confirm_button)
+        row.addWidget(self.stop_button)
+        layout.addLayout(row)
+        self.open_button.clicked.connect(self.open_batch)
+        self.confirm_button.clicked.connect(self.confirm_batch)
+        self.stop_button.clicked.connect(self.accept)
+        self.resize(560, 360)
+        self._show_batch()
+
+    def current(self) -> list[Message]:
+        return self._messages[self.position : self.position + BATCH]
+
+    def _show_batch(self) -> None:
+        batch = self.current()
+        total = len(self._messages)
+        number = self.position // BATCH + 1
+        batches = (total + BATCH - 1) // BATCH
+        self.progress.setText(
+            f"Batch {number} of {batches}: {len(self.logged)} of {total} logged as sent"
+        )
+        self.opened = False
+        self.batch.clear()
+        for message in batch:
+            item = QListWidgetItem(f"{message.name} <{message.email}>")
+            item.setData(ID_ROLE, message.contact_id)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.batch.addItem(item)
+        noun = "message" if len(batch) == 1 else f"{len(batch)} messages"
+        self.open_button.setText(f"&Open {'this ' + noun if len(batch) == 1 else noun}")
+        self.hint.setText(
+            "Open this batch in your mail program, send what you want to send there, then "
+            "tick here the ones that went."
+        )
+        self.open_button.setEnabled(True)
+        self.confirm_button.setEnabled(False)
+
+    def open_batch(self) -> None:
+        """Hand this batch to the mail program; its ticks become available."""
+        for row, message in enumerate(self.current()):
+            item = self.batch.item(row)
+            if self._mail.open_mail(mailto_url(message.email, message.subject, message.body)):
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            else:
+                self.failed.append(message.name)
+                item.setText(f"{message.name} <{message.email}>: did not open")
+        self.opened = True
+        self.open_button.setEnabled(False)
+        self.confirm_button.setEnabled(True)
+        self.hint.setText("Tick the messages you sent, then go on. Unticked ones are not logged.")
+
+    def set_sent(self, contact_ids: set[int]) -> None:
+        """Tick the batch's messages that went, as the user would."""
+        for row in range(self.batch.count()):
+            item = self.batch.item(row)
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                went = int(item.data(ID_ROLE)) in contact_ids
+                item.setCheckState(Qt.CheckState.Checked if went else Qt.CheckState.Unchecked)
+
+    def confirm_batch(self) -> None:
+        """Log the ticked messages of this batch, then show the next batch (or finish)."""
+        if not self.opened:
+            return
+        went = [
+            (message.contact_id, message.body)
+            for row, message in enumerate(self.current())
+            if self.batch.item(row).checkState() == Qt.CheckState.Checked
+        ]
+        self._actions.log_bulk_sent(self._bulk, went)
+        self.logged.extend(cid for cid, _ in went)
+        self.position += BATCH
+        if self.position >= len(self._messages):
+            self.accept()
+        else:
+            self._show_batch()
+
+    def summary(self) -> str:
+        total = len(self._messages)
+        text = f"Logged {len(self.logged)} of {total} status updates as sent."
+        if self.logged:
+            text += " Edit > Undo takes the whole send back."
+        if self.failed:
+            text += f" Your mail program did not open: {', '.join(self.failed)}."
+        return text

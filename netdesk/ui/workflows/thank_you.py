@@ -23,7 +23,13 @@ from netdesk.core.templates import find_asks, mailto_url, quoted_list, render
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
-from netdesk.ui.workflows.common import MailHandOff, WorkflowDialog, button
+from netdesk.ui.workflows.common import (
+    MailHandOff,
+    SignatureBar,
+    WorkflowDialog,
+    button,
+    signed_draft,
+)
 
 DEFAULT_SUBJECT = "Thank you"
 
@@ -71,6 +77,8 @@ class ThankYouComposer(WorkflowDialog):
         self._mail = mail
         self.resize(600, 520)
         layout = QVBoxLayout(self)
+        self.signature = SignatureBar(actions)
+        layout.addWidget(self.signature)
 
         self.heading = plain_label(f"A thank-you to {contact.name}", wrap=True)
         self.heading.setObjectName("thankYouHeading")
@@ -100,9 +108,8 @@ class ThankYouComposer(WorkflowDialog):
         self.draft.setObjectName("thankYouDraft")
         self.draft.setAccessibleName(f"Thank-you message to {contact.name}")
         self.draft.setTabChangesFocus(True)
-        self.draft.setPlainText(
-            render(reader.template("thank_you"), contact.values(reader.my_name())).strip()
-        )
+        self._rendered = self._render()
+        self.draft.setPlainText(self._rendered)
         message_label.setBuddy(self.draft)
         layout.addWidget(self.draft, 1)
         self.warning = plain_label(wrap=True)
@@ -149,13 +156,13 @@ class ThankYouComposer(WorkflowDialog):
         self.outcome = plain_label(wrap=True)
         self.outcome.setObjectName("thankYouOutcome")
         layout.addWidget(self.outcome)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
+        buttons_row = QHBoxLayout()
+        buttons_row.addStretch(1)
         self.send_button = button("", "Send the thank-you and log it", "thankYouSend")
         self.cancel_button = button("Cancel", "Close without sending", "thankYouCancel")
-        actions.addWidget(self.send_button)
-        actions.addWidget(self.cancel_button)
-        layout.addLayout(actions)
+        buttons_row.addWidget(self.send_button)
+        buttons_row.addWidget(self.cancel_button)
+        layout.addLayout(buttons_row)
 
         email_ok = bool(contact.email)
         self.channel_buttons[CHANNEL_EMAIL].setEnabled(email_ok)
@@ -165,6 +172,7 @@ class ThankYouComposer(WorkflowDialog):
         self.draft.textChanged.connect(self._draft_changed)
         self.channel_group.buttonToggled.connect(self._channel_changed)
         self.send_button.clicked.connect(self.send)
+        self.signature.signed.connect(self._signed)
         self.cancel_button.clicked.connect(self.reject)
         self._draft_changed()
         self._channel_changed()
@@ -185,6 +193,20 @@ class ThankYouComposer(WorkflowDialog):
     def message(self) -> str:
         return self.draft.toPlainText().strip()
 
+    def _render(self) -> str:
+        values = self.contact.values(reader.my_name())
+        return render(reader.template("thank_you"), values).strip()
+
+    def _signed(self, name: str) -> None:
+        """The name came in after the draft was written: sign it (rewritten from the template
+        when the user has not touched it)."""
+        if self.draft.toPlainText().strip() == self._rendered:
+            self._rendered = self._render()
+            self.draft.setPlainText(signed_draft(self._rendered, name))
+        else:
+            self.draft.setPlainText(signed_draft(self.draft.toPlainText(), name))
+        self._draft_changed()
+
     def _draft_changed(self) -> None:
         asks = find_asks(self.draft.toPlainText())
         if asks:
@@ -196,7 +218,9 @@ class ThankYouComposer(WorkflowDialog):
         else:
             self.warning.setText("")
         self.warning.setVisible(bool(asks))
-        self.send_button.setEnabled(bool(self.message()))
+        signed = not self.signature.needed()
+        self.send_button.setEnabled(bool(self.message()) and signed)
+        self.send_button.setToolTip("" if signed else "Enter your name above first.")
 
     def _channel_changed(self, *_: object) -> None:
         channel = self.channel()
@@ -208,7 +232,7 @@ class ThankYouComposer(WorkflowDialog):
     def send(self) -> bool:
         """Hand the message over by the chosen channel, then log the thank-you."""
         body = self.message()
-        if not body:
+        if not body or self.signature.needed():
             return False
         channel = self.channel()
         if channel == CHANNEL_EMAIL:

@@ -43,7 +43,14 @@ from netdesk.core.wrapup import (
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.ui.widgets import bold_font, plain_label
-from netdesk.ui.workflows.common import ID_ROLE, MailHandOff, WorkflowDialog, button
+from netdesk.ui.workflows.common import (
+    ID_ROLE,
+    MailHandOff,
+    SignatureBar,
+    WorkflowDialog,
+    button,
+    signed_draft,
+)
 
 CLOSING_LABELS = {
     ASK_JOINING: "Closing ask: a meeting for tips on succeeding there (you are joining them).",
@@ -170,6 +177,8 @@ class WrapUpDialog(WorkflowDialog):
         self._drafts: dict[int, str] = {}  # edits the user made, kept while the window is open
         self.resize(1160, 700)
         layout = QVBoxLayout(self)
+        self.signature = SignatureBar(actions)
+        layout.addWidget(self.signature)
         self.heading = plain_label(wrap=True)
         self.heading.setObjectName("wrapUpHeading")
         layout.addWidget(self.heading)
@@ -234,7 +243,7 @@ class WrapUpDialog(WorkflowDialog):
         self.gift_sent.setObjectName("wrapUpGiftSent")
         g.addWidget(self.gift_sent)
         d.addWidget(self.gift_box)
-        actions = QHBoxLayout()
+        buttons_row = QHBoxLayout()
         self.mail_button = button(
             "Open in &mail program", "Open the thank-you in your mail program", "wrapUpMail"
         )
@@ -243,12 +252,12 @@ class WrapUpDialog(WorkflowDialog):
             "Mark &thanked", "Mark this person as thanked and go to the next", "wrapUpThanked"
         )
         self.close_button = button("Close", "Close the wrap-up; your progress is kept")
-        actions.addWidget(self.mail_button)
-        actions.addWidget(self.copy_button)
-        actions.addStretch(1)
-        actions.addWidget(self.thanked_button)
-        actions.addWidget(self.close_button)
-        d.addLayout(actions)
+        buttons_row.addWidget(self.mail_button)
+        buttons_row.addWidget(self.copy_button)
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.thanked_button)
+        buttons_row.addWidget(self.close_button)
+        d.addLayout(buttons_row)
         splitter.addWidget(detail)
         splitter.setSizes([380, 760])
 
@@ -260,6 +269,7 @@ class WrapUpDialog(WorkflowDialog):
         self.copy_button.clicked.connect(self.copy_draft)
         self.thanked_button.clicked.connect(self.mark_thanked)
         self.close_button.clicked.connect(self.accept)
+        self.signature.signed.connect(self._signed)
         self._loading = False
         self.reload()
 
@@ -385,10 +395,19 @@ class WrapUpDialog(WorkflowDialog):
         self.gift_ideas.setText("Ideas: " + ", ".join(step.gifts) + "." if step.gifts else "")
         sent = state.gift_note if state is not None else ""
         self.gift_sent.setText(f"Sent: {sent}" if sent else "Nothing recorded yet.")
-        self.mail_button.setEnabled(bool(c.email))
-        self.mail_button.setToolTip("" if c.email else "No valid email address: copy the draft.")
+        signed = not self.signature.needed()
+        self.mail_button.setEnabled(bool(c.email) and signed)
+        self.copy_button.setEnabled(signed)
+        tip = "" if c.email else "No valid email address: copy the draft."
+        self.mail_button.setToolTip(tip if signed else "Enter your name above first.")
         self.thanked_button.setEnabled(not step.thanked)
         self._loading = False
+
+    def _signed(self, name: str) -> None:
+        """The name came in: drafts not yet touched are written again with it, the ones the
+        user edited get it at their end."""
+        self._drafts = {cid: signed_draft(text, name) for cid, text in self._drafts.items()}
+        self.reload(self.current_contact_id())
 
     def _draft_edited(self) -> None:
         step = self.current_step()
@@ -407,13 +426,16 @@ class WrapUpDialog(WorkflowDialog):
 
     def open_mail(self) -> None:
         step = self.current_step()
+        if self.signature.needed():
+            return
         if step is not None and step.contact.email:
             self._mail.open_mail(
                 mailto_url(step.contact.email, step.subject, self.draft.toPlainText())
             )
 
     def copy_draft(self) -> None:
-        self._mail.copy(self.draft.toPlainText())
+        if not self.signature.needed():
+            self._mail.copy(self.draft.toPlainText())
 
     def record_gift(self) -> None:
         step = self.current_step()
