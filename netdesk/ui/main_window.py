@@ -173,6 +173,12 @@ class MainWindow(QMainWindow):
         # Delete acts on the list only: the timeline and follow-ups have their own.
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.contacts.view.addAction(delete)
+        self._action(
+            "find_duplicates",
+            "Find &duplicates…",
+            slot=self.find_duplicates,
+            tip="Contacts that may be one person, side by side to merge",
+        )
         self._action("about", "&About NetDesk", slot=self.about)
         about = self.actions["about"]
         about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -201,6 +207,8 @@ class MainWindow(QMainWindow):
         contact_menu.addActions([a["add_tag"], a["archive"]])
         contact_menu.addSeparator()
         contact_menu.addAction(a["delete"])
+        contact_menu.addSeparator()
+        contact_menu.addAction(a["find_duplicates"])
         view_menu = bar.addMenu("&View")
         view_menu.addAction(a["recent_activity"])
         view_menu.addSeparator()
@@ -431,6 +439,12 @@ class MainWindow(QMainWindow):
         ids = self.contacts.selected_ids()
         if ids:
             self.user_actions.delete_contacts(ids)
+
+    def find_duplicates(self) -> None:
+        """Contact > Find duplicates…: likely pairs across the network, to merge or keep."""
+        from netdesk.ui.dialogs.find_duplicates import open_find_duplicates
+
+        open_find_duplicates(self.user_actions, self)
 
     # --- the rest --------------------------------------------------------------------------
 
