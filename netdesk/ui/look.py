@@ -1,0 +1,249 @@
+"""How every window looks whatever the palette: dark palettes, colours that stay readable on
+them, one style for every table, and dialogs sized to their content and to the screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+Role = QPalette.ColorRole
+Group = QPalette.ColorGroup
+
+# --- palettes --------------------------------------------------------------------------------
+
+# Two dark palettes people run Qt apps under: the "Fusion dark" many apps and distributions
+# ship, and KDE Plasma's Breeze Dark. The gallery draws every window under both.
+_FUSION_DARK = {
+    Role.Window: "#353535",
+    Role.WindowText: "#ffffff",
+    Role.Base: "#2a2a2a",
+    Role.AlternateBase: "#303030",
+    Role.ToolTipBase: "#353535",
+    Role.ToolTipText: "#ffffff",
+    Role.PlaceholderText: "#9a9a9a",
+    Role.Text: "#ffffff",
+    Role.Button: "#353535",
+    Role.ButtonText: "#ffffff",
+    Role.BrightText: "#ff4040",
+    Role.Light: "#4a4a4a",
+    Role.Midlight: "#404040",
+    Role.Mid: "#6a6a6a",
+    Role.Dark: "#232323",
+    Role.Shadow: "#141414",
+    Role.Highlight: "#2a82da",
+    Role.HighlightedText: "#ffffff",
+    Role.Link: "#5ea9ff",
+    Role.LinkVisited: "#b58cff",
+}
+_FUSION_DARK_DISABLED = {
+    Role.WindowText: "#808080",
+    Role.Text: "#808080",
+    Role.ButtonText: "#808080",
+    Role.Highlight: "#505050",
+    Role.HighlightedText: "#b0b0b0",
+}
+_BREEZE_DARK = {
+    Role.Window: "#202326",
+    Role.WindowText: "#fcfcfc",
+    Role.Base: "#141618",
+    Role.AlternateBase: "#1d1f22",
+    Role.ToolTipBase: "#292c30",
+    Role.ToolTipText: "#fcfcfc",
+    Role.PlaceholderText: "#a1a9b1",
+    Role.Text: "#fcfcfc",
+    Role.Button: "#292c30",
+    Role.ButtonText: "#fcfcfc",
+    Role.BrightText: "#ffffff",
+    Role.Light: "#40464c",
+    Role.Midlight: "#33373c",
+    Role.Mid: "#5f666d",
+    Role.Dark: "#101113",
+    Role.Shadow: "#000000",
+    Role.Highlight: "#3daee9",
+    Role.HighlightedText: "#fcfcfc",
+    Role.Link: "#1d99f3",
+    Role.LinkVisited: "#9b59b6",
+}
+_BREEZE_DARK_DISABLED = {
+    Role.WindowText: "#6e7175",
+    Role.Text: "#65686a",
+    Role.ButtonText: "#727679",
+    Role.Highlight: "#2a2e32",
+    Role.HighlightedText: "#a1a9b1",
+}
+
+THEMES = ("light", "dark", "breeze-dark")
+
+
+def palette(theme: str) -> QPalette:
+    """The palette of a theme: "light" (the style's own), "dark" (Fusion dark) or
+    "breeze-dark" (KDE's Breeze Dark colours)."""
+    if theme == "light":
+        return QApplication.style().standardPalette()
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}: choose from {', '.join(THEMES)}")
+    colours, disabled = (
+        (_FUSION_DARK, _FUSION_DARK_DISABLED)
+        if theme == "dark"
+        else (_BREEZE_DARK, _BREEZE_DARK_DISABLED)
+    )
+    result = QPalette()
+    for role, name in colours.items():
+        result.setColor(role, QColor(name))
+    for role, name in disabled.items():
+        result.setColor(Group.Disabled, role, QColor(name))
+    return result
+
+
+def is_dark(pal: QPalette | None = None) -> bool:
+    pal = pal if pal is not None else QGuiApplication.palette()
+    return pal.color(Role.Window).lightnessF() < 0.5
+
+
+# --- colours that read on light and dark ------------------------------------------------------
+
+
+def luminance(colour: QColor) -> float:
+    """WCAG's relative luminance."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21; body text wants 4.5)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# Overdue: a warm red-orange, darker on light bases, lighter on dark ones.
+OVERDUE_ON_LIGHT = QColor("#c2410c")
+OVERDUE_ON_DARK = QColor("#ff8a5c")
+
+def overdue_color(pal: QPalette | None = None) -> QColor:
+    """The overdue accent that reads on this palette's bases."""
+    return QColor(OVERDUE_ON_DARK if is_dark(pal) else OVERDUE_ON_LIGHT)
+
+
+def _update_shared_colours(pal: QPalette) -> None:
+    """The shared accents that modules import as constants follow the palette in place."""
+    from netdesk.ui import widgets
+
+    widgets.OVERDUE_COLOR.setRgba(overdue_color(pal).rgba())
+
+
+def follow_palette(app: QApplication) -> None:
+    """Keep the accents readable on the desktop's palette, and when it turns light or dark."""
+    _update_shared_colours(app.palette())
+    if not app.property("netdeskFollowsPalette"):
+        app.setProperty("netdeskFollowsPalette", True)
+        # The palette the style derives from the new scheme is in place once the loop turns.
+        app.styleHints().colorSchemeChanged.connect(
+            lambda _scheme: QTimer.singleShot(0, lambda: _update_shared_colours(app.palette()))
+        )
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Use a theme's palette app-wide (the gallery draws every window under each)."""
+    app.setPalette(palette(theme))
+    _update_shared_colours(app.palette())
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def row_height(view: QWidget) -> int:
+    """The one row height of every table: a line of text and some air (the main list's)."""
+    return view.fontMetrics().height() + 8
+
+
+def style_table(view: QTableView, *, stretch_last: bool = True) -> None:
+    """The main list's look for any table: no grid, alternating rows, one compact row height,
+    whole-row selection, no row numbers, headers that show their text."""
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setTabKeyNavigation(False)
+    vertical = view.verticalHeader()
+    vertical.hide()
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(row_height(view))
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(stretch_last)
+
+
+def fit_header(view: QTableView, minimum: int = 0) -> None:
+    """Make every column at least as wide as its header text (and `minimum`)."""
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        if not header.isSectionHidden(column):
+            wanted = max(minimum, header.sectionSizeHint(column))
+            if header.sectionSize(column) < wanted:
+                header.resizeSection(column, wanted)
+
+
+# --- dialogs -----------------------------------------------------------------------------------
+
+
+def screen_room(widget: QWidget) -> QSize:
+    """The room a window has on the screen it will show on (less a margin for the frame)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1280, 800)
+    area = screen.availableGeometry()
+    return QSize(max(320, area.width() - 40), max(240, area.height() - 60))
+
+
+def size_to_content(dialog: QWidget, preferred: QSize | None = None) -> None:
+    """Size a window to what it holds: its size hint (or `preferred`, when larger), never
+    smaller than its content needs, never larger than the screen."""
+    room = screen_room(dialog)
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+    hint = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
+    if preferred is not None:
+        hint = hint.expandedTo(preferred)
+    dialog.resize(hint.boundedTo(room))
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink a window that would not fit on its screen, and keep it on that screen."""
+    room = screen_room(window)
+    size = window.size()
+    if size.width() > room.width() or size.height() > room.height():
+        window.resize(size.boundedTo(room))
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or not window.isWindow():
+        return
+    area = screen.availableGeometry()
+    frame = window.frameGeometry()
+    x = min(max(frame.x(), area.left()), max(area.left(), area.right() - frame.width()))
+    y = min(max(frame.y(), area.top()), max(area.top(), area.bottom() - frame.height()))
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)
+
+
+def show_placeholder(*fields: QLineEdit) -> None:
+    """Make each empty field wide enough to show its whole example (its placeholder)."""
+    for field in fields:
+        metrics = field.fontMetrics()
+        # A line edit's size hint is 17 "x" wide plus its frame and margins.
+        padding = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+        field.setMinimumWidth(metrics.horizontalAdvance(field.placeholderText()) + padding)
