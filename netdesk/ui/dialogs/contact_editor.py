@@ -213,7 +213,7 @@ class ContactEditor(QDialog):
         form.addRow("Keep in touch &every:", self.cadence)
 
         reference = QHBoxLayout()
-        self.reference_consent = QCheckBox("Agreed to be a reference")
+        self.reference_consent = QCheckBox("Agreed to be a &reference")
         self.reference_consent.setObjectName("referenceConsent")
         self.reference_agreed_on = QDateEdit()
         self.reference_agreed_on.setObjectName("referenceAgreedOn")
@@ -227,7 +227,8 @@ class ContactEditor(QDialog):
         reference.addWidget(plain_label("on"))
         reference.addWidget(self.reference_agreed_on)
         reference.addStretch(1)
-        form.addRow("&Reference:", reference)
+        # A row of several widgets has no buddy: the shortcut letter lives on the check box.
+        form.addRow("Reference:", reference)
         self.above_and_beyond = QCheckBox("Went above and beyond for me (thank with a gift)")
         self.above_and_beyond.setObjectName("aboveAndBeyond")
         form.addRow("", self.above_and_beyond)

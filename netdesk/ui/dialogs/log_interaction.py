@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.domain import Direction, InteractionKind
+from netdesk.ui import look
 from netdesk.ui.widgets import plain_label
 
 _DIRECTION_LABELS = {
@@ -93,6 +94,7 @@ class LogInteractionDialog(QDialog):
             "advice, the reference you gave Acme. Other wording is quoted as you wrote it."
         )
         form.addRow("What they did to &help:", self.helped)
+        look.show_placeholder(self.summary, self.helped)  # the examples show whole
 
         self.direction = QComboBox()
         self.direction.setObjectName("directionCombo")

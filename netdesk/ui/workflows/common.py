@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.store import reader
+from netdesk.ui.look import fit_to_screen
 
 if TYPE_CHECKING:
     from netdesk.services.actions import Actions
@@ -133,10 +134,15 @@ def signed_draft(draft: str, name: str) -> str:
 
 
 class WorkflowDialog(QDialog):
-    """A non-modal workflow window over the main window, sized for a 1280x800 screen."""
+    """A non-modal workflow window over the main window, never larger than the screen."""
 
     def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Sized for its content on a roomy screen; a smaller screen gets a smaller window.
+        fit_to_screen(self)
+        super().showEvent(event)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +25,7 @@ from netdesk.core.domain import CompanyStatus
 from netdesk.core.playbook import long_date
 from netdesk.services.actions import Actions
 from netdesk.store import reader
+from netdesk.ui import look
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -44,7 +46,6 @@ class CompaniesDialog(WorkflowDialog):
         super().__init__("Companies", "companiesDialog", parent)
         self._now = now
         self._actions = actions
-        self.resize(1100, 640)
         layout = QVBoxLayout(self)
         self.filter = QLineEdit()
         self.filter.setObjectName("companyFilter")
@@ -58,13 +59,16 @@ class CompaniesDialog(WorkflowDialog):
         self.table.setObjectName("companyList")
         self.table.setAccessibleName("Companies")
         self.table.setHorizontalHeaderLabels(["Company", "Your status", "People"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 220)
-        self.table.setColumnWidth(1, 120)
+        look.style_table(self.table, stretch_last=False)
+        # The name takes the room left; the status and the count are as wide as they need.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
         splitter.addWidget(self.table)
         detail = QWidget()
         d = QVBoxLayout(detail)
@@ -87,17 +91,20 @@ class CompaniesDialog(WorkflowDialog):
         self.people = QListWidget()
         self.people.setObjectName("companyPeople")
         self.people.setAccessibleName("People who work there")
+        self._wrap(self.people)
         d.addWidget(self.people, 1)
         d.addWidget(plain_label("What happened with them"))
         self.interactions = QListWidget()
         self.interactions.setObjectName("companyInteractions")
         self.interactions.setAccessibleName("Interactions with people at this company")
+        self._wrap(self.interactions)
         d.addWidget(self.interactions, 2)
         close = button("Close", "Close companies")
         close.clicked.connect(self.accept)
         d.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         splitter.addWidget(detail)
-        splitter.setSizes([460, 620])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         self.empty = plain_label(
             "No companies yet. A contact's company becomes one here when you import or edit them.",
             wrap=True,
@@ -112,6 +119,14 @@ class CompaniesDialog(WorkflowDialog):
         )
         self._loading = False
         self.reload()
+        look.size_to_content(self, QSize(960, 600))
+
+    @staticmethod
+    def _wrap(view: QListWidget) -> None:
+        """Long lines wrap inside the pane instead of running off to a scroll bar."""
+        view.setWordWrap(True)
+        view.setResizeMode(QListWidget.ResizeMode.Adjust)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def reload(self, keep: int = 0) -> None:
         keep = keep or self.current_company_id()
@@ -126,6 +141,10 @@ class CompaniesDialog(WorkflowDialog):
             ):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, company.company_id)
+                if column == 2:  # a count lines up on the right
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(r, column, item)
         if rows:
             target = next((i for i, c in enumerate(rows) if c.company_id == keep), 0)

@@ -95,14 +95,18 @@ class WeeklyBars(QWidget):
         metrics = painter.fontMetrics()
         line = metrics.height()
         top_value = axis_top(max((w.count for w in self.weeks), default=0))
-        left = metrics.horizontalAdvance(str(top_value)) + 10
+        # Whole touches only: the middle line when the top halves evenly (not 0.5 or 2.5).
+        ticks = [(0.0, 0), (1.0, top_value)]
+        if top_value % 2 == 0:
+            ticks.insert(1, (0.5, top_value // 2))
+        left = max(metrics.horizontalAdvance(str(value)) for _f, value in ticks) + 10
         area = QRectF(left, line, self.width() - left - 4, self.height() - 3 * line - 4)
         painter.setPen(grid)
-        for fraction, value in ((0.0, 0), (0.5, top_value / 2), (1.0, top_value)):
+        for fraction, value in ticks:
             y = area.bottom() - area.height() * fraction
             painter.drawLine(int(area.left()), int(y), int(area.right()), int(y))
             painter.setPen(text)
-            shown = f"{value:g}"
+            shown = str(value)
             painter.drawText(
                 QRectF(0, y - line / 2, left - 6, line), Qt.AlignmentFlag.AlignRight, shown
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDateTime, QSize, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QListWidget,
     QSpinBox,
@@ -29,6 +30,7 @@ from netdesk.core.playbook import long_date
 from netdesk.core.references import HEADS_UP_LEAD_DAYS
 from netdesk.services.actions import Actions
 from netdesk.store import reader
+from netdesk.ui import look
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -59,7 +61,6 @@ class ReferencesDialog(WorkflowDialog):
         super().__init__("References", "referencesDialog", parent)
         self._now = now
         self._actions = actions
-        self.resize(1100, 640)
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
@@ -73,15 +74,19 @@ class ReferencesDialog(WorkflowDialog):
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("referenceList")
         self.table.setAccessibleName("Advocates and references")
-        self.table.setHorizontalHeaderLabels(["Name", "Company", "Reference since", "Asked"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setHorizontalHeaderLabels(["Name", "Company", "Agreed", "Asked"])
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 180)
-        self.table.setColumnWidth(1, 140)
-        self.table.setColumnWidth(2, 130)
+        look.style_table(self.table, stretch_last=False)
+        # Names and companies share the room; the day and the count take what they need.
+        header = self.table.horizontalHeader()
+        for column, mode in enumerate(
+            (QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch)
+            + (QHeaderView.ResizeMode.ResizeToContents,) * 2
+        ):
+            header.setSectionResizeMode(column, mode)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
         splitter.addWidget(self.table)
 
         detail = QWidget()
@@ -157,7 +162,8 @@ class ReferencesDialog(WorkflowDialog):
         close.clicked.connect(self.accept)
         d.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         splitter.addWidget(detail)
-        splitter.setSizes([520, 560])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
 
         self.table.itemSelectionChanged.connect(self._show_current)
         self.consent.toggled.connect(self._consent_changed)
@@ -167,21 +173,27 @@ class ReferencesDialog(WorkflowDialog):
         self.ask_button.clicked.connect(self.log_ask)
         self._loading = False
         self.reload()
+        look.size_to_content(self, QSize(1000, 600))
 
     def reload(self, keep: int = 0) -> None:
         keep = keep or self.current_contact_id()
         rows = reader.reference_contacts()
         self.table.setRowCount(len(rows))
         for r, ref in enumerate(rows):
-            since = (
+            # "Agreed": the day they agreed, or that they did (the day was not recorded).
+            agreed = (
                 long_date(ref.agreed_on)
                 if ref.consent and ref.agreed_on
-                else ("yes" if ref.consent else "—")
+                else ("Yes" if ref.consent else "Not yet")
             )
-            cells = (ref.name, ref.company, since, str(ref.asks))
+            cells = (ref.name, ref.company, agreed, str(ref.asks))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, ref.contact_id)
+                if column == 3:  # a count lines up on the right
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(r, column, item)
         target = next((i for i, ref in enumerate(rows) if ref.contact_id == keep), 0)
         if rows:
