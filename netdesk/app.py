@@ -29,7 +29,6 @@ from netdesk.services.signals import Hub
 from netdesk.services.single_instance import SingleInstance
 from netdesk.store import db
 from netdesk.ui.file_open import FileOpenFilter
-from netdesk.ui.look import follow_palette
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
 from netdesk.ui.widgets import resource_path
 
@@ -97,7 +96,6 @@ def _make_app() -> QApplication:
     icon_file = resource_path("icons", "netdesk.svg")
     if icon_file.is_file():
         app.setWindowIcon(QIcon(str(icon_file)))
-    follow_palette(app)  # the overdue accent reads on a dark desktop too
     return app
 
 
@@ -330,6 +328,17 @@ def _wire_services(
     install_import(window, where.backups)
     install_calendar_export(window)
     install_workflows(window)
+    if not demo and not args.exit_after_launch and window.isVisible():
+        from netdesk.ui.dialogs.first_run import offer_first_run
+
+        # A new store asks what NetDesk needs (the demo's throwaway network does not).
+        offer_first_run(
+            window,
+            window.clock.now(),
+            window.user_actions,
+            window.settings,
+            import_file=window.actions["import"].trigger,
+        )
     # Called after the first paint: the daily backups start on the next turn of the loop.
     install_recovery(window, where, background=True)
     chosen_dir = args.data_dir or os.environ.get(paths.ENV_DATA_DIR)

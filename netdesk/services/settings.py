@@ -63,9 +63,10 @@ class Setting(Generic[T]):
 
 
 # Groups of the Preferences dialog, in the order it shows them.
+YOU = "You"
 KEEPING_IN_TOUCH = "Keeping in touch"
 GENERAL = "NetDesk"
-SECTIONS = (KEEPING_IN_TOUCH, GENERAL)
+SECTIONS = (YOU, KEEPING_IN_TOUCH, GENERAL)
 
 INI = StoredIn.INI
 DATABASE = StoredIn.DATABASE
@@ -120,6 +121,10 @@ NO_TRAY_DONT_ASK = Setting(
 NO_TRAY_KEEP_RUNNING = Setting(
     "no_tray_keep_running", Kind.SWITCH, False, INI, "Keep running without a tray"
 )
+# The first-run questions (your name, your search, a file to import) were answered or skipped.
+FIRST_RUN_DONE = Setting(
+    "first_run_done", Kind.SWITCH, False, INI, "First-run questions answered or skipped"
+)
 
 # --- in the database --------------------------------------------------------------------
 
@@ -165,7 +170,9 @@ MY_NAME = Setting(
     Kind.TEXT,
     "",
     DATABASE,
-    "Your name, to sign messages",
+    "Your &name, to sign messages",
+    description="Your name, signed at the end of every message",
+    section=YOU,
 )
 TEMPLATES_PREFIX = "templates/"
 TEMPLATES: tuple[Setting[str], ...] = tuple(
@@ -193,6 +200,7 @@ REGISTRY: tuple[Setting[Any], ...] = (
     CLOSE_TO_TRAY_TOLD,
     NO_TRAY_DONT_ASK,
     NO_TRAY_KEEP_RUNNING,
+    FIRST_RUN_DONE,
     ADVOCATE_CADENCE,
     WORK_ACQUAINTANCE_CADENCE,
     FOLLOW_UP_AFTER_MEETING,

@@ -9,7 +9,15 @@ from pathlib import Path
 import peewee as pw
 import pytest
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QTimeEdit
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTimeEdit,
+)
 
 from netdesk.services import settings as registry
 from netdesk.services.actions import Actions
@@ -65,6 +73,8 @@ def test_the_form_is_the_registrys(
             assert (editor.minimum(), editor.maximum()) == (setting.minimum, setting.maximum)
         elif isinstance(editor, QTimeEdit):
             assert editor.time().toString("HH:mm") == setting.default
+        elif isinstance(editor, QLineEdit):
+            assert editor.text() == setting.default
         else:
             assert isinstance(editor, QCheckBox)
             assert editor.isChecked() is setting.default
@@ -112,9 +122,13 @@ def test_ok_writes_each_setting_where_the_registry_says(
         elif setting is registry.AUTOSTART:
             assert isinstance(editor, QCheckBox)
             editor.setChecked(True)
+        elif setting is registry.MY_NAME:
+            assert isinstance(editor, QLineEdit)
+            editor.setText("  Alex Kim ")
     assert all(s.stored_in in (StoredIn.INI, StoredIn.DATABASE) for s in dialog.editors)
     dialog.accept()
     assert reader.playbook_settings().advocate_cadence_days == 21
     assert settings.digest_time == "07:45"
     assert settings.autostart is True
+    assert reader.my_name() == "Alex Kim"
     dialog.deleteLater()

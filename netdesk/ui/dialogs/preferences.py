@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -85,6 +88,18 @@ class PreferencesDialog(QDialog):
         layout.addWidget(
             plain_label("Changes to the rules apply to every contact at once.", wrap=True)
         )
+        # The rest of what the first run asked: the search and a file to import.
+        search_row = QHBoxLayout()
+        self.search_state = plain_label(wrap=True)
+        self.search_state.setObjectName("preferencesSearch")
+        search_row.addWidget(self.search_state, 1)
+        change_search = QPushButton("Change the &search…")
+        change_search.setObjectName("preferencesChangeSearch")
+        change_search.clicked.connect(self.change_search)
+        search_row.addWidget(change_search)
+        layout.addLayout(search_row)
+        layout.addWidget(plain_label("Import contacts any time from File > Import.", wrap=True))
+        self._show_search()
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -93,9 +108,21 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _show_search(self) -> None:
+        self.search_state.setText(f"Your job search: {reader.search_summary().sentence}.")
+
+    def change_search(self) -> None:
+        from netdesk.ui.workflows.search_bar import SearchDialog
+
+        dialog = SearchDialog(self._actions.clock.now(), self._actions, self)
+        dialog.accepted.connect(self._show_search)
+        dialog.open()
+
     def _current(self, setting: Setting[Any], stored: playbook.PlaybookSettings) -> Any:
         if setting.stored_in is StoredIn.INI:
             return self._settings.get(setting)
+        if setting is registry.MY_NAME:
+            return reader.my_name()
         return getattr(stored, registry.playbook_field(setting))
 
     @staticmethod
@@ -106,6 +133,10 @@ class PreferencesDialog(QDialog):
             return _time(setting, str(value))
         if setting.kind is Kind.SWITCH:
             return _switch(setting, bool(value))
+        if setting.kind is Kind.TEXT:
+            edit = QLineEdit(str(value))
+            edit.setAccessibleName(setting.description)
+            return edit
         raise ValueError(f"Preferences has no editor for {setting.kind} ({setting.key})")
 
     @staticmethod
@@ -116,6 +147,8 @@ class PreferencesDialog(QDialog):
             return editor.time().toString(TIME_FORMAT)
         if isinstance(editor, QCheckBox):
             return editor.isChecked()
+        if isinstance(editor, QLineEdit):
+            return editor.text().strip()
         raise TypeError(f"no value to read from {type(editor).__name__}")
 
     def accept(self) -> None:
@@ -123,11 +156,14 @@ class PreferencesDialog(QDialog):
         numbers = {
             registry.playbook_field(setting): self._chosen(editor)
             for setting, editor in self.editors.items()
-            if setting.stored_in is StoredIn.DATABASE
+            if setting.stored_in is StoredIn.DATABASE and setting is not registry.MY_NAME
         }
         chosen = dataclasses.replace(stored, **numbers)
         if chosen != stored:
             self._actions.set_playbook_settings(chosen)
+        name_editor = self.editors.get(registry.MY_NAME)
+        if name_editor is not None and self._chosen(name_editor) != reader.my_name():
+            self._actions.set_my_name(self._chosen(name_editor))
         for setting, editor in self.editors.items():
             if setting.stored_in is StoredIn.INI:
                 self._settings.put(setting, self._chosen(editor))
