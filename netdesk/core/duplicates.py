@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from netdesk.core.domain import Tie
-from netdesk.core.matching import normalize_email, normalize_linkedin, normalize_phone
+from netdesk.core.matching import company_key, normalize_email, normalize_linkedin
 
 # Names scoring at least this (0-100, rapidfuzz's ratio of the sorted name words) are similar.
 NAME_CUTOFF = 88.0
@@ -69,6 +69,7 @@ class LikelyPair:
     name_score: float  # 0-100: how alike the two names read
     shared_emails: tuple[str, ...] = ()
     shared_phones: tuple[str, ...] = ()  # as the first contact writes them
+    company: str = ""  # the company both work at, as the first contact writes it
 
     @property
     def similar_names(self) -> bool:
@@ -103,6 +104,8 @@ class LikelyPair:
             parts.append(f"similar names ({self.name_score:.0f}%)")
         elif parts:
             parts.append("different names")
+        if self.company:
+            parts.append(f"both at {self.company}")
         text = ", ".join(parts)
         text = text[:1].upper() + text[1:]
         if not self.similar_names and not self.sure:
@@ -146,27 +149,53 @@ def region_from_locale(name: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)
-def phone_key(raw: str, region: str | None = None) -> str:
-    """A number as a number: E.164 with its extension ("+442079460958x12"), read with
-    `phonenumbers` in `region` when it has no country code; its digits when the library
-    cannot read it; "" for values with too few digits to be a number ("fax", "x 5")."""
-    digits = normalize_phone(raw)
-    if len(digits.lstrip("+")) < MIN_PHONE_DIGITS:
-        return ""
-    import phonenumbers  # only the scan and the import need it: loaded on first use
+_EXTENSION = re.compile(r"(?:;ext=|\s*(?:ext\.?|x|#)\s*)(\d+)\s*$", re.IGNORECASE)
+_NOT_DIGIT = re.compile(r"\D+")
 
+
+def phone_key(raw: str, region: str | None = None) -> str:
+    """A number as a number: E.164 with its extension ("+442079460958x12"). A number written
+    without a country code is read with `phonenumbers` as `region`'s (its digits when there
+    is no region or the library cannot read it); "" for values with too few digits to be a
+    number ("fax", "x 5")."""
     text = raw.strip()
     if text[:4].lower() == "tel:":
-        text = text[4:]
+        text = text[4:].strip()
+    extension = ""
+    if "x" in text or "X" in text or "#" in text or ";" in text:
+        found = _EXTENSION.search(text)
+        if found:
+            extension, text = found.group(1), text[: found.start()]
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    international = text.startswith("+")
+    if international:
+        text = text.replace("(0)", "")  # +44 (0)20…: the trunk 0 is not dialled from abroad
+    digits = _NOT_DIGIT.sub("", text)
+    if len(digits) < MIN_PHONE_DIGITS:
+        return ""
+    if international:
+        key = "+" + digits
+    elif region:
+        key = _national(digits, region)
+    else:
+        key = digits
+    return f"{key}x{extension}" if extension else key
+
+
+@functools.lru_cache(maxsize=65536)
+def _national(digits: str, region: str) -> str:
+    """Digits written without a country code, as E.164 in `region`; the digits when the
+    library cannot read them as a number there."""
+    import phonenumbers  # only the scan and the import need it: loaded on first use
+
     try:
-        number = phonenumbers.parse(text, region)
+        number = phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
         return digits
     if not phonenumbers.is_possible_number(number):
         return digits
-    key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{key}x{number.extension}" if number.extension else key
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def linkedin_key(url: str) -> str:
@@ -201,12 +230,14 @@ def find_pairs(
         if report is not None and (done % step == 0 or done == total):
             report(done, total)
 
+    by_id = {c.contact_id: c for c in candidates}
     words: dict[int, str] = {}
     emails: dict[int, frozenset[str]] = {}
     phones: dict[int, dict[str, str]] = {}  # key -> as written
     profiles: dict[int, str] = {}
     shared: dict[tuple[str, str], list[int]] = {}  # an identifier -> its holders
     holders: dict[str, list[int]] = {}  # a name (its sorted words) -> who bears it
+    companies: dict[int, str] = {}
     for n, c in enumerate(candidates, 1):
         cid = c.contact_id
         words[cid] = text = " ".join(name_words(c))
@@ -219,6 +250,7 @@ def find_pairs(
             if key:
                 phones[cid].setdefault(key, raw)
         profiles[cid] = linkedin_key(c.linkedin_url)
+        companies[cid] = company_key(c.company) if c.company else ""
         for key in emails[cid]:
             shared.setdefault(("@", key), []).append(cid)
         for key in phones[cid]:
@@ -238,10 +270,18 @@ def find_pairs(
     for members in shared.values():
         if 2 <= len(members) <= crowd:
             pair_all(members)
-    # A name borne by a crowd (the network's John Smiths) pairs no one by itself.
+    # A name borne by a crowd (the network's John Smiths) pairs only namesakes at one company.
     for members in holders.values():
         if 2 <= len(members) <= crowd:
             pair_all(members)
+        elif len(members) > crowd:
+            at: dict[str, list[int]] = {}
+            for cid in members:
+                if companies[cid]:
+                    at.setdefault(companies[cid], []).append(cid)
+            for colleagues in at.values():
+                if 2 <= len(colleagues) <= crowd:
+                    pair_all(colleagues)
 
     # Names that read alike: each distinct name goes in a block per word (its first four
     # letters) with the initial of another word ("jona w", "whit j"), and is compared only
@@ -292,8 +332,11 @@ def find_pairs(
         if score >= name_cutoff:
             reasons.add(Reason.NAME)
         if reasons:
+            company = by_id[a].company if companies[a] and companies[a] == companies[b] else ""
             pairs.append(
-                LikelyPair(a, b, frozenset(reasons), score, shared_emails, shared_phones)
+                LikelyPair(
+                    a, b, frozenset(reasons), score, shared_emails, shared_phones, company
+                )
             )
         if count % every == 0:
             progress(min(2 * len(candidates) + count // every, total))

@@ -172,3 +172,14 @@ def test_fields_combine_without_losing_anything_by_default() -> None:
     assert merged_value("tags", Take.FIRST, "a", "b") == "a, b"
     assert merged_value("title", Take.SECOND, "CTO", "VP") == "VP"
     assert merged_value("title", Take.BOTH, "", "VP") == "VP"
+
+
+def test_a_common_name_pairs_only_namesakes_at_one_company() -> None:
+    people = [Candidate(i, "Chris Murphy", company=f"Company {i}") for i in range(1, 12)]
+    people += [
+        Candidate(20, "Chris Murphy", company="Vandelay Industries"),
+        Candidate(21, "chris murphy", company="Vandelay Industries, Inc."),
+    ]
+    pairs = find_pairs(people)
+    assert [p.key for p in pairs] == [(20, 21)]
+    assert pairs[0].describe() == "Same name, both at Vandelay Industries"
