@@ -120,6 +120,7 @@ def test_the_composer_starts_with_nobody_ticked(window, people, qtbot) -> None: 
     qtbot.mouseClick(composer.none_button, Qt.MouseButton.LeftButton)
     composer.quiet_days.setValue(200)
     assert composer.list.count() == 0 and composer.all_button.text() == "Tick all shown (0)"
+    assert composer.count.text().startswith("Nobody matches these filters")
 
 
 def test_sending_20_asks_once_logs_only_what_went_and_undoes_as_one(  # type: ignore[no-untyped-def]

@@ -84,7 +84,7 @@ class FirstRunDialog(QDialog):
         search_row.addWidget(plain_label("since"))
         search_row.addWidget(self.since)
         search_row.addStretch(1)
-        form.addRow("Your job &search:", search_row)
+        form.addRow("Your job search:", search_row)
         layout.addLayout(form)
         self.search_note = plain_label(
             "While you search, NetDesk reminds you to send short status updates to the people "
@@ -108,6 +108,7 @@ class FirstRunDialog(QDialog):
         self.import_button.setEnabled(import_file is not None)
         import_row.addWidget(self.import_button)
         layout.addLayout(import_row)
+        layout.addStretch(1)
 
         buttons = QDialogButtonBox()
         self.done_button = buttons.addButton("&Done", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -124,7 +125,8 @@ class FirstRunDialog(QDialog):
         self.since.setEnabled(self.searching.isChecked())
         self.import_button.clicked.connect(self._import)
         self.name.setFocus()
-        self.resize(560, 320)
+        self.setMinimumWidth(560)
+        self.adjustSize()
 
     def _import(self) -> None:
         """Keep the answers so far, then open the import (its preview is a window of its own)."""

@@ -290,7 +290,10 @@ class StatusUpdateComposer(WorkflowDialog):
         self.count.setText(
             f"{len(self._recipients)} matching, {len(ticked)} ticked, "
             f"{len(with_email)} with an email address"
+            if self._recipients
+            else "Nobody matches these filters: loosen them, or add contacts first."
         )
+        self.none_button.setEnabled(bool(ticked))
         self.all_button.setText(f"Tick all shown ({len(self._recipients)})")
         self.all_button.setEnabled(bool(self._recipients))
         self.send_button.setText(f"&Send to {len(with_email)} in mail program…")
