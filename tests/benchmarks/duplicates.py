@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from netdesk.core.demo import generate_network  # noqa: E402
-from netdesk.core.matching import normalize_phone  # noqa: E402
-from netdesk.store import db, reader, writer  # noqa: E402
-from netdesk.store.demo import load_network  # noqa: E402
-from netdesk.store.models import Contact  # noqa: E402
-from netdesk.store.sql import run_sql  # noqa: E402
+from netdesk.core.demo import generate_network
+from netdesk.core.matching import normalize_phone
+from netdesk.store import db, reader, writer
+from netdesk.store.demo import load_network
+from netdesk.store.models import Contact
+from netdesk.store.sql import run_sql
 
 NOW = dt.datetime(2026, 11, 20, 10, 0)
 AREAS = ("212", "312", "415", "503", "617", "646", "720", "206", "512", "404")
@@ -106,8 +106,12 @@ def main() -> int:
     scan = None
     for _ in range(args.runs):
         seen: list[int] = []
+
+        def report(done: int, total: int, seen: list[int] = seen) -> None:
+            seen.append(done)
+
         started = time.perf_counter()
-        scan = reader.likely_duplicates("US", lambda done, total: seen.append(done))
+        scan = reader.likely_duplicates("US", report)
         times.append(time.perf_counter() - started)
         reports = len(seen)
     db.close_store(database)
