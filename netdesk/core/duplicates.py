@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -215,11 +215,14 @@ def find_pairs(
     report: Report | None = None,
     name_cutoff: float = NAME_CUTOFF,
     crowd: int = CROWD,
+    only: Collection[int] | None = None,
 ) -> list[LikelyPair]:
     """Every likely pair among `candidates`, sure ones first, then by how alike the names read.
 
     `dismissed` holds pairs (lower id first) the user said are two people: never offered
-    again. `report(done, total)` is called as the scan goes (it may raise to cancel).
+    again. `only`: just the pairs naming one of these contacts (those an import brought),
+    found without comparing everyone else. `report(done, total)` is called as the scan
+    goes (it may raise to cancel).
     """
     from rapidfuzz import fuzz, process  # loaded on first use: not needed at start-up
 
@@ -261,10 +264,12 @@ def find_pairs(
 
     found: set[tuple[int, int]] = set()
 
+    wanted = None if only is None else set(only)
+
     def pair_all(members: Sequence[int], others: Sequence[int] | None = None) -> None:
         for i, a in enumerate(members):
             for b in members[i + 1 :] if others is None else others:
-                if a != b:
+                if a != b and (wanted is None or a in wanted or b in wanted):
                     found.add(pair_key(a, b))
 
     for members in shared.values():
@@ -300,11 +305,16 @@ def find_pairs(
     alike: set[tuple[str, str]] = set()
     done = len(candidates)
     every = max(1, len(blocks) // len(candidates)) if candidates else 1
+    focus = None if wanted is None else {words[c] for c in wanted if words.get(c)}
     for count, block in enumerate(blocks.values(), 1):
         texts = list(block)
-        for i in range(len(texts) - 1):
+        for i in range(len(texts) - (1 if focus is None else 0)):
+            if focus is not None and texts[i] not in focus:
+                # Only the names of `only` are compared, each with the whole block.
+                continue
+            rest = texts[i + 1 :] if focus is None else texts[:i] + texts[i + 1 :]
             hits = process.extract(
-                texts[i], texts[i + 1 :], scorer=fuzz.ratio, score_cutoff=name_cutoff, limit=None
+                texts[i], rest, scorer=fuzz.ratio, score_cutoff=name_cutoff, limit=None
             )
             for other, _score, _j in hits:
                 alike.add((texts[i], other) if texts[i] < other else (other, texts[i]))
@@ -344,11 +354,6 @@ def find_pairs(
     pairs.sort(key=lambda p: (not p.sure, -len(p.reasons), -p.name_score, p.first, p.second))
     return pairs
 
-
-def pairs_among(pairs: Iterable[LikelyPair], contact_ids: Collection[int]) -> list[LikelyPair]:
-    """The pairs that name at least one of `contact_ids` (the contacts an import brought)."""
-    wanted = set(contact_ids)
-    return [p for p in pairs if p.first in wanted or p.second in wanted]
 
 
 # --- merging two contacts ------------------------------------------------------------------

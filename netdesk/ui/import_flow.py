@@ -396,6 +396,23 @@ class ImportController(QObject):
         batch_id = result.batch_id
         self.show_message(text, "Undo", lambda: self.confirm_undo(batch_id))
         self.imported.emit(batch_id, result.added)
+        if result.added:
+            self._offer_duplicates(batch_id, text)
+
+    def _offer_duplicates(self, batch_id: int, text: str) -> None:
+        """After an import that added contacts: those that may already be in the network are
+        offered side by side (Find duplicates, limited to them), checked by a worker."""
+        from netdesk.ui.dialogs import find_duplicates as found
+
+        def offer(ids: list[int]) -> None:
+            if ids:
+                self.show_message(
+                    found.import_offer_text(text, len(ids)),
+                    "Compare…",
+                    lambda: found.open_find_duplicates(self.actions, self.window, only=ids),
+                )
+
+        self._start(found.import_check_job(batch_id), offer)
 
     # --- undo ----------------------------------------------------------------------------
 

@@ -183,3 +183,17 @@ def test_a_common_name_pairs_only_namesakes_at_one_company() -> None:
     pairs = find_pairs(people)
     assert [p.key for p in pairs] == [(20, 21)]
     assert pairs[0].describe() == "Same name, both at Vandelay Industries"
+
+
+def test_only_the_pairs_naming_some_contacts() -> None:
+    people = [
+        Candidate(1, "Jonathan Whitaker"),
+        Candidate(2, "Jonathon Whitaker"),
+        Candidate(3, "Ana Lima", emails=("ana@x.example",)),
+        Candidate(4, "Ana Lima", emails=("ana@x.example",)),
+        Candidate(5, "Ana Lim"),
+    ]
+    everyone = {p.key for p in find_pairs(people)}
+    assert everyone == {(1, 2), (3, 4), (3, 5), (4, 5)}
+    assert {p.key for p in find_pairs(people, only={5})} == {(3, 5), (4, 5)}
+    assert {p.key for p in find_pairs(people, only={2, 4})} == {(1, 2), (3, 4), (4, 5)}

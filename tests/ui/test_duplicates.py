@@ -160,3 +160,43 @@ def test_the_merge_dialog_shows_only_what_differs(
     dialog.choose("display_name", Take.SECOND)
     assert dialog.plan().takes["display_name"] is Take.SECOND
     assert QApplication.instance() is not None
+
+
+def test_an_import_that_brings_likely_duplicates_offers_them(
+    main_window: Any, qtbot: Any, now: dt.datetime, data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.ui.import_helpers import import_paths, open_desk, vcard, write_vcf
+
+    known = writer.create_contact({"display_name": "Jonathan Whitaker"}, now).id
+    path = write_vcf(
+        tmp_path / "met.vcf",
+        vcard("Jonathon Whitaker", "jw@new.example"),
+        vcard("Ada Lovelace", "ada@example.org"),
+    )
+    with open_desk(main_window, data_dir) as desk:
+        import_paths(qtbot, desk, [path])
+        notice = desk.controller.notice
+        qtbot.waitUntil(lambda: notice.action.text() == "Compare…", timeout=10_000)
+        assert notice.text().startswith("Imported 2 contacts from met.vcf.")
+        assert "1 of them may already be in your network" in notice.text()
+        qtbot.mouseClick(notice.action, Qt.MouseButton.LeftButton)
+        dialog = desk.window.findChild(FindDuplicatesDialog, "findDuplicates")
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.worker is None and bool(dialog.model.pairs), timeout=10_000)
+        (pair,) = dialog.model.pairs
+        twin = next(cid for cid in pair.key if cid != known)
+        assert pair.key == (known, twin) and reader.contact_name(twin) == "Jonathon Whitaker"
+        dialog.close()
+
+
+def test_an_import_without_likely_duplicates_keeps_its_undo(
+    main_window: Any, qtbot: Any, now: dt.datetime, data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.ui.import_helpers import import_paths, open_desk, vcard, write_vcf
+
+    writer.create_contact({"display_name": "Margaret Chen"}, now)
+    path = write_vcf(tmp_path / "new.vcf", vcard("Ada Lovelace", "ada@example.org"))
+    with open_desk(main_window, data_dir) as desk:
+        import_paths(qtbot, desk, [path])
+        qtbot.waitUntil(lambda: not desk.controller.busy, timeout=10_000)
+        assert desk.controller.notice.action.text() == "Undo"

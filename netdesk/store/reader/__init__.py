@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from netdesk.store.reader.duplicates import MergeRows as MergeRows
     from netdesk.store.reader.duplicates import MergeSide as MergeSide
     from netdesk.store.reader.duplicates import MergeSides as MergeSides
+    from netdesk.store.reader.duplicates import batch_contact_ids as batch_contact_ids
     from netdesk.store.reader.duplicates import chooseable_fields as chooseable_fields
     from netdesk.store.reader.duplicates import dismissed_pairs as dismissed_pairs
     from netdesk.store.reader.duplicates import duplicate_candidates as duplicate_candidates
@@ -129,6 +130,7 @@ _WHERE = {
     "MergeRows": "netdesk.store.reader.duplicates",
     "MergeSide": "netdesk.store.reader.duplicates",
     "MergeSides": "netdesk.store.reader.duplicates",
+    "batch_contact_ids": "netdesk.store.reader.duplicates",
     "chooseable_fields": "netdesk.store.reader.duplicates",
     "dismissed_pairs": "netdesk.store.reader.duplicates",
     "duplicate_candidates": "netdesk.store.reader.duplicates",
@@ -265,6 +267,7 @@ __all__ = [
     "TimelineEntry",
     "WrapUpPlan",
     "WrapUpState",
+    "batch_contact_ids",
     "birthdays",
     "calendar_follow_ups",
     "calendar_options",

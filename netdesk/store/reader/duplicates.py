@@ -74,6 +74,12 @@ def duplicate_candidates(report: Report | None = None) -> list[Candidate]:
     return out
 
 
+def batch_contact_ids(batch_id: int) -> list[int]:
+    """The contacts an import added (those it only updated keep their own batch)."""
+    rows = run_sql(db, "SELECT id FROM contact WHERE import_batch_id = ? ORDER BY id", [batch_id])
+    return [r[0] for r in rows]
+
+
 def dismissed_pairs() -> set[tuple[int, int]]:
     """Pairs the user said are two people (lower id first)."""
     if "not_duplicate" not in _tables():
@@ -112,10 +118,8 @@ def likely_duplicates(
             report(len(candidates) + done * 9 * len(candidates) // max(1, of), total)
 
     pairs = duplicates.find_pairs(
-        candidates, region=region, dismissed=dismissed_pairs(), report=scanned
+        candidates, region=region, dismissed=dismissed_pairs(), report=scanned, only=only
     )
-    if only is not None:
-        pairs = duplicates.pairs_among(pairs, only)
     named = {cid for p in pairs for cid in p.key}
     people = {c.contact_id: c for c in candidates if c.contact_id in named}
     return DuplicateScan(pairs, people, len(candidates))

@@ -3,6 +3,7 @@ to mark as two people. The scan runs off the UI thread, with progress."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -32,9 +33,12 @@ from PySide6.QtWidgets import (
 from netdesk.core.duplicates import Candidate, LikelyPair, region_from_locale
 from netdesk.services.actions import Actions
 from netdesk.store import reader
+from netdesk.ui import look
 from netdesk.ui.dialogs.merge import MergeDialog
 from netdesk.ui.widgets import bold_font, plain_label, plain_tooltip
 from netdesk.ui.worker import Worker
+
+log = logging.getLogger("netdesk.ui.duplicates")
 
 _COLUMNS = ("Contact", "Maybe the same as", "Why")
 Index = QModelIndex | QPersistentModelIndex
@@ -158,8 +162,7 @@ class FindDuplicatesDialog(QDialog):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(False)
+        look.style_table(self.view)  # the main list's look: no grid, one row height
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
@@ -334,3 +337,32 @@ def open_find_duplicates(
     dialog.open()
     dialog.scan()
     return dialog
+
+
+def import_check_job(batch_id: int) -> Callable[[Worker], list[int]]:
+    """A worker job for after an import: the contacts it added that may already be in the
+    network (an empty list when there are none, or when the check could not run)."""
+    region = phone_region()
+
+    def job(worker: Worker) -> list[int]:
+        def report(done: int, total: int) -> None:
+            worker.check()
+
+        try:
+            added = set(reader.batch_contact_ids(batch_id))
+            if not added:
+                return []
+            scan = reader.likely_duplicates(region, report, only=added)
+        except Exception:  # a hint, not the import: never worth an error box
+            if not worker.cancel_requested.is_set():
+                log.exception("the duplicate check after import %s failed", batch_id)
+            return []
+        return sorted({cid for pair in scan.pairs for cid in pair.key if cid in added})
+
+    return job
+
+
+def import_offer_text(imported: str, count: int) -> str:
+    """The import's own message, and how many of the contacts it added may be duplicates."""
+    them = "1 of them" if count == 1 else f"{count:,} of them"
+    return f"{imported} {them} may already be in your network (Edit > Undo takes the import back)."
