@@ -323,10 +323,13 @@ def _wire_services(
     from netdesk.ui.dialogs.recovery import install_recovery
     from netdesk.ui.import_flow import install_import
     from netdesk.ui.store_check import check_store_later
+    from netdesk.ui.sync_flow import install_sync
     from netdesk.ui.workflows import install_workflows
 
     install_import(window, where.backups)
     install_calendar_export(window)
+    # Sync timers: idle, and off the network, until an account is added.
+    install_sync(window, start=not args.exit_after_launch)
     install_workflows(window)
     if not demo and not args.exit_after_launch and window.isVisible():
         from netdesk.ui.dialogs.first_run import offer_first_run

@@ -22,7 +22,7 @@ from netdesk.core import playbook
 from netdesk.core.domain import CompanyStatus, Direction, InteractionKind, SearchState, Tie
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
-from netdesk.store import undo, writer
+from netdesk.store import reader, undo, writer
 from netdesk.store.writer import Changes
 
 if TYPE_CHECKING:
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from netdesk.core.duplicates import MergePlan
     from netdesk.core.matching import ImportPlan
     from netdesk.store import importer
+    from netdesk.store.reader.sync import SyncAccount
+    from netdesk.sync.dav import AddressBook
+    from netdesk.sync.engine import Report as SyncReport
 
 log = logging.getLogger("netdesk.services.actions")
 
@@ -145,6 +148,8 @@ class Actions(QObject):
 
     # Undo is no longer possible: the store was changed outside this window (text says why).
     historyLost = Signal(str)
+    # An account to sync with was added, changed or removed.
+    syncAccountsChanged = Signal()
 
     def __init__(self, hub: Hub, clock: Clock, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -494,6 +499,71 @@ class Actions(QObject):
         )
 
 
+    # --- sync with the user's servers ---------------------------------------------------
+    # Accounts and their address books are set-up, not edits of the network: written at
+    # once, not put on the undo stack (the password goes to the keyring, never the store).
+
+    def add_sync_account(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        books: Sequence[AddressBook],
+        chosen: Sequence[str],
+    ) -> int:
+        from netdesk.sync import accounts
+
+        account_id = accounts.add_account(
+            url, username, password, books, chosen, self.clock.now()
+        )
+        self._version = undo.data_version()
+        self.syncAccountsChanged.emit()
+        return account_id
+
+    def set_sync_books(self, account_id: int, books: Sequence[tuple[str, str, bool]]) -> None:
+        writer.set_sync_books(account_id, books)
+        self.syncAccountsChanged.emit()
+
+    def remove_sync_account(self, account: SyncAccount) -> None:
+        from netdesk.sync import accounts
+
+        accounts.remove_account(account)
+        self.syncAccountsChanged.emit()
+
+    def synced(self, report: SyncReport | None) -> None:
+        """A sync ended (None: it stopped early; what it did before stays done). Its writes,
+        made on the sync's own connection, are announced here. Undo steps recorded before
+        would replay over contacts the server just changed, so they go when it changed any."""
+        changes = Changes()
+        if report is not None:
+            changes.contacts = set(report.contacts)
+            changes.removed = set(report.removed)
+        if (changes.contacts or changes.removed) and self.undo_stack.count():
+            log.info("undo history cleared: a sync changed contacts")
+            self.undo_stack.clear()
+            self.historyLost.emit("Undo history cleared: contacts changed on your server.")
+        self._version = undo.data_version()
+        self.hub.publish(changes)
+
+    def resolve_sync_conflicts(
+        self, contact_id: int, take_theirs: Sequence[str], keep_mine: Sequence[str], name: str
+    ) -> None:
+        """The user chose, field by field, between this contact and the server's card."""
+        from netdesk.sync import cards
+
+        fields = [*take_theirs, *keep_mine]
+        record = None
+        if take_theirs:
+            link = reader.card_of(contact_id)
+            theirs = cards.read_card(link.base) if link is not None and link.base else None
+            mine = reader.contact_record_of(contact_id)
+            if theirs is not None and mine is not None:
+                record = cards.take(mine, theirs, take_theirs)
+        self.perform(
+            f"Resolve changes to {name or 'the contact'}",
+            lambda now: writer.resolve_conflicts(contact_id, fields, record, now),
+        )
+
 def record(now: dt.datetime, write: Callable[[dt.datetime], T]) -> tuple[T, undo.Step, Changes]:
     """Run `write(now)` as one change and record it, on this thread's connection: for a
     worker thread, which hands the step to `Actions.recorded` on the UI thread."""
@@ -559,3 +629,11 @@ def _joined(first: Changes, then: Changes) -> Changes:
 def _contacts(ids: Sequence[int]) -> str:
     """'1 contact', '3 contacts'."""
     return f"{len(ids)} {'contact' if len(ids) == 1 else 'contacts'}"
+
+
+def run_sync(now: dt.datetime, *, confirm_deletions: bool = False) -> SyncReport:
+    """Sync every account, on this thread's connection (a sync thread's): the caller hands
+    the report to `Actions.synced` on the UI thread."""
+    from netdesk.sync import accounts
+
+    return accounts.sync_all(now, confirm_deletions=confirm_deletions)

@@ -219,3 +219,83 @@ def test_whole_processes_open_no_internet_socket(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert _internet_calls(trace) == []
+
+
+# --- sync: nothing until an account is added, then only its server ----------------------
+
+
+def test_with_no_account_the_sync_service_stays_off_the_network(
+    qtbot: QtBot,
+    store: pw.SqliteDatabase,
+    clock: FixedClock,
+    desk,  # type: ignore[no-untyped-def]
+    no_network: list[object],
+) -> None:
+    from netdesk.store import reader
+    from netdesk.ui.sync_flow import install_sync
+
+    window = desk()
+    flow = install_sync(window, start=True)
+    contact_id = window.user_actions.create_contact({"display_name": "Offline Person"})
+    window.user_actions.edit_contact(contact_id, {"title": "Editor"}, name="Offline Person")
+    assert not window.actions["sync_now"].isEnabled()
+    assert flow.service.sync_now() is False  # nothing to sync with: no thread, no request
+    qtbot.wait(200)
+    assert not flow.service.running
+    assert reader.sync_outbox() == []  # and nothing is queued for a server that does not exist
+    assert no_network == []
+    assert _open_inet_sockets() == []
+
+
+def test_a_sync_connects_to_its_server_only(store: pw.SqliteDatabase, tmp_path: Path) -> None:
+    from netdesk.store import reader
+    from netdesk.sync import engine
+    from tests.sync.conftest import BOOK, Server, start_radicale
+
+    process, url = start_radicale(tmp_path / "radicale")
+    try:
+        server = Server(url, tmp_path / "radicale")
+        server.make_book()
+        server.put(
+            BOOK + "remote.vcf",
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:remote\r\nFN:Remote Photo\r\n"
+            "EMAIL:remote@example.org\r\nPHOTO;VALUE=uri:http://127.0.0.1:9/remote.jpg\r\n"
+            "URL:https://127.0.0.1:9/profile\r\nEND:VCARD\r\n",
+        )
+        account_id = writer.add_sync_account(
+            url, "alice", [(BOOK, "Contacts", True)], dt.datetime(2026, 11, 26, 9)
+        )
+        writer.create_contact({"display_name": "Local"}, dt.datetime(2026, 11, 26, 9))
+        account = reader.sync_account(account_id)
+        assert account is not None
+        _WATCH["seen"] = []
+        _WATCH["on"] = True
+        try:
+            report = engine.sync_account(account, "", dt.datetime(2026, 11, 26, 9))
+        finally:
+            _WATCH["on"] = False
+        assert report.added_here == 1 and report.added_there == 1
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        connects = [args for event, args in _WATCH["seen"] if event == "socket.connect"]
+        assert connects and all(address == ("127.0.0.1", port) for address in connects)
+        lookups = [args for event, args in _WATCH["seen"] if event.startswith("socket.get")]
+        assert all(host == "127.0.0.1" for host in lookups)
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+@pytest.mark.skipif(STRACE is None, reason="strace is not installed")
+def test_netdesk_sync_without_an_account_opens_no_internet_socket(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    code, trace, err = _traced(
+        [sys.executable, "-m", "netdesk", "sync", "--data-dir", str(tmp_path / "data")],
+        env,
+        tmp_path,
+    )
+    if code != 0 and "ptrace" in err.lower():
+        pytest.skip(f"this machine does not allow tracing: {err.strip()}")
+    assert code == 1 and "no account" in err
+    assert _internet_calls(trace) == []

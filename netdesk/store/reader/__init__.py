@@ -99,6 +99,7 @@ if TYPE_CHECKING:
     from netdesk.store.reader.workflows import wrap_up_contacts as wrap_up_contacts
     from netdesk.store.reader.workflows import wrap_up_states as wrap_up_states
     from netdesk.store.reader.sync import OutboxRow as OutboxRow
+    from netdesk.store.reader.sync import contact_record_of as contact_record_of
     from netdesk.store.reader.sync import SyncAccount as SyncAccount
     from netdesk.store.reader.sync import SyncBook as SyncBook
     from netdesk.store.reader.sync import SyncCard as SyncCard
@@ -138,6 +139,7 @@ _WHERE = {
     "merge_order": "netdesk.store.reader.duplicates",
     "merge_sides": "netdesk.store.reader.duplicates",
     "OutboxRow": "netdesk.store.reader.sync",
+    "contact_record_of": "netdesk.store.reader.sync",
     "SyncAccount": "netdesk.store.reader.sync",
     "SyncBook": "netdesk.store.reader.sync",
     "SyncCard": "netdesk.store.reader.sync",
@@ -286,6 +288,7 @@ __all__ = [
     "contact_name",
     "contact_phones",
     "contact_record",
+    "contact_record_of",
     "contact_tie",
     "contact_with_uid",
     "count_all_contacts",

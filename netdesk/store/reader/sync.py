@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from netdesk.core.records import ContactRecord
 from netdesk.store.models import db
 from netdesk.store.sql import parse_datetime, run_sql
 
@@ -210,3 +211,12 @@ def unconfirmed_cards(book_id: int) -> list[SyncCard]:
     """Cards sent as new whose answer never came back (the sync stopped): sent again."""
     rows = run_sql(db, f"{_CARD} WHERE book_id = ? AND base IS NULL", [book_id]).fetchall()
     return [_card(r) for r in rows]
+
+
+def contact_record_of(contact_id: int) -> ContactRecord | None:
+    """The contact as a record (what its card is written from), or None when it is gone."""
+    from netdesk.store.models import Contact
+    from netdesk.store.reader.contacts import contact_record
+
+    contact = Contact.get_or_none(Contact.id == contact_id)
+    return contact_record(contact) if contact is not None else None

@@ -101,12 +101,33 @@ class PreferencesDialog(QDialog):
         layout.addWidget(plain_label("Import contacts any time from File > Import.", wrap=True))
         self._show_search()
 
+        # Accounts live in a dialog of their own: the groups above are the settings registry's.
+        row = QHBoxLayout()
+        row.addWidget(
+            plain_label(
+                "Accounts: sync your contacts with a CardDAV server you already use. NetDesk "
+                "connects to no other server.",
+                wrap=True,
+            ),
+            1,
+        )
+        open_accounts = QPushButton("&Accounts…")
+        open_accounts.setObjectName("openAccounts")
+        open_accounts.clicked.connect(self.open_accounts)
+        row.addWidget(open_accounts)
+        layout.addLayout(row)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def open_accounts(self) -> None:
+        from netdesk.ui.dialogs.accounts import AccountsDialog
+
+        AccountsDialog(self._actions, self).exec()
 
     def _show_search(self) -> None:
         self.search_state.setText(f"Your job search: {reader.search_summary().sentence}.")
