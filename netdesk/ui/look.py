@@ -3,13 +3,14 @@ them, one style for every table, and dialogs sized to their content and to the s
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
     QLineEdit,
+    QListWidget,
     QTableView,
     QWidget,
 )
@@ -247,3 +248,10 @@ def show_placeholder(*fields: QLineEdit) -> None:
         # A line edit's size hint is 17 "x" wide plus its frame and margins.
         padding = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
         field.setMinimumWidth(metrics.horizontalAdvance(field.placeholderText()) + padding)
+
+
+def wrap_lines(view: QListWidget) -> None:
+    """A list whose long lines wrap inside the pane instead of running off to a scroll bar."""
+    view.setWordWrap(True)
+    view.setResizeMode(QListWidget.ResizeMode.Adjust)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,6 +28,7 @@ from netdesk.core.duplicates import (
     is_blank,
 )
 from netdesk.store import reader
+from netdesk.ui import look
 from netdesk.ui.widgets import bold_font, plain_label, plain_tooltip
 
 # Fields in the user's words; a field a later schema adds shows under its own name.
@@ -232,7 +233,9 @@ class MergeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
-        self.resize(760, min(640, 200 + 34 * row))
+        # As wide as the two sides need (within the screen), so values show whole.
+        wide = grid_host.sizeHint().width() + 60  # the grid, the margins, a scroll bar
+        look.size_to_content(self, QSize(max(760, wide), min(640, 200 + 34 * row)))
 
     def _joined_text(self) -> str:
         a, b = self.sides.first, self.sides.second

@@ -91,13 +91,13 @@ class CompaniesDialog(WorkflowDialog):
         self.people = QListWidget()
         self.people.setObjectName("companyPeople")
         self.people.setAccessibleName("People who work there")
-        self._wrap(self.people)
+        look.wrap_lines(self.people)
         d.addWidget(self.people, 1)
         d.addWidget(plain_label("What happened with them"))
         self.interactions = QListWidget()
         self.interactions.setObjectName("companyInteractions")
         self.interactions.setAccessibleName("Interactions with people at this company")
-        self._wrap(self.interactions)
+        look.wrap_lines(self.interactions)
         d.addWidget(self.interactions, 2)
         close = button("Close", "Close companies")
         close.clicked.connect(self.accept)
@@ -120,13 +120,6 @@ class CompaniesDialog(WorkflowDialog):
         self._loading = False
         self.reload()
         look.size_to_content(self, QSize(960, 600))
-
-    @staticmethod
-    def _wrap(view: QListWidget) -> None:
-        """Long lines wrap inside the pane instead of running off to a scroll bar."""
-        view.setWordWrap(True)
-        view.setResizeMode(QListWidget.ResizeMode.Adjust)
-        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def reload(self, keep: int = 0) -> None:
         keep = keep or self.current_company_id()

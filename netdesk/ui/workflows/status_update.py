@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.templates import find_asks, mailto_url, render
 from netdesk.services.actions import Actions, BulkSend
 from netdesk.store import reader
+from netdesk.ui.look import wrap_lines
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -107,6 +108,7 @@ class StatusUpdateComposer(WorkflowDialog):
         self.list = QListWidget()
         self.list.setObjectName("recipientList")
         self.list.setAccessibleName("Recipients: tick the people to write to")
+        wrap_lines(self.list)
         left_layout.addWidget(self.list, 1)
         ticks = QHBoxLayout()
         self.all_button = button("Tick all shown", "Tick every recipient the list shows")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, find_asks
 from netdesk.services.actions import Actions
 from netdesk.store import reader
+from netdesk.ui.look import wrap_lines
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 from netdesk.ui.workflows.common import WorkflowDialog, button
 
@@ -47,6 +48,7 @@ class TemplatesDialog(WorkflowDialog):
         self.list = QListWidget()
         self.list.setObjectName("templateList")
         self.list.setAccessibleName("Templates")
+        wrap_lines(self.list)
         for key in DEFAULT_TEMPLATES:
             item = QListWidgetItem(TEMPLATE_LABELS.get(key, key))
             item.setData(KEY_ROLE, key)

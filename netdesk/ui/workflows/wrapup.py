@@ -42,6 +42,7 @@ from netdesk.core.wrapup import (
 )
 from netdesk.services.actions import Actions
 from netdesk.store import reader
+from netdesk.ui.look import wrap_lines
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
@@ -191,6 +192,7 @@ class WrapUpDialog(WorkflowDialog):
         self.list = QListWidget()
         self.list.setObjectName("wrapUpList")
         self.list.setAccessibleName("People to thank, in order")
+        wrap_lines(self.list)
         splitter.addWidget(self.list)
 
         detail = QWidget()
