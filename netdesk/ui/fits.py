@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -33,10 +34,13 @@ from PySide6.QtWidgets import (
 
 PM = QStyle.PixelMetric
 
-# What the tests hold to: a cut here is a bug. "cell" (an item view's cell text), "scroll"
+# What the tests hold to: a cut here is a bug ("field": an entry field squeezed below the
+# height its text needs). "cell" (an item view's cell text), "scroll"
 # (a scroll bar where the content should fit) and "placeholder" (an empty field's example)
 # are reported by the gallery as things to look at.
-STRICT_KINDS = frozenset({"label", "button", "header", "tab", "group", "combo", "window"})
+STRICT_KINDS = frozenset(
+    {"label", "button", "header", "tab", "group", "combo", "field", "window"}
+)
 
 
 @dataclass(frozen=True)
@@ -242,6 +246,25 @@ def _placeholder(field: QLineEdit, root: QWidget) -> list[Cut]:
     return []
 
 
+def _squeezed(widget: QWidget, root: QWidget) -> list[Cut]:
+    """An entry field or a button given less height than a line of its text needs."""
+    if not isinstance(widget, QLineEdit | QAbstractSpinBox | QComboBox | QPushButton):
+        return []
+    if isinstance(widget, QLineEdit) and isinstance(widget.parentWidget(), QAbstractSpinBox
+                                                     | QComboBox):
+        return []  # the spin box's or combo box's own editor: its parent is measured
+    if isinstance(widget, QPushButton):
+        needed = widget.fontMetrics().height() + 4  # a line of text and its frame
+    else:
+        needed = widget.minimumSizeHint().height()
+    if widget.height() + 1 >= needed:
+        return []
+    text = widget.text() if isinstance(widget, QLineEdit | QPushButton) else (
+        widget.currentText() if isinstance(widget, QComboBox) else widget.text()
+    )
+    return [Cut(_path(widget, root), "field", _mnemonic_free(text), needed, widget.height())]
+
+
 def _tabs(bar: QTabBar, root: QWidget) -> list[Cut]:
     cuts: list[Cut] = []
     metrics = bar.fontMetrics()
@@ -357,6 +380,7 @@ def find_cuts(root: QWidget, *, cells: bool = True) -> list[Cut]:
     for widget in [root, *root.findChildren(QWidget)]:
         if not _shown(widget, root):
             continue
+        cuts += _squeezed(widget, root)
         if isinstance(widget, QLabel):
             cuts += _label(widget, root)
         elif isinstance(widget, QAbstractButton):

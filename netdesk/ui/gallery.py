@@ -444,6 +444,20 @@ def _first_contact_ids(stage: Stage, count: int) -> list[int]:
     return list(stage.window.selected_contact_ids())[:count]
 
 
+def _accounts(stage: Stage) -> None:
+    """Preferences > Accounts… (a button inside Preferences)."""
+    from netdesk.ui.dialogs.accounts import AccountsDialog
+
+    AccountsDialog(stage.window.user_actions, stage.window).exec()
+
+
+def _sync_conflicts(stage: Stage) -> None:
+    """File > Changes on both sides…, which is greyed out while there are none."""
+    from netdesk.ui.dialogs.sync_conflicts import SyncConflictsDialog
+
+    SyncConflictsDialog(stage.window.user_actions, stage.window).exec()
+
+
 def _about(stage: Stage) -> None:
     action = stage.window.actions.get("about")
     if action is not None:
@@ -456,6 +470,8 @@ EXTRA_DIALOGS: list[tuple[str, Callable[[Stage], None], float]] = [
     ("import-preview", _import_preview, 8.0),
     ("recovery", _recovery, 0.4),
     ("first-run", _first_run, 0.4),
+    ("accounts", _accounts, 0.4),
+    ("sync-conflicts-none", _sync_conflicts, 0.4),
     ("merge", _merge, 0.4),
     # Last: it records an offer, which changes what the windows above would show.
     ("wrap-up-under-way", _wrap_up_under_way, 0.4),
@@ -539,6 +555,12 @@ def _calendar_export(window: MainWindow, where: Paths) -> None:
     install_calendar_export(window)
 
 
+def _sync(window: MainWindow, where: Paths) -> None:
+    from netdesk.ui.sync_flow import install_sync
+
+    install_sync(window, start=False)  # its menu entries; no timer, no network
+
+
 def _workflows(window: MainWindow, where: Paths) -> None:
     from netdesk.ui.workflows import install_workflows
 
@@ -556,6 +578,7 @@ def _restore(window: MainWindow, where: Paths) -> None:
 WINDOW_PARTS: list[Callable[[MainWindow, Paths], None]] = [
     _import,
     _calendar_export,
+    _sync,
     _workflows,
     _restore,
 ]

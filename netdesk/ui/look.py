@@ -221,7 +221,12 @@ def size_to_content(dialog: QWidget, preferred: QSize | None = None) -> None:
     hint = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
     if preferred is not None:
         hint = hint.expandedTo(preferred)
-    dialog.resize(hint.boundedTo(room))
+    width = min(hint.width(), room.width())
+    if layout is not None and layout.hasHeightForWidth():
+        # Wrapped text takes more lines than the size hint counted: give it the height it
+        # needs at the width it gets, or the rest of the window is squeezed.
+        hint.setHeight(max(hint.height(), layout.totalHeightForWidth(width)))
+    dialog.resize(QSize(width, hint.height()).boundedTo(room))
 
 
 def fit_to_screen(window: QWidget) -> None:

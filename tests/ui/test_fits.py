@@ -184,3 +184,19 @@ def test_every_table_has_the_main_lists_look(qtbot) -> None:  # type: ignore[no-
     assert view.verticalHeader().isHidden()
     assert view.verticalHeader().defaultSectionSize() == view.fontMetrics().height() + 8
     assert view.selectionBehavior() == view.SelectionBehavior.SelectRows
+
+
+def test_a_field_squeezed_below_its_line_of_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QSpinBox
+
+    def build(window: QWidget) -> None:
+        squeezed = QSpinBox(window)
+        squeezed.setSuffix(" days")
+        squeezed.setValue(30)
+        squeezed.setGeometry(0, 0, 120, 12)
+        roomy = QSpinBox(window)
+        roomy.setGeometry(0, 40, 120, roomy.minimumSizeHint().height())
+
+    cuts = fits.find_cuts(_window(qtbot, build))
+    assert [(c.kind, c.text) for c in cuts] == [("field", "30 days")]
+

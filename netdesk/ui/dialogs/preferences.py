@@ -30,6 +30,7 @@ from netdesk.services import settings as registry
 from netdesk.services.actions import Actions
 from netdesk.services.settings import Kind, Setting, Settings, StoredIn
 from netdesk.store import reader
+from netdesk.ui import look
 from netdesk.ui.widgets import plain_label
 
 TIME_FORMAT = "HH:mm"
@@ -123,6 +124,8 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Tall enough for what its wrapped sentences take, so no field is squeezed.
+        look.size_to_content(self)
 
     def open_accounts(self) -> None:
         from netdesk.ui.dialogs.accounts import AccountsDialog
