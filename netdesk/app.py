@@ -406,15 +406,16 @@ def wire_tray_services(
     """
     from netdesk.services import autostart
     from netdesk.services.notifier import (
-        BannerBackend,
         FreedesktopBackend,
         NativeCentreBackend,
         Notifier,
         TrayMessageBackend,
         named,
     )
+    from netdesk.services.resume import watch_for_resume
     from netdesk.services.scheduler import Scheduler
     from netdesk.ui.close_policy import ask_keep_running, close_policy
+    from netdesk.ui.reminder_window import ReminderWindowBackend
     from netdesk.ui.status_file import STATUS_FILE_ENV
     from netdesk.ui.tray import Tray
 
@@ -426,7 +427,10 @@ def wire_tray_services(
             app.quit()
 
     actions = window.user_actions
-    scheduler = Scheduler(hub, clock, settings, app, actions=actions)
+    scheduler = Scheduler(hub, clock, settings, app)
+    resume = watch_for_resume(app)
+    if resume is not None:
+        scheduler.listen_for_resume(resume.resumed)
     tray = Tray(hub, clock, settings, scheduler, quit_app, app, actions=actions)
     icon_file = resource_path("icons", "netdesk.svg")
     icon_uri = icon_file.as_uri() if icon_file.is_file() else ""
@@ -438,7 +442,7 @@ def wire_tray_services(
             named("freedesktop", lambda sink: FreedesktopBackend(sink, icon=icon_uri)),
             named("native centre", lambda sink: NativeCentreBackend(sink, tray)),
             named("tray message", lambda sink: TrayMessageBackend(sink, tray)),
-            named("banner", lambda sink: BannerBackend(sink, hub)),
+            named("reminder window", ReminderWindowBackend),
         ],
         app,
         actions=actions,
@@ -455,6 +459,8 @@ def wire_tray_services(
     if guard is not None:
 
         def later_launch(message: dict[str, Any]) -> None:
+            if message.get("changed"):
+                actions.changed_elsewhere()  # a command wrote the store: reload, reschedule
             if message.get("show", True):
                 hub.showWindowRequested.emit()
             if message.get("files"):
@@ -466,6 +472,9 @@ def wire_tray_services(
     switch.refresh()
 
     services = TrayServices(scheduler, tray, notifier, switch)
+    if resume is not None:
+        services.keep.append(resume)
+        app.aboutToQuit.connect(resume.close)
     status_path = os.environ.get(STATUS_FILE_ENV)
     if status_path:
         services.status = _status_hook(Path(status_path), services, hub, app)
@@ -497,7 +506,9 @@ def _status_hook(path: Path, services: TrayServices, hub: Hub, app: QApplication
 
     services.scheduler.countChanged.connect(counted)
     notifier.shown.connect(
-        lambda title, body, fid: status.append("notices", {"title": title, "id": fid})
+        lambda title, body, fid: status.append(
+            "notices", {"title": title, "body": body, "id": fid}
+        )
     )
     hub.followUpRequested.connect(lambda fid: status.append("followups_requested", fid))
     hub.importRequested.connect(lambda files: status.append("imports_requested", files))

@@ -20,8 +20,9 @@ from netdesk import paths as paths_mod
 from netdesk.core.matching import ImportPlan, PlanEntry
 from netdesk.core.records import ImportProblem
 from netdesk.logs import LOG_NAME, setup_logging
-from netdesk.store import backup, db, export, importer, reader, recovery
+from netdesk.store import backup, db, export, importer, reader, recovery, running_app
 from netdesk.store.models import Contact
+from netdesk.store.sql import raw_connection
 
 if TYPE_CHECKING:
     from netdesk.core.calendar import CalendarOptions
@@ -100,10 +101,16 @@ def now() -> dt.datetime:
 @contextlib.contextmanager
 def _store(where: paths_mod.Paths) -> Iterator[pw.SqliteDatabase]:
     database = db.open_store(where.database, backup_dir=where.backups)
+    wrote = False
     try:
         yield database
     finally:
+        with contextlib.suppress(Exception):
+            wrote = raw_connection(database).total_changes > 0
         db.close_store(database)
+    if wrote:
+        # A NetDesk open on this store reloads and reschedules now, not at its next alarm.
+        running_app.tell_store_changed(where.data_dir)
 
 
 @contextlib.contextmanager

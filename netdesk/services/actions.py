@@ -234,6 +234,13 @@ class Actions(QObject):
         self._version = undo.data_version()
         self.hub.publish(Changes(everyone=True, all_timelines=True, search=True))
 
+    def changed_elsewhere(self) -> None:
+        """Another program wrote the store and said so (a headless command, through the
+        single-instance channel): the undo history goes if it moved, every pane reloads and
+        the scheduler looks again."""
+        self._check_history()
+        self.hub.publish(Changes(everyone=True, all_timelines=True, search=True))
+
     def record_announced(self, follow_up_ids: Sequence[int]) -> None:
         """The scheduler told the user about these follow-ups. Bookkeeping, not something the
         user did: written at once, not put on the undo stack, nothing to announce."""

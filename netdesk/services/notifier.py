@@ -2,11 +2,18 @@
 
 The chain (app.py builds it): freedesktop notifications over D-Bus (Linux and the BSDs), the
 native notification centre (macOS, Windows: `QSystemTrayIcon.showMessage` is Qt's path to
-both), the tray's own message bubble, and an in-window banner that always works. The two that
-speak through the tray icon reach it as a `MessageArea`: the icon is a widget (ui.tray.Tray
-holds it), and this module keeps to QtCore. Each backend
-raises `NotifierUnavailable` when it is constructed where it cannot work; `pick()` takes the
-first that constructs, and a backend that fails later hands its notice to the next one.
+both), the tray's own message bubble, and, where there is neither a tray nor a notification
+server, a small always-on-top reminder window (ui.reminder_window). The two that speak through
+the tray icon reach it as a `MessageArea`: the icon is a widget (ui.tray.Tray holds it), and
+this module keeps to QtCore. Each backend raises `NotifierUnavailable` when it is constructed
+where it cannot work; `pick()` takes the first that constructs, and a backend that fails later
+hands its notice to the next one.
+
+A follow-up counts as announced only once a person could see it: each backend reports a notice
+as shown (`NoticeSink.notice_shown`) when the server has taken it, the tray has shown its
+bubble, or the reminder window has been painted on screen; only then is it written down.
+A button on a notice acts once, on the follow-up as it is now (a follow-up already done or set
+aside is left alone), and closes the notice.
 
 Why jeepney for D-Bus. The `Notify` method is typed `susssasa{sv}i`: replaces_id is a uint32.
 PySide6's QtDBus turns every Python int into an int32, and exposes no way to mark an argument
@@ -22,6 +29,7 @@ watched by a QSocketNotifier and messages are parsed as they arrive in Qt's even
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import socket
@@ -33,22 +41,26 @@ from typing import Any, ClassVar, Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
-from netdesk.core.domain import ANSWERING_KIND, FollowUpReason
+from netdesk.core.dates import describe_moment
+from netdesk.core.domain import ANSWERING_KIND, FollowUpReason, FollowUpState
 from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.scheduler import parse_digest_time, tomorrow_at
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.store.models import FollowUp
-from netdesk.store.reader import DueFollowUp
+from netdesk.store.reader import DueFollowUp, DueList
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "NetDesk"
 # Action keys, as the freedesktop spec names the default one.
 OPEN = "default"
+OPEN_BUTTON = "open"  # the summary's Open button (servers show no button for the default)
 DONE = "done"
 SNOOZE = "snooze"
+# The states in which a follow-up still waits for the user (a button may act on it).
+OPEN_STATES = frozenset({FollowUpState.DUE.value, FollowUpState.SNOOZED.value})
 # A summary lists this many names before "and N more".
 SUMMARY_NAMES = 3
 
@@ -68,10 +80,14 @@ class Notice:
     body: str
     follow_up_id: int = 0  # 0: a summary; clicking it opens the follow-ups pane
     offer_actions: bool = False  # Done and Snooze buttons, where the server has them
+    # The follow-ups it announces: written down as announced once the notice is seen.
+    announces: tuple[int, ...] = ()
 
 
 class NoticeSink(Protocol):
-    """What a backend reports back: a click, an action button, a failure (the Notifier)."""
+    """What a backend reports back: shown, a click, an action button, a failure (the Notifier)."""
+
+    def notice_shown(self, notice: Notice) -> None: ...
 
     def notice_activated(self, follow_up_id: int) -> None: ...
 
@@ -90,7 +106,11 @@ class NotifierBackend(ABC):
         self.sink = sink
 
     @abstractmethod
-    def show(self, notice: Notice) -> None: ...
+    def show(self, notice: Notice) -> None:
+        """Show it; call `sink.notice_shown(notice)` once a person could see it."""
+
+    def withdraw(self, follow_up_ids: Sequence[int]) -> None:  # noqa: B027 - optional
+        """Take down what is still on screen about these follow-ups (they were settled)."""
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to let go of
         """Let go of what the backend holds (a bus connection)."""
@@ -183,11 +203,20 @@ class FreedesktopBackend(NotifierBackend):
         self._watch = QSocketNotifier(self._sock.fileno(), QSocketNotifier.Type.Read)
         self._watch.activated.connect(self._read)
 
+    def actions_for(self, notice: Notice) -> list[str]:
+        """The notice's actions as the spec lists them: key, label, key, label..."""
+        if not self.supports_actions:
+            return []
+        actions = [OPEN, "Open"]  # a click on the notice itself
+        if notice.offer_actions:
+            actions += [DONE, "Done", SNOOZE, "Snooze until tomorrow"]
+        elif not notice.follow_up_id:
+            actions += [OPEN_BUTTON, "Open"]  # a summary: a button that says so
+        return actions
+
     def show(self, notice: Notice) -> None:
         body = html.escape(notice.body, quote=False) if self._markup else notice.body
-        actions: list[str] = [OPEN, "Open"] if self.supports_actions else []
-        if self.supports_actions and notice.offer_actions:
-            actions += [DONE, "Done", SNOOZE, "Snooze until tomorrow"]
+        actions = self.actions_for(notice)
         hints = {"urgency": ("y", 1)}
         message = self._new_method_call(
             self._address,
@@ -209,6 +238,23 @@ class FreedesktopBackend(NotifierBackend):
     def shown_ids(self) -> list[int]:
         """The server's ids of our notifications still on screen (for tests)."""
         return list(self._live)
+
+    def withdraw(self, follow_up_ids: Sequence[int]) -> None:
+        settled = set(follow_up_ids)
+        for notification_id, notice in list(self._live.items()):
+            if notice.follow_up_id in settled:
+                self._close_notification(notification_id)
+
+    def _close_notification(self, notification_id: int) -> None:
+        """Ask the server to take it down; its NotificationClosed then forgets it."""
+        self._live.pop(notification_id, None)
+        message = self._new_method_call(
+            self._address, "CloseNotification", "u", (notification_id,)
+        )
+        try:
+            self._conn.send(message)
+        except OSError as exc:
+            log.warning("notifications: could not close a notice (%s)", exc)
 
     def close(self) -> None:
         if getattr(self, "_watch", None) is not None:
@@ -246,6 +292,7 @@ class FreedesktopBackend(NotifierBackend):
                 self.sink.backend_failed(self, notice)
             else:
                 self._live[int(message.body[0])] = notice
+                self.sink.notice_shown(notice)
             return
         if kind != self._MessageType.signal:
             return
@@ -256,8 +303,11 @@ class FreedesktopBackend(NotifierBackend):
             notification_id, action = message.body
             notice = self._live.get(int(notification_id))
             if notice is None:
-                return  # another application's notification
-            if action == OPEN:
+                return  # another application's, or one of ours already answered
+            # One answer per notice: it is closed before the answer runs, and forgotten, so
+            # a second click (or a server that repeats itself) finds nothing to act on.
+            self._close_notification(int(notification_id))
+            if action in (OPEN, OPEN_BUTTON):
                 self.sink.notice_activated(notice.follow_up_id)
             else:
                 self.sink.notice_action(notice.follow_up_id, str(action))
@@ -297,6 +347,7 @@ class TrayMessageBackend(NotifierBackend):
         # Qt tracks only the latest message, so a click means the latest notice.
         self._last = notice.follow_up_id
         self.area.show_message(notice.title, notice.body, 15_000)
+        self.sink.notice_shown(notice)
 
 
 class NativeCentreBackend(TrayMessageBackend):
@@ -315,59 +366,88 @@ class NativeCentreBackend(TrayMessageBackend):
         super().__init__(sink, area)
 
 
-# --- the last resort --------------------------------------------------------------------
-
-
-class BannerBackend(NotifierBackend):
-    """A banner in NetDesk's own window: works everywhere, seen when the window is."""
-
-    name = "banner"
-
-    def __init__(self, sink: NoticeSink, hub: Hub) -> None:
-        super().__init__(sink)
-        self.hub = hub
-
-    def show(self, notice: Notice) -> None:
-        text = notice.title if not notice.body else f"{notice.title}: {notice.body}"
-        self.hub.bannerRequested.emit(text, notice.follow_up_id)
-
-
 # --- the chain --------------------------------------------------------------------------
 
 
-def notice_for(follow_up: DueFollowUp, *, offer_actions: bool = True) -> Notice:
+def _name(follow_up: DueFollowUp) -> str:
+    return follow_up.contact_name.strip() or "A contact"
+
+
+def notice_for(
+    follow_up: DueFollowUp,
+    now: dt.datetime,
+    *,
+    offer_actions: bool = True,
+    announces: Sequence[int] | None = None,
+) -> Notice:
+    """The short form: who, the rule's few words, and when it fell due."""
     return Notice(
-        title=f"Follow up with {follow_up.contact_name}",
-        body=follow_up.sentence,
+        title=_name(follow_up),
+        body=f"{follow_up.rule.short_label}, due {describe_moment(follow_up.effective_at, now)}",
         follow_up_id=follow_up.follow_up_id,
         offer_actions=offer_actions and follow_up.reason in DONE_KIND,
+        announces=tuple(announces if announces is not None else (follow_up.follow_up_id,)),
     )
 
 
+def _people(follow_ups: Sequence[DueFollowUp], limit: int) -> list[DueFollowUp]:
+    """The first follow-up of each of the first `limit` people, in order."""
+    seen: set[int] = set()
+    firsts: list[DueFollowUp] = []
+    for f in follow_ups:
+        if f.contact_id not in seen:
+            seen.add(f.contact_id)
+            firsts.append(f)
+            if len(firsts) == limit:
+                break
+    return firsts
+
+
+def _one_person(follow_ups: Sequence[DueFollowUp]) -> bool:
+    # A long list is many people; a short one is read (a thank-you and a cadence for the
+    # same person make one notice, not a summary of one name).
+    return len(follow_ups) <= SUMMARY_NAMES and len(_people(follow_ups, 2)) == 1
+
+
 def _names(follow_ups: Sequence[DueFollowUp]) -> str:
-    names = [f.contact_name for f in follow_ups[:SUMMARY_NAMES]]
-    rest = len(follow_ups) - len(names)
-    text = ", ".join(names)
-    return f"{text} and {rest} more" if rest else text
+    """'Ann, Ben, Cleo and 2 more': each person once."""
+    firsts = _people(follow_ups, SUMMARY_NAMES)
+    text = ", ".join(_name(f) for f in firsts)
+    if len(follow_ups) > DueList.PAGE:
+        return f"{text} and others"  # counting them all would read every row
+    rest = len({f.contact_id for f in follow_ups}) - len(firsts)
+    return f"{text} and {rest} more" if rest > 0 else text
 
 
-def summary_notice(follow_ups: Sequence[DueFollowUp]) -> Notice:
-    return Notice(title=f"{len(follow_ups)} follow-ups are due", body=_names(follow_ups))
+def summary_notice(follow_ups: Sequence[DueFollowUp], announces: Sequence[int]) -> Notice:
+    count = len(follow_ups)
+    return Notice(
+        title=f"{count} follow-ups are due",
+        body=_names(follow_ups),
+        announces=tuple(announces),
+    )
 
 
-def digest_notice(follow_ups: Sequence[DueFollowUp]) -> Notice:
+def digest_notice(follow_ups: Sequence[DueFollowUp], announces: Sequence[int]) -> Notice:
+    """The daily digest, given a list of one follow-up per person (reader.due_now)."""
     count = len(follow_ups)
     title = "Today: 1 follow-up is due" if count == 1 else f"Today: {count} follow-ups are due"
-    lines = [f"{f.contact_name} — {f.sentence}" for f in follow_ups[:SUMMARY_NAMES]]
+    lines = [f"{_name(f)}: {f.rule.short_label}" for f in follow_ups[:SUMMARY_NAMES]]
     if count > SUMMARY_NAMES:
         lines.append(f"and {count - SUMMARY_NAMES} more in NetDesk")
-    return Notice(title=title, body="\n".join(lines))
+    return Notice(title=title, body="\n".join(lines), announces=tuple(announces))
+
+
+def _ids(follow_ups: Sequence[DueFollowUp]) -> list[int]:
+    if isinstance(follow_ups, DueList):
+        return follow_ups.ids()  # without reading the rows
+    return [f.follow_up_id for f in follow_ups]
 
 
 class Notifier(QObject):
     """Announces what the scheduler says, and answers clicks and buttons on the notices."""
 
-    # Every notice shown, through whichever backend (title, body, follow-up id).
+    # Every notice a person could see, through whichever backend (title, body, follow-up id).
     shown = Signal(str, str, int)
 
     def __init__(
@@ -387,29 +467,41 @@ class Notifier(QObject):
         self.settings = settings
         self._factories = list(factories)
         self.backend, self._index = pick(self._factories, self)
+        # Notices about one follow-up still on screen, so that settling it takes them down.
+        self._showing: set[int] = set()
+        hub.followUpsChanged.connect(self._withdraw_settled)
 
     # --- what to say
 
     def announce(self, follow_ups: Sequence[DueFollowUp]) -> None:
-        """New follow-ups: one notice each when one is new, else one summary."""
+        """New follow-ups: one notice when one person is new, else one summary."""
         if not follow_ups:
             return
-        if len(follow_ups) == 1:
-            self.show(notice_for(follow_ups[0]))
+        ids = _ids(follow_ups)
+        if _one_person(follow_ups):
+            self.show(notice_for(follow_ups[0], self.clock.now(), announces=ids))
         else:
-            self.show(summary_notice(follow_ups))
+            self.show(summary_notice(follow_ups, ids))
 
-    def announce_digest(self, follow_ups: Sequence[DueFollowUp]) -> None:
+    def announce_digest(self, follow_ups: Sequence[DueFollowUp], announces: Sequence[int]) -> None:
+        """The daily digest: everything due (a person once); it announces `announces`."""
         if len(follow_ups) == 1:
-            self.show(notice_for(follow_ups[0]))
+            self.show(notice_for(follow_ups[0], self.clock.now(), announces=announces))
         elif follow_ups:
-            self.show(digest_notice(follow_ups))
+            self.show(digest_notice(follow_ups, announces))
 
     def show(self, notice: Notice) -> None:
         self.backend.show(notice)
-        self.shown.emit(notice.title, notice.body, notice.follow_up_id)
 
     # --- answers (NoticeSink)
+
+    def notice_shown(self, notice: Notice) -> None:
+        """A person could see it now: the follow-ups it names are announced."""
+        if notice.announces:
+            self.actions.record_announced(list(notice.announces))
+        if notice.follow_up_id:
+            self._showing.add(notice.follow_up_id)
+        self.shown.emit(notice.title, notice.body, notice.follow_up_id)
 
     def notice_activated(self, follow_up_id: int) -> None:
         self.hub.showWindowRequested.emit()
@@ -417,22 +509,26 @@ class Notifier(QObject):
             self.hub.followUpRequested.emit(follow_up_id)
 
     def notice_action(self, follow_up_id: int, action: str) -> None:
+        """Done or Snooze, on the follow-up as it is now: one already done, set aside or
+        deleted (from another notice, the window, another program) is left as it is."""
+        if action not in (DONE, SNOOZE):
+            self.notice_activated(follow_up_id)
+            return
         fu = FollowUp.get_or_none(FollowUp.id == follow_up_id)
-        if fu is None:
-            return  # deleted meanwhile
+        if fu is None or fu.state not in OPEN_STATES:
+            log.info("notifications: %s on a follow-up already settled; nothing to do", action)
+            return
         now = self.clock.now()
         if action == SNOOZE:
             at = parse_digest_time(self.settings.digest_time)
             self.actions.snooze_follow_up(follow_up_id, tomorrow_at(now, at))
-        elif action == DONE:
+        else:
             kind = DONE_KIND.get(FollowUpReason(fu.reason))
             if kind is None:
                 return
             self.actions.complete_follow_up(
                 follow_up_id, kind=kind, summary="Marked done from a reminder"
             )
-        else:
-            self.notice_activated(follow_up_id)
 
     def backend_failed(self, backend: NotifierBackend, notice: Notice) -> None:
         """A backend broke after it was picked: the rest of the chain takes over."""
@@ -447,6 +543,23 @@ class Notifier(QObject):
             return
         self._index += offset + 1
         self.backend.show(notice)
+
+    def _withdraw_settled(self) -> None:
+        """Follow-ups settled since their notice went up (done in the window, snoozed from
+        the tray, set aside) take their notices down with them."""
+        if not self._showing:
+            return
+        ids = list(self._showing)
+        still_open = {
+            int(f.id)
+            for f in FollowUp.select(FollowUp.id).where(
+                FollowUp.id.in_(ids), FollowUp.state == FollowUpState.DUE.value
+            )
+        }
+        settled = [fid for fid in ids if fid not in still_open]
+        if settled:
+            self._showing.difference_update(settled)
+            self.backend.withdraw(settled)
 
     def close(self) -> None:
         self.backend.close()

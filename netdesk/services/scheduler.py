@@ -8,16 +8,21 @@ Qt's timers run on the monotonic clock, which stops while the machine sleeps and
 changed wall clock; the store's moments are wall-clock times. So every wake-up compares the
 wall-clock time elapsed since the timer was armed with the monotonic time elapsed; when they
 differ by more than a minute the clock jumped, and the scheduler catches up: it announces what
-fell due meanwhile and re-arms. Two cheap wake-ups notice a jump even when the armed timer lies
-far ahead: the application becoming active (the OS tells Qt; no cost while idle), and a
-15-minute watchdog. The watchdog is the only periodic wake-up; it does two clock reads and a
-subtraction (no store query unless the clock jumped), about 100 µs four times an hour, far
-under the 0.05 CPU-s/minute idle budget. Listening to logind's PrepareForSleep on the system
-bus would be exact on Linux but needs the system bus, which containers and other platforms lack.
+fell due meanwhile and re-arms. Cheap wake-ups notice a jump even when the armed timer lies far
+ahead. Waking from sleep: on Linux, logind's PrepareForSleep(false) on the system bus
+(services.resume), at once and at no cost while idle; where that signal is missing (no system
+bus in a container, other platforms), a one-minute watchdog, so that a resume is caught up
+within a minute. The application becoming active (the OS tells Qt; no cost while idle) checks
+too. The watchdog is the only periodic wake-up, and only two clock reads and a subtraction (no
+store query unless the clock jumped): about 100 µs a minute, far under the 0.05 CPU-s/minute
+idle budget. With logind it runs every 15 minutes, for a clock set by hand.
 
-Each follow-up is announced once: announcing sets FollowUp.notified_at (through the action layer),
-and only follow-ups whose notified_at is empty are announced. Snoozing clears notified_at, so a
-snoozed follow-up is announced again when its snooze ends.
+Each follow-up is announced once, and only once a person could see it: the scheduler hands new
+follow-ups to the notifier (`due`) and never again while it holds them; the notifier writes
+FollowUp.notified_at (through the action layer) when its notice is on screen. Only follow-ups
+whose notified_at is empty are announced, so one never shown is handed out again by the next
+NetDesk. Snoozing clears notified_at, so a snoozed follow-up is announced again when its
+snooze ends.
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from netdesk.services import settings as settings_registry
-from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
@@ -42,7 +46,10 @@ log = logging.getLogger(__name__)
 
 # Qt timer intervals are int32 milliseconds (~24.8 days); a longer wait is re-armed on the way.
 MAX_INTERVAL_MS = 20 * 24 * 3600 * 1000
-WATCHDOG_MS = 15 * 60 * 1000
+# The watchdog: every minute without a resume signal (a resume is caught up within a
+# minute), every 15 minutes with one (only a clock set by hand is left for it).
+WATCHDOG_MS = 60 * 1000
+WATCHDOG_WITH_RESUME_SIGNAL_MS = 15 * 60 * 1000
 # Wall and monotonic time drift apart by milliseconds under NTP slewing; a minute is a jump.
 JUMP_TOLERANCE = dt.timedelta(seconds=60)
 DEFAULT_DIGEST_TIME = settings_registry.default_digest_time()
@@ -82,11 +89,13 @@ def _parse_moment(text: Any) -> dt.datetime | None:
 class Scheduler(QObject):
     """Arms one timer for the next thing that falls due; announces new follow-ups once."""
 
-    # Follow-ups that fell due and were never announced (announce them now). Both carry the
-    # store's DueList as it is (a `list` signal would copy it, reading every row).
+    # Follow-ups that fell due and were never announced nor handed out yet (announce them,
+    # and write them down as announced once a person could see it). Both carry the store's
+    # DueList as it is (a `list` signal would copy it, reading every row).
     due = Signal(object)  # Sequence[DueFollowUp]
-    # The daily digest: every follow-up due now (announce one summary).
-    digestDue = Signal(object)  # Sequence[DueFollowUp]
+    # The daily digest: every person due now, once (announce one summary), and the ids of
+    # the follow-ups it announces (those not announced yet).
+    digestDue = Signal(object, object)  # Sequence[DueFollowUp], list[int]
     # How many follow-ups are due now, whenever that number changes.
     countChanged = Signal(int)
     # The wall clock moved apart from the monotonic one (sleep, resume, a changed clock).
@@ -101,14 +110,10 @@ class Scheduler(QObject):
         *,
         monotonic: Callable[[], float] = time.monotonic,
         watchdog_ms: int = WATCHDOG_MS,
-        actions: Actions | None = None,
     ) -> None:
         super().__init__(parent)
         self.hub = hub
         self.clock = clock
-        # Announcing is written down (each follow-up is announced once) through the action
-        # layer like every write; a scheduler of its own (tests) gets one of its own.
-        self.actions = actions if actions is not None else Actions(hub, clock, self)
         self.settings = settings
         self._monotonic = monotonic
         self._count = -1
@@ -116,6 +121,8 @@ class Scheduler(QObject):
         self._anchor_wall = clock.now()
         self._anchor_mono = monotonic()
         self._started = False
+        # Handed to the notifier and not yet seen: not handed out again while it holds them.
+        self._handed: set[int] = set()
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -195,6 +202,12 @@ class Scheduler(QObject):
                 self._announce_new(now)
         self._arm(now)
 
+    def listen_for_resume(self, resumed: Any) -> None:
+        """Catch up when the machine wakes (a signal such as services.resume's `resumed`);
+        the watchdog then only has to notice a clock set by hand."""
+        resumed.connect(self._on_resumed)
+        self._watchdog.setInterval(WATCHDOG_WITH_RESUME_SIGNAL_MS)
+
     def check_clock(self) -> bool:
         """The cheap check: did the wall clock jump since the timer was armed? Catch up if so."""
         if not self._started:
@@ -218,6 +231,11 @@ class Scheduler(QObject):
         if key in (DIGEST_TIME_KEY, PAUSED_UNTIL_KEY):
             self._schedule_recompute()
 
+    def _on_resumed(self) -> None:
+        # Asleep for less than the jump tolerance: no jump, but look anyway (it is one query).
+        if not self.check_clock():
+            self.check()
+
     def _on_app_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationActive:
             self.check_clock()
@@ -236,10 +254,18 @@ class Scheduler(QObject):
     def _announce_new(self, now: dt.datetime) -> None:
         # The store finds the unannounced ones: thousands due need not be read to find none.
         fresh = reader.follow_ups(now, unannounced=True)
-        if not fresh:
+        ids = fresh.ids()
+        self._handed &= set(ids)  # the rest were seen, or settled, since
+        if not ids:
             return
-        self.actions.record_announced(fresh.ids())
-        self.due.emit(fresh)
+        if not self._handed:
+            self._handed.update(ids)
+            self.due.emit(fresh)
+            return
+        new = [i for i, fid in enumerate(ids) if fid not in self._handed]
+        if new:
+            self._handed.update(ids[i] for i in new)
+            self.due.emit([fresh[i] for i in new])
 
     def _digest_moment(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, self.digest_time())
@@ -263,10 +289,9 @@ class Scheduler(QObject):
         # A list read a page at a time: the notifier reads the few names it shows.
         everything: Sequence[DueFollowUp] = reader.due_now(now)  # one line per person due
         fresh = reader.follow_ups(now, unannounced=True).ids()
-        if fresh:
-            self.actions.record_announced(fresh)
+        self._handed.update(fresh)
         if everything:
-            self.digestDue.emit(everything)
+            self.digestDue.emit(everything, fresh)
 
     def _arm(self, now: dt.datetime) -> None:
         candidates = [self._next_digest(now)]

@@ -10,15 +10,14 @@ removes a socket file it finds: a file left by a crash would otherwise make list
 
 Headless commands (`netdesk import` and friends) do not take this lock: they may run while the
 app is open. SQLite in WAL mode with a 10-second busy timeout serialises their short writes
-with the app's; the app picks their changes up on its next refresh.
+with the app's. A command that wrote says so on this channel (store.running_app, plain sockets:
+{"changed": true}), and the running app reloads and reschedules at once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,24 +25,20 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QLockFile, QObject, QThread, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
+from netdesk.store.running_app import ACK
+from netdesk.store.running_app import server_name as server_name
+
 log = logging.getLogger(__name__)
 
-ACK = b"ok\n"
 # A message is a few paths; anything longer than this is not from NetDesk.
 MAX_MESSAGE = 1_000_000
-
-
-def server_name(data_dir: Path) -> str:
-    """The socket's name: per data folder and per user, short enough for a Unix socket path."""
-    user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "")
-    key = f"{user}\0{Path(data_dir).resolve()}".encode()
-    return "netdesk-" + hashlib.sha256(key).hexdigest()[:20]
 
 
 class SingleInstance(QObject):
     """The guard. `acquire()` first; then either `listen()` or `hand_over()` and exit."""
 
-    # A later launch's arguments: {"files": [...], "show": bool}.
+    # A later launch's arguments, or a command's news: {"files": [...], "show": bool,
+    # "changed": bool (another program wrote the store)}.
     messageReceived = Signal(dict)
 
     def __init__(self, data_dir: Path, lock_file: Path, parent: QObject | None = None) -> None:
@@ -185,4 +180,5 @@ def _clean(raw: Any) -> dict[str, Any]:
     return {
         "files": [str(f) for f in files if isinstance(f, str)],
         "show": bool(raw.get("show", True)) if isinstance(raw, dict) else True,
+        "changed": bool(raw.get("changed", False)) if isinstance(raw, dict) else False,
     }

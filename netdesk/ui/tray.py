@@ -131,11 +131,11 @@ class Tray(QObject):
         self.menu.clear()
         self.menu.addAction(self.open_action)
         self.follow_up_actions = []
-        due = reader.follow_ups(self.clock.now(), limit=MENU_FOLLOW_UPS + 1)
+        due = reader.due_now(self.clock.now())  # a person once, as the count says
         if due:
             self.menu.addSeparator()
             for f in due[:MENU_FOLLOW_UPS]:
-                action = QAction(_menu_text(f"{f.contact_name} — {f.reason.label}"), self.menu)
+                action = QAction(_menu_text(f"{f.contact_name} — {f.rule.short_label}"), self.menu)
                 action.setToolTip(f.sentence)
                 action.triggered.connect(
                     lambda _checked=False, fid=f.follow_up_id: self.open_follow_up(fid)

@@ -131,7 +131,9 @@ def test_follow_up_reaches_dunst_and_the_tray_and_opens(app: App) -> None:
     # It falls due: the tray counts it, and dunst shows the notification.
     status = _wait("the tray to count it", lambda: app.status().get("count") == 1 and app.status())
     assert status["tooltip"] == "NetDesk: 1 follow-up due"
-    assert status["notices"] == [{"title": "Follow up with Dana Desktop", "id": follow_up_id}]
+    [notice] = status["notices"]
+    assert (notice["title"], notice["id"]) == ("Dana Desktop", follow_up_id)
+    assert notice["body"].startswith("Say thank you, due today at ")
     _wait("dunst to show it", lambda: _dunst_displayed() > before)
 
     # Clicking it (dunst's default action) opens NetDesk on that follow-up.

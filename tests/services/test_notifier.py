@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import peewee as pw
 import pytest
+from PySide6.QtCore import Qt
 
 from netdesk.core.domain import FollowUpReason, FollowUpState, InteractionKind
 from netdesk.services import notifier as nt
@@ -18,21 +19,35 @@ from netdesk.services.clock import FixedClock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.store import reader, writer
+from netdesk.store.models import FollowUp
 
 
 class Recorder(nt.NotifierBackend):
+    """Shows at once, or (held) only when `release` says the notices reached the screen."""
+
     name = "recorder"
 
-    def __init__(self, sink: nt.NoticeSink, *, fail: bool = False) -> None:
+    def __init__(self, sink: nt.NoticeSink, *, fail: bool = False, hold: bool = False) -> None:
         super().__init__(sink)
         self.fail = fail
+        self.hold = hold
         self.notices: list[nt.Notice] = []
+        self.withdrawn: list[int] = []
 
     def show(self, notice: nt.Notice) -> None:
         if self.fail:
             self.sink.backend_failed(self, notice)
             return
         self.notices.append(notice)
+        if not self.hold:
+            self.sink.notice_shown(notice)
+
+    def release(self) -> None:
+        for notice in self.notices:
+            self.sink.notice_shown(notice)
+
+    def withdraw(self, follow_up_ids: Sequence[int]) -> None:
+        self.withdrawn.extend(follow_up_ids)
 
 
 def _unavailable(sink: nt.NoticeSink) -> nt.NotifierBackend:
@@ -69,34 +84,68 @@ def test_pick_skips_what_is_unavailable(rig: Rig) -> None:
         nt.pick([_unavailable], rig.notifier)
 
 
-def test_one_follow_up_is_named_with_its_reason(rig: Rig) -> None:
+def _notified(follow_up_id: int) -> dt.datetime | None:
+    return FollowUp.get_by_id(follow_up_id).notified_at
+
+
+def test_one_follow_up_in_the_short_form(rig: Rig) -> None:
+    """Who, the rule's few words, and when it fell due."""
     [f] = rig.due("Dana <b>Lee</b>")
     rig.notifier.announce([f])
     [notice] = rig.notifier.backend.notices
-    assert notice.title == "Follow up with Dana <b>Lee</b>"
-    assert notice.body == "Thank Dana <b>Lee</b>"
+    assert notice.title == "Dana <b>Lee</b>"
+    assert notice.body == "Say thank you, due today at 09:00"
     assert notice.follow_up_id == f.follow_up_id and notice.offer_actions
+    assert notice.announces == (f.follow_up_id,)
+    later = nt.notice_for(f, rig.clock.now() + dt.timedelta(days=3))
+    assert later.body == "Say thank you, due 3 days ago"
 
 
 def test_several_make_one_summary_and_a_digest(rig: Rig) -> None:
     due = rig.due("Ann", "Ben", "Cleo", "Dov", "Eve")
     rig.notifier.announce(due)
-    rig.notifier.announce_digest(due)
+    rig.notifier.announce_digest(due, due.ids())
     summary, digest = rig.notifier.backend.notices
     assert (summary.title, summary.body) == ("5 follow-ups are due", "Ann, Ben, Cleo and 2 more")
     assert summary.follow_up_id == 0 and not summary.offer_actions
+    assert summary.announces == tuple(due.ids())
     assert digest.title == "Today: 5 follow-ups are due"
     assert digest.body.splitlines() == [
-        "Ann — Thank Ann",
-        "Ben — Thank Ben",
-        "Cleo — Thank Cleo",
+        "Ann: Say thank you",
+        "Ben: Say thank you",
+        "Cleo: Say thank you",
         "and 2 more in NetDesk",
     ]
 
 
+def test_a_notice_is_announced_only_once_it_is_seen(
+    qapp: object, tmp_path: Path, now: dt.datetime, store: pw.SqliteDatabase
+) -> None:
+    rig = Rig(tmp_path, now, lambda sink: Recorder(sink, hold=True))
+    due = rig.due("Ann", "Ben")
+    shown: list[str] = []
+    rig.notifier.shown.connect(lambda title, body, fid: shown.append(title))
+    rig.notifier.announce(due)
+    assert [_notified(f.follow_up_id) for f in due] == [None, None]
+    assert shown == []
+    rig.notifier.backend.release()
+    assert [_notified(f.follow_up_id) for f in due] == [now, now]
+    assert shown == ["2 follow-ups are due"]
+
+
+def test_two_follow_ups_of_one_person_make_one_notice(rig: Rig) -> None:
+    [f] = rig.due("Dana")
+    writer.create_follow_up(f.contact_id, FollowUpReason.REFERENCE_HEADS_UP, rig.clock.now(),
+                            "Tell Dana about the call", rig.clock.now())
+    both = reader.follow_ups(rig.clock.now())
+    rig.notifier.announce(both)
+    [notice] = rig.notifier.backend.notices
+    assert notice.title == "Dana" and notice.announces == tuple(both.ids())
+
+
 def test_sorting_a_contact_offers_no_done(rig: Rig) -> None:
     [f] = rig.due("Sam", reason=FollowUpReason.SORT)
-    assert not nt.notice_for(f).offer_actions
+    assert not nt.notice_for(f, rig.clock.now()).offer_actions
 
 
 def test_click_opens_the_follow_up(rig: Rig, qtbot: object) -> None:
@@ -129,6 +178,29 @@ def test_done_button_logs_the_thank_you(rig: Rig, qtbot: object) -> None:
     assert entry.kind == InteractionKind.THANK_YOU
 
 
+def test_done_twice_logs_once_and_done_then_snooze_stays_done(rig: Rig) -> None:
+    [f] = rig.due("Dana")
+    rig.notifier.notice_action(f.follow_up_id, nt.DONE)
+    rig.notifier.notice_action(f.follow_up_id, nt.DONE)
+    assert len(reader.timeline(f.contact_id)) == 1
+    rig.notifier.notice_action(f.follow_up_id, nt.SNOOZE)
+    fu = FollowUp.get_by_id(f.follow_up_id)
+    assert (fu.state, fu.snoozed_until) == (FollowUpState.DONE.value, None)
+    assert reader.follow_ups(rig.clock.now(), horizon=dt.timedelta(days=3)) == []
+    # Set aside in the window meanwhile: a Done from the notice does nothing either.
+    [g] = [x for x in rig.due("Eli") if x.contact_name == "Eli"]
+    rig.actions.dismiss_follow_up(g.follow_up_id)
+    rig.notifier.notice_action(g.follow_up_id, nt.DONE)
+    assert reader.timeline(g.contact_id) == []
+
+
+def test_a_follow_up_settled_elsewhere_takes_its_notice_down(rig: Rig) -> None:
+    [f] = rig.due("Dana")
+    rig.notifier.announce([f])
+    rig.actions.complete_follow_up(f.follow_up_id, kind=InteractionKind.THANK_YOU)
+    assert rig.notifier.backend.withdrawn == [f.follow_up_id]
+
+
 def test_a_failing_backend_hands_over_to_the_next(
     qapp: object, tmp_path: Path, now: dt.datetime, store: pw.SqliteDatabase
 ) -> None:
@@ -139,11 +211,24 @@ def test_a_failing_backend_hands_over_to_the_next(
     assert [n.title for n in rig.notifier.backend.notices] == ["Hello"]
 
 
-def test_banner_is_the_last_resort(rig: Rig, qtbot: object) -> None:
-    banner = nt.BannerBackend(rig.notifier, rig.hub)
-    with qtbot.waitSignal(rig.hub.bannerRequested) as shown:
-        banner.show(nt.Notice("Follow up with Dana", "It has been a month", 4))
-    assert shown.args == ["Follow up with Dana: It has been a month", 4]
+def test_the_reminder_window_is_the_last_resort(
+    qapp: object, qtbot: object, tmp_path: Path, now: dt.datetime, store: pw.SqliteDatabase
+) -> None:
+    from netdesk.ui.reminder_window import ReminderWindowBackend
+
+    rig = Rig(tmp_path, now, _unavailable, ReminderWindowBackend)
+    window = rig.notifier.backend.window
+    [f] = rig.due("Dana")
+    rig.notifier.announce([f])
+    assert _notified(f.follow_up_id) is None  # not painted yet
+    qtbot.waitUntil(lambda: _notified(f.follow_up_id) is not None, timeout=5000)
+    assert window.isVisible() and window.objectName() == "reminderWindow"
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    [row] = window.rows
+    assert set(row.buttons) == {nt.OPEN, nt.DONE, nt.SNOOZE}
+    row.buttons[nt.DONE].click()
+    assert window.rows == [] and not window.isVisible()
+    assert [e.kind for e in reader.timeline(f.contact_id)] == [InteractionKind.THANK_YOU]
 
 
 def test_freedesktop_needs_a_session_bus(qapp: object, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -161,6 +246,9 @@ def test_freedesktop_against_dunst(qapp: object, qtbot: object) -> None:
     class Sink:
         def __init__(self) -> None:
             self.events: list[tuple[str, int]] = []
+
+        def notice_shown(self, notice: nt.Notice) -> None:
+            self.events.append(("shown", notice.follow_up_id))
 
         def notice_activated(self, fid: int) -> None:
             self.events.append(("open", fid))
@@ -180,9 +268,13 @@ def test_freedesktop_against_dunst(qapp: object, qtbot: object) -> None:
         assert backend.supports_actions  # dunst lists "actions"
         backend.show(nt.Notice("Follow up with <i>Dana</i>", "Say thanks & more", 42, True))
         qtbot.waitUntil(lambda: bool(backend.shown_ids), timeout=5000)
+        assert sink.events == [("shown", 42)]  # the server took it: on screen
         subprocess.run(["dunstctl", "action", "0"], check=True)
-        qtbot.waitUntil(lambda: bool(sink.events), timeout=5000)
-        assert sink.events == [("open", 42)]
+        qtbot.waitUntil(lambda: len(sink.events) == 2, timeout=5000)
+        assert sink.events == [("shown", 42), ("open", 42)]
+        assert nt.OPEN_BUTTON not in backend.actions_for(nt.Notice("1", "", 42, True))
+        summary = backend.actions_for(nt.Notice("2 follow-ups are due", "Ann, Ben"))
+        assert summary[summary.index(nt.OPEN_BUTTON) + 1] == "Open"
     finally:
         backend.close()
 

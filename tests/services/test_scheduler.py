@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import peewee as pw
 import pytest
+from PySide6.QtCore import QObject, Signal
 
 from netdesk.core.domain import FollowUpReason
 from netdesk.services import scheduler as sched
@@ -15,6 +17,8 @@ from netdesk.services.scheduler import Scheduler
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.store import writer
+from netdesk.store.models import FollowUp
+from netdesk.store.reader import DueFollowUp
 
 MIN = dt.timedelta(minutes=1)
 HOUR = dt.timedelta(hours=1)
@@ -42,11 +46,21 @@ class Rig:
         self.announced: list[list[str]] = []
         self.digests: list[list[str]] = []
         self.counts: list[int] = []
-        self.scheduler.due.connect(lambda fs: self.announced.append([f.contact_name for f in fs]))
-        self.scheduler.digestDue.connect(
-            lambda fs: self.digests.append([f.contact_name for f in fs])
-        )
+        # A notifier whose notices are seen at once (unless `unseen`): it writes them down.
+        self.unseen = False
+        self.scheduler.due.connect(self._shown)
+        self.scheduler.digestDue.connect(self._digest_shown)
         self.scheduler.countChanged.connect(self.counts.append)
+
+    def _shown(self, follow_ups: Sequence[DueFollowUp]) -> None:
+        self.announced.append([f.contact_name for f in follow_ups])
+        if not self.unseen:
+            writer.mark_notified([f.follow_up_id for f in follow_ups], self.clock.now())
+
+    def _digest_shown(self, follow_ups: Sequence[DueFollowUp], announces: list[int]) -> None:
+        self.digests.append([f.contact_name for f in follow_ups])
+        if not self.unseen:
+            writer.mark_notified(announces, self.clock.now())
 
     def advance(self, delta: dt.timedelta, *, asleep: bool = False) -> None:
         self.clock.advance(delta)
@@ -115,6 +129,50 @@ def test_already_due_is_announced_at_start_but_not_after_a_restart(
     again.start()
     again.stop()
     assert seen == []
+
+
+def test_a_follow_up_never_seen_stays_unannounced(rig: Rig, now: dt.datetime) -> None:
+    """Handed to a notifier that showed nothing: not handed again by this scheduler (it is
+    still being shown), never written down as announced, and handed out again after a restart."""
+    rig.unseen = True
+    fid = rig.follow_up("Dana", now - HOUR)
+    rig.scheduler.start()
+    assert rig.announced == [["Dana"]]
+    rig.follow_up("Eli", now + HOUR)
+    rig.advance(HOUR)
+    rig.fire()
+    assert rig.announced == [["Dana"], ["Eli"]]  # Eli alone: Dana is still in hand
+    assert FollowUp.get_by_id(fid).notified_at is None
+    rig.scheduler.stop()
+    again = Scheduler(rig.hub, rig.clock, rig.settings, monotonic=rig.mono)
+    seen: list[list[str]] = []
+    again.due.connect(lambda fs: seen.append([f.contact_name for f in fs]))
+    again.start()
+    again.stop()
+    assert seen == [["Dana", "Eli"]]
+
+
+def test_a_resume_signal_catches_up_at_once(rig: Rig, now: dt.datetime) -> None:
+    class Logind(QObject):
+        resumed = Signal()
+
+    logind = Logind()
+    rig.scheduler.listen_for_resume(logind.resumed)
+    assert rig.scheduler._watchdog.interval() == sched.WATCHDOG_WITH_RESUME_SIGNAL_MS
+    rig.follow_up("Dana", now + 2 * HOUR)
+    rig.scheduler.start()
+    rig.advance(3 * HOUR, asleep=True)
+    logind.resumed.emit()
+    assert rig.announced == [["Dana"]]
+    # A short nap (no jump to see) is looked at all the same.
+    rig.follow_up("Eli", now + 3 * HOUR + dt.timedelta(seconds=30))
+    rig.advance(MIN, asleep=False)
+    logind.resumed.emit()
+    assert rig.announced == [["Dana"], ["Eli"]]
+
+
+def test_without_a_resume_signal_the_watchdog_looks_every_minute(rig: Rig) -> None:
+    assert rig.scheduler._watchdog.interval() == sched.WATCHDOG_MS == 60_000
 
 
 def test_store_change_rearms(rig: Rig, qtbot: object, now: dt.datetime) -> None:

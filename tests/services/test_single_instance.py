@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QDir
 
 from netdesk.services.single_instance import SingleInstance, server_name
+from netdesk.store import running_app
 
 
 def _guard(folder: Path) -> SingleInstance:
@@ -45,7 +46,7 @@ def test_second_launch_hands_over_its_files(qtbot: object, tmp_path: Path) -> No
     )
     with qtbot.waitSignal(first.messageReceived, timeout=10_000) as blocker:
         proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path), json.dumps(message)])
-    assert blocker.args == [message]
+    assert blocker.args == [{**message, "changed": False}]
     assert proc.wait(10) == 0
     first.release()
     assert _guard(tmp_path).acquire()  # released: the next launch is the running one
@@ -69,7 +70,7 @@ def test_garbage_is_ignored(qtbot: object, tmp_path: Path) -> None:
     sock.write(b'{"files": [3, "/ok.vcf"], "show": "yes"}\nnot json\n')
     sock.flush()
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
-    assert seen == [{"files": ["/ok.vcf"], "show": True}]
+    assert seen == [{"files": ["/ok.vcf"], "show": True, "changed": False}]
     assert sock.waitForReadyRead(1000) or sock.bytesAvailable()
     assert bytes(sock.readAll().data()) == b"ok\n"
     first.release()
@@ -92,3 +93,24 @@ def test_stale_socket_from_a_crash_is_removed(tmp_path: Path) -> None:
         guard.release()
     finally:
         path.unlink(missing_ok=True)
+
+
+def test_a_command_that_wrote_tells_the_running_app(qtbot: object, tmp_path: Path) -> None:
+    """store.running_app speaks to this channel without Qt, from a command's process."""
+    first = _guard(tmp_path)
+    assert first.acquire()
+    first.listen()
+    assert running_app.socket_path(first.name) == first._server.fullServerName()
+    script = (
+        "import sys, pathlib\n"
+        "from netdesk.store import running_app\n"
+        "told = running_app.tell_store_changed(pathlib.Path(sys.argv[1]))\n"
+        "sys.exit(0 if told and 'PySide6' not in sys.modules else 3)\n"
+    )
+    with qtbot.waitSignal(first.messageReceived, timeout=10_000) as blocker:
+        proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)])
+    assert blocker.args == [{"files": [], "show": False, "changed": True}]
+    assert proc.wait(10) == 0
+    first.release()
+    # Nobody listening: a command run on its own is told nothing, at once.
+    assert running_app.tell_store_changed(tmp_path) is False
