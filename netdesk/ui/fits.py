@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.ui.look import placeholder_width
+
 PM = QStyle.PixelMetric
 
 # What the tests hold to: a cut here is a bug ("field": an entry field squeezed below the
@@ -236,9 +238,7 @@ def _placeholder(field: QLineEdit, root: QWidget) -> list[Cut]:
     text = field.placeholderText()
     if field.text() or not text.strip():
         return []
-    metrics = field.fontMetrics()
-    padding = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
-    needed = metrics.horizontalAdvance(text) + padding
+    needed = placeholder_width(field)
     if field.isClearButtonEnabled():
         needed += field.height()
     if needed > field.width() + 1:

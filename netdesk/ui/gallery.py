@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -637,9 +638,12 @@ def render(
     with tempfile.TemporaryDirectory(prefix="netdesk-gallery-") as temp:
         scratch = Path(temp)
         for store in stores:
-            folder = scratch / store
-            _fill(store, folder)
+            made = scratch / f"{store}-as-made"
+            _fill(store, made)
             for theme in themes:
+                # Each pass starts from the store as made: the one before changed it (an offer).
+                folder = scratch / f"{store}-{theme}"
+                shutil.copytree(made, folder)
                 look.apply_theme(app, theme)
                 with open_window(folder, width, height) as window:
                     stage = Stage(

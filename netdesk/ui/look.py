@@ -3,8 +3,10 @@ them, one style for every table, and dialogs sized to their content and to the s
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFontMetricsF, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -246,13 +248,21 @@ def fit_to_screen(window: QWidget) -> None:
         window.move(x, y)
 
 
+def placeholder_width(field: QLineEdit) -> int:
+    """How wide `field` must be to show its whole placeholder: the text, the frame and
+    margins, and the room Qt keeps for the font's widest overhanging glyphs."""
+    metrics = field.fontMetrics()
+    # A line edit's size hint is 17 "x" wide plus its frame and margins.
+    padding = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+    overhang = max(0, -metrics.minLeftBearing()) + max(0, -metrics.minRightBearing())
+    text = math.ceil(QFontMetricsF(field.font()).horizontalAdvance(field.placeholderText()))
+    return text + padding + overhang
+
+
 def show_placeholder(*fields: QLineEdit) -> None:
     """Make each empty field wide enough to show its whole example (its placeholder)."""
     for field in fields:
-        metrics = field.fontMetrics()
-        # A line edit's size hint is 17 "x" wide plus its frame and margins.
-        padding = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
-        field.setMinimumWidth(metrics.horizontalAdvance(field.placeholderText()) + padding)
+        field.setMinimumWidth(placeholder_width(field))
 
 
 def wrap_lines(view: QListWidget) -> None:
