@@ -251,7 +251,7 @@ def _run_app(
     try:
         hub = Hub()
         settings = Settings(where.settings_file)
-        context = AppContext(hub=hub, clock=clock, settings=settings)
+        context = AppContext(hub=hub, clock=clock, settings=settings, demo=demo is not None)
 
         # --- wiring: other parts hook in here ------------------------------------------
         # single-instance guard (before the window): hand our arguments over and exit.

@@ -26,14 +26,16 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 NEAR_DAYS = 6
 
 
-def full_date(day: dt.date) -> str:
-    """'3 September 2026'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def full_date(day: dt.date, *, short: bool = False) -> str:
+    """'3 September 2026'; with `short`, '3 Sep 2026' (for a narrow column of a list)."""
+    month = MONTHS[day.month - 1]
+    return f"{day.day} {month[:3] if short else month} {day.year}"
 
 
-def describe_day(day: dt.date, today: dt.date) -> str:
+def describe_day(day: dt.date, today: dt.date, *, short: bool = False) -> str:
     """'today', 'yesterday', 'tomorrow', '3 days ago', 'in 5 days' within a week of today;
-    '3 September 2026' otherwise. Never a date without its year."""
+    '3 September 2026' otherwise ('3 Sep 2026' with `short`). Never a date without its
+    year."""
     days = (day - today).days
     if days == 0:
         return "today"
@@ -45,7 +47,7 @@ def describe_day(day: dt.date, today: dt.date) -> str:
         return f"{-days} days ago"
     if 0 < days <= NEAR_DAYS:
         return f"in {days} days"
-    return full_date(day)
+    return full_date(day, short=short)
 
 
 def day_phrase(day: dt.date, today: dt.date) -> str:

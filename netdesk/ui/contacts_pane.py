@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -20,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.domain import Tie
 from netdesk.services.signals import Hub
 from netdesk.store import reader
 from netdesk.ui.models.contacts_model import (
     COMPANY,
+    HEADERS,
     LAST_CONTACT,
     NAME,
+    NEXT_FOLLOW_UP,
     TIE,
     ContactsModel,
     QuickFilter,
@@ -33,6 +37,22 @@ from netdesk.ui.models.contacts_model import (
 from netdesk.ui.widgets import EmptyState
 
 SEARCH_PLACEHOLDER = "Search names, companies, emails, notes, tags"
+
+
+class SearchField(QLineEdit):
+    """The search: Down (or Page Down) goes to the results, Escape clears what was typed."""
+
+    toResults = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and not event.modifiers():
+            self.toResults.emit()
+            return
+        if key == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
 
 
 class ContactsPane(QWidget):
@@ -52,11 +72,15 @@ class ContactsPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        self.search_field = QLineEdit()
+        self.search_field = SearchField()
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setAccessibleName("Search contacts")
+        self.search_field.setToolTip(
+            "Search as you type. Down goes to the results, Enter opens the selected one "
+            "(the first when none is), Escape clears the search."
+        )
         layout.addWidget(self.search_field)
 
         chips = QHBoxLayout()
@@ -100,10 +124,22 @@ class ContactsPane(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        for column, width in ((NAME, 140), (COMPANY, 122), (TIE, 116), (LAST_CONTACT, 92)):
-            header.resizeSection(column, width)
+        # The tie and the dates take what their longest text needs; the name takes the rest,
+        # so the list never scrolls sideways.
+        metrics = self.view.fontMetrics()
+        pad = 2 * self.view.style().pixelMetric(self.view.style().PixelMetric.PM_HeaderMargin) + 16
+        widths = {
+            TIE: max(metrics.horizontalAdvance(t.label) for t in Tie),
+            LAST_CONTACT: metrics.horizontalAdvance("28 Sep 2026"),
+            NEXT_FOLLOW_UP: metrics.horizontalAdvance("28 Sep 2026"),
+        }
+        for column, width in widths.items():
+            header_width = metrics.horizontalAdvance(HEADERS[column]) + 12
+            header.resizeSection(column, max(width, header_width) + pad)
+        header.resizeSection(COMPANY, metrics.horizontalAdvance("Wonka Confection") + pad)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
@@ -117,7 +153,8 @@ class ContactsPane(QWidget):
         # The list follows each keystroke at once (a search costs less than a frame), so the
         # keystroke and its list paint together on the same turn of the event loop.
         self.search_field.textChanged.connect(self._apply_search)
-        self.search_field.returnPressed.connect(self._focus_first)
+        self.search_field.returnPressed.connect(self._open_first)
+        self.search_field.toResults.connect(self._focus_first)
 
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._restore_selection)
@@ -177,10 +214,19 @@ class ContactsPane(QWidget):
         self.model.set_quick_filter(QuickFilter.ALL)
 
     def _focus_first(self) -> None:
+        """To the results, with the first one selected unless one already is."""
         if self.model.rowCount():
-            self.view.setFocus()
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
             if not self.view.selectionModel().hasSelection():
                 self.view.selectRow(0)
+
+    def _open_first(self) -> None:
+        """Enter in the search opens the selected result (the first when none is), as Enter
+        in the list does."""
+        self._focus_first()
+        contact_id = self.current_id()
+        if contact_id:
+            self.contactActivated.emit(contact_id)
 
     # --- selection -------------------------------------------------------------------------
 

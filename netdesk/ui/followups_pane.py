@@ -1,4 +1,5 @@
-"""The right pane: what is due (overdue, today, upcoming) and why, with Done, Snooze, Dismiss."""
+"""The right pane: who is due (overdue, today, this week), one calm line each; the selected
+one's full sentence and what to do, with Done, Snooze and Write…"""
 
 from __future__ import annotations
 
@@ -6,28 +7,47 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QListView,
     QMenu,
-    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from netdesk.core.domain import ANSWERING_KIND, Direction, FollowUpReason, InteractionKind
+from netdesk.core.dates import describe_moment
+from netdesk.core.domain import (
+    ANSWERING_KIND,
+    Direction,
+    FollowUpReason,
+    FollowUpRule,
+    InteractionKind,
+)
 from netdesk.services.actions import Actions
 from netdesk.services.signals import Hub
 from netdesk.store import reader
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
-from netdesk.ui.models.followups_model import UPCOMING_DAYS, FollowUpsModel
+from netdesk.ui.icons import icon
+from netdesk.ui.models.followups_model import (
+    UPCOMING_DAYS,
+    FollowUpDelegate,
+    FollowUpsModel,
+)
 from netdesk.ui.widgets import bold_font, plain_label
+
+# What Write… opens for each rule: a workflow's composer, or a message to the contact.
+COMPOSERS = {
+    FollowUpRule.GRATITUDE: "thank_you",
+    FollowUpRule.WRAP_UP: "wrap_up",
+    FollowUpRule.STATUS_UPDATE: "status_update",
+}
 
 
 def tomorrow_morning(now: dt.datetime) -> dt.datetime:
@@ -65,10 +85,12 @@ class PickDateDialog(QDialog):
 
 
 class FollowUpsPane(QWidget):
-    """Reloads when the hub says follow-ups changed; acts through the store, then tells the hub."""
+    """Reloads when the hub says follow-ups changed; acts through the action layer."""
 
     contactActivated = Signal(int)
     thankYouRequested = Signal(int)  # contact id: write them the thank-you (rule 4)
+    # Write… for anything else: (workflow key or "" for a message, contact id, follow-up id).
+    writeRequested = Signal(str, int, int)
 
     def __init__(
         self,
@@ -87,59 +109,82 @@ class FollowUpsPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = plain_label("Follow-ups")
-        title.setFont(bold_font(title.font()))
-        layout.addWidget(title)
+        self.title = plain_label("Follow-ups")
+        self.title.setObjectName("followUpsTitle")
+        self.title.setFont(bold_font(self.title.font()))
+        layout.addWidget(self.title)
         self.empty_label = plain_label(
             "Nothing due. NetDesk will tell you when someone is worth a note.", wrap=True
         )
         self.empty_label.setObjectName("followUpsEmpty")
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.empty_label)
 
         self.view = QListView()
         self.view.setObjectName("followUps")
         self.view.setAccessibleName("Follow-ups")
         self.view.setModel(self.model)
-        self.view.setWordWrap(True)
-        self.view.setAlternatingRowColors(False)
-        self.view.setSpacing(2)
+        self.view.setItemDelegate(FollowUpDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setWordWrap(False)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.view, 1)
 
+        # The selected one in full: its sentence, what to do, and the buttons.
+        self.detail = QFrame()
+        self.detail.setObjectName("followUpDetail")
+        self.detail.setFrameShape(QFrame.Shape.StyledPanel)
+        detail = QVBoxLayout(self.detail)
+        detail.setContentsMargins(8, 6, 8, 6)
+        self.detail_title = plain_label(wrap=True)
+        self.detail_title.setObjectName("followUpDetailTitle")
+        self.detail_title.setFont(bold_font(self.detail_title.font()))
+        self.sentence = plain_label(wrap=True)
+        self.sentence.setObjectName("followUpSentence")
+        self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.suggestion = plain_label(wrap=True)
+        self.suggestion.setObjectName("followUpSuggestion")
+        self.suggestion.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        for label in (self.detail_title, self.sentence, self.suggestion):
+            detail.addWidget(label)
+
         buttons = QHBoxLayout()
-        self.done_button = QPushButton("&Done…")
-        self.done_button.setAccessibleName("Done: log what happened")
-        self.snooze_button = QToolButton()
-        self.snooze_button.setText("S&nooze")
-        self.snooze_button.setAccessibleName("Snooze the follow-up")
+        buttons.setSpacing(4)
+        self.done_button = self._button("&Done", "task-complete", "Done: log what happened")
+        self.snooze_button = self._button("S&nooze", "snooze", "Snooze the follow-up")
         self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.dismiss_button = QPushButton("Dis&miss")
-        self.dismiss_button.setAccessibleName("Dismiss the follow-up")
-        for button in (self.done_button, self.snooze_button, self.dismiss_button):
+        self.write_button = self._button("&Write…", "mail-message-new", "Write to them")
+        self.write_button.setObjectName("writeFollowUp")
+        # Rule 4's composer opens from the same button (the name the thank-you tests use).
+        self.thank_button = self.write_button
+        self.dismiss_button = self._button("Dis&miss", "dismiss", "Dismiss the follow-up")
+        self.dismiss_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        for button in (self.done_button, self.snooze_button, self.write_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        # Its own row: the pane is narrow, and this one is for thank-you follow-ups only.
-        self.thank_button = QPushButton("Write &thank-you…")
-        self.thank_button.setObjectName("writeThankYou")
-        self.thank_button.setAccessibleName("Write the thank-you this follow-up asks for")
-        thank_row = QHBoxLayout()
-        thank_row.addWidget(self.thank_button)
-        thank_row.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addLayout(thank_row)
+        buttons.addWidget(self.dismiss_button)
+        detail.addLayout(buttons)
+        layout.addWidget(self.detail)
+        # As wide as its buttons need whether or not the detail shows: the splitter keeps
+        # the pane's width as follow-ups come and go.
+        self.setMinimumWidth(self.detail.minimumSizeHint().width())
 
-        self.done_action = QAction("Done…", self)
+        self.done_action = QAction(icon("task-complete"), "Done…", self)
         self.done_action.setShortcut(QKeySequence(Qt.Key.Key_D))
         self.done_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.done_action.triggered.connect(self.done)
-        self.thank_action = QAction("Write thank-you…", self)
-        self.thank_action.setShortcut(QKeySequence(Qt.Key.Key_T))
-        self.thank_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.thank_action.triggered.connect(self.write_thank_you)
+        self.write_action = QAction(icon("mail-message-new"), "Write…", self)
+        self.write_action.setShortcut(QKeySequence(Qt.Key.Key_W))
+        self.write_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.write_action.triggered.connect(self.write)
+        self.thank_action = self.write_action
         self.snooze_menu = QMenu("Snooze", self)
+        self.snooze_menu.setIcon(icon("snooze"))
         self.snooze_tomorrow = self.snooze_menu.addAction("Tomorrow 09:00")
+        self.snooze_tomorrow.setShortcut(QKeySequence(Qt.Key.Key_S))
+        self.snooze_tomorrow.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.snooze_tomorrow.triggered.connect(lambda: self.snooze(tomorrow_morning(self._now())))
         self.snooze_next_week = self.snooze_menu.addAction("Next week")
         self.snooze_next_week.triggered.connect(lambda: self.snooze(next_week(self._now())))
@@ -147,20 +192,27 @@ class FollowUpsPane(QWidget):
         self.snooze_pick.triggered.connect(self._snooze_pick)
         self.snooze_button.setMenu(self.snooze_menu)
         self.snooze_action = self.snooze_menu.menuAction()
-        self.dismiss_action = QAction("Dismiss", self)
+        self.dismiss_action = QAction(icon("dismiss"), "Dismiss", self)
         self.dismiss_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.dismiss_action.triggered.connect(self.dismiss)
-        for action in (self.done_action, self.thank_action, self.snooze_action):
+        for action in (self.done_action, self.write_action, self.snooze_action):
             self.view.addAction(action)
+        # The S shortcut works from the list, where the menu's own item cannot hear it.
+        self.view.addAction(self.snooze_tomorrow)
         self.view.addAction(self.dismiss_action)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.done_button.setToolTip("Done: log what happened (D)")
+        self.snooze_button.setToolTip("Snooze: tomorrow at 09:00 (S), next week, or a day")
+        self.write_button.setToolTip("Write to them (W)")
+        self.dismiss_button.setToolTip("Dismiss: no follow-up this time (Delete)")
 
         self.done_button.clicked.connect(self.done)
-        self.thank_button.clicked.connect(self.write_thank_you)
+        self.write_button.clicked.connect(self.write)
         self.dismiss_button.clicked.connect(self.dismiss)
         self.view.activated.connect(self._activated)
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
 
         # Several store changes in one turn of the event loop reload the list once.
@@ -172,16 +224,31 @@ class FollowUpsPane(QWidget):
         hub.followUpRequested.connect(self.select_follow_up)
         self._update_buttons()
 
+    def _button(self, text: str, icon_name: str, accessible: str) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setIcon(icon(icon_name))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAccessibleName(accessible)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return button
+
     def reload(self) -> None:
         self._reload_timer.stop()
         current = self.selected().follow_up_id if self.selected() else 0
         now = self._now()
         self.model.set_follow_ups(
-            reader.follow_ups(now, horizon=dt.timedelta(days=UPCOMING_DAYS)), now
+            reader.due_now(now, horizon=dt.timedelta(days=UPCOMING_DAYS)), now
         )
+        due = self.model.due_now
+        self.title.setText(f"Follow-ups · {due} due now" if due else "Follow-ups")
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if current:
             self.select_follow_up(current, activate=False)
+
+    def counts(self) -> dict[str, int]:
+        """Each section's count, as its heading shows it."""
+        return dict(self.model.counts)
 
     def selected(self) -> reader.DueFollowUp | None:
         index = self.view.currentIndex()
@@ -208,14 +275,37 @@ class FollowUpsPane(QWidget):
         return True
 
     def _update_buttons(self, *_: object) -> None:
-        has = self.selected() is not None
+        fu = self.selected()
+        has = fu is not None
         for widget in (self.done_button, self.snooze_button, self.dismiss_button):
             widget.setEnabled(has)
         for action in (self.done_action, self.snooze_action, self.dismiss_action):
             action.setEnabled(has)
-        thanks = self.selected_is_thank_you()
-        self.thank_button.setEnabled(thanks)
-        self.thank_action.setEnabled(thanks)
+        self.snooze_tomorrow.setEnabled(has)
+        self.write_button.setEnabled(has)
+        self.write_action.setEnabled(has)
+        self.detail.setVisible(self.model.rowCount() > 0)
+        if fu is None:
+            self.detail_title.setText("Choose a follow-up to see why it is due.")
+            self.sentence.setText("")
+            self.suggestion.setText("")
+            self.sentence.hide()
+            self.suggestion.hide()
+            return
+        now = self._now()
+        when = describe_moment(fu.effective_at, now)
+        due = "due " + when if fu.effective_at > now else f"due since {when}"
+        if fu.effective_at.date() == now.date() and fu.effective_at <= now:
+            due = "due today"
+        self.detail_title.setText(f"{fu.contact_name} · {fu.rule.short_label}, {due}")
+        sentence = fu.sentence
+        if fu.also:
+            others = "1 more follow-up" if fu.also == 1 else f"{fu.also} more follow-ups"
+            sentence += f"\n(And {others} for {fu.contact_name} after this one.)"
+        self.sentence.setText(sentence)
+        self.suggestion.setText(fu.rule.suggested_action)
+        self.sentence.show()
+        self.suggestion.show()
 
     def selected_is_thank_you(self) -> bool:
         fu = self.selected()
@@ -254,6 +344,17 @@ class FollowUpsPane(QWidget):
             fu.follow_up_id, kind=value.kind, summary=value.summary, helped=value.helped
         )
         return True
+
+    def write(self) -> None:
+        """Write to them: rule 4's thank-you composer, the wrap-up or the status update for
+        theirs, else a message to the contact."""
+        fu = self.selected()
+        if fu is None:
+            return
+        if fu.reason is FollowUpReason.THANK_YOU and fu.rule is FollowUpRule.GRATITUDE:
+            self.thankYouRequested.emit(fu.contact_id)
+            return
+        self.writeRequested.emit(COMPOSERS.get(fu.rule, ""), fu.contact_id, fu.follow_up_id)
 
     def write_thank_you(self) -> None:
         fu = self.selected()

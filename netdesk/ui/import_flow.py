@@ -28,6 +28,7 @@ from netdesk.store.writer import Changes
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
 from netdesk.ui.drop import FileDropTarget, Notice
+from netdesk.ui.message_bar import Message, MessageBar
 from netdesk.ui.worker import Worker
 
 if TYPE_CHECKING:  # the window may one day import this module itself
@@ -167,7 +168,11 @@ class ImportController(QObject):
         self.clock = clock
         self.backup_dir = backup_dir
         self.window = window
-        self.notice = Notice(window)
+        # In the window's message bar when it has one (the main window), else over the window.
+        bar: MessageBar | None = getattr(window, "message_bar", None)
+        self.notice: Notice | Message = (
+            bar.channel("importNotice") if bar is not None else Notice(window)
+        )
         self.notice.setObjectName("importNotice")
         self.notice.actionTriggered.connect(self._notice_action)
         self._notice_does: Callable[[], None] | None = None

@@ -1,16 +1,19 @@
-"""The main window: contacts, timeline and follow-ups side by side, and the menus acting on them."""
+"""The main window: contacts, the selected contact's card and timeline, and follow-ups side by
+side; the message bar above them, the toolbar and the menus acting on them."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import shiboken6
-from PySide6.QtCore import QEvent, QProcess, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QProcess, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QDesktopServices,
     QKeySequence,
     QShowEvent,
 )
@@ -21,6 +24,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,11 +36,15 @@ from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
+from netdesk.ui.contact_card import ContactCard
 from netdesk.ui.contacts_pane import ContactsPane
 from netdesk.ui.followups_pane import FollowUpsPane
+from netdesk.ui.icons import icon
+from netdesk.ui.message_bar import Kind, MessageBar
 from netdesk.ui.models.contacts_model import QuickFilter
 from netdesk.ui.timeline_pane import TimelinePane
-from netdesk.ui.widgets import Banner
+
+DEMO_NOTICE = "Demo network — changes are thrown away"
 
 
 @dataclass
@@ -46,6 +55,8 @@ class AppContext:
     hub: Hub
     clock: Clock
     settings: Settings
+    # Opened on the throwaway demo network (`netdesk --demo`): the window says so.
+    demo: bool = False
     # Every change the user makes goes through here (made from the hub and the clock).
     actions: Actions = field(init=False)
 
@@ -71,7 +82,7 @@ class MainWindow(QMainWindow):
         self.settings = context.settings
         self.user_actions = context.actions
         self.setObjectName("mainWindow")
-        self.setWindowTitle("NetDesk")
+        self.setWindowTitle(f"NetDesk — {DEMO_NOTICE}" if context.demo else "NetDesk")
         self.setAcceptDrops(True)
         # Set by the tray: what closing the window means. None: closing quits the app.
         self.close_policy: Callable[[QCloseEvent], None] | None = None
@@ -85,15 +96,28 @@ class MainWindow(QMainWindow):
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(6, 6, 6, 6)
-        self.banner = Banner()
-        outer.addWidget(self.banner)
+        # Notices take their place in the layout, above the panes (the search header, added
+        # by the workflows, goes above them).
+        self.message_bar = MessageBar()
+        outer.addWidget(self.message_bar)
+        self.banner = self.message_bar.channel("banner")  # reminders shown in the window
+        self._banner_follow_up = 0
+        self.write_notice = self.message_bar.channel("writeNotice")
+        self._write_contact = 0
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.contacts = ContactsPane(self.hub, self.clock.now)
+        self.card = ContactCard(self.hub, self.clock.now)
         self.timeline = TimelinePane(self.hub, self.clock.now, context.actions)
+        self.middle = QWidget()
+        self.middle.setObjectName("contactPane")
+        middle = QVBoxLayout(self.middle)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.addWidget(self.card)
+        middle.addWidget(self.timeline, 1)
         self.follow_ups = FollowUpsPane(self.hub, self.clock.now, context.actions)
-        for pane in (self.contacts, self.timeline, self.follow_ups):
+        for pane in (self.contacts, self.middle, self.follow_ups):
             self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
@@ -106,10 +130,18 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {}
         self._build_actions()
         self._build_menus()
+        self._build_toolbar()
         self._connect()
+        self._set_tab_order()
         self.restore_layout()
         self.contacts.load()
         self._selection_changed(self.contacts.selected_ids())
+        if context.demo:
+            self.message_bar.channel("demo").show_message(
+                f"{DEMO_NOTICE}. It is a generated network in a throwaway folder; your own "
+                "network is not touched.",
+                kind=Kind.WARNING,
+            )
 
     # --- actions and menus -----------------------------------------------------------------
 
@@ -120,9 +152,12 @@ class MainWindow(QMainWindow):
         shortcut: QKeySequence | None = None,
         slot: Callable[[], object] | None = None,
         tip: str = "",
+        icon_name: str = "",
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(f"action_{key}")
+        if icon_name:
+            action.setIcon(icon(icon_name))
         if shortcut is not None:
             action.setShortcut(shortcut)
         if tip:
@@ -135,9 +170,27 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
-        self._action("import", "&Import…", QKeySequence(std.Open), tip="Import a vCard or CSV file")
-        self._action("export", "&Export…", tip="Export your network as vCard or CSV")
-        undo_import = self._action("undo_import", "&Undo import", tip="Undo the last import")
+        self._action(
+            "import",
+            "&Import…",
+            QKeySequence(std.Open),
+            tip="Import a vCard or CSV file",
+            icon_name="document-import",
+        )
+        self._action(
+            "export",
+            "&Export…",
+            QKeySequence("Ctrl+Shift+E"),
+            tip="Export your network as vCard or CSV",
+            icon_name="document-export",
+        )
+        undo_import = self._action(
+            "undo_import",
+            "&Undo import",
+            QKeySequence("Ctrl+Alt+Z"),
+            tip="Undo the last import",
+            icon_name="edit-undo",
+        )
         undo_import.setEnabled(False)
         prefs = QKeySequence(std.Preferences)
         self._action(
@@ -145,45 +198,102 @@ class MainWindow(QMainWindow):
             "&Preferences…",
             prefs if not prefs.isEmpty() else QKeySequence("Ctrl+,"),
             self.open_preferences,
+            icon_name="preferences",
         )
-        quit_action = self._action("quit", "&Quit", QKeySequence(std.Quit), self._quit)
+        quit_keys = QKeySequence(std.Quit)  # empty on some platforms: Ctrl+Q there
+        quit_action = self._action(
+            "quit",
+            "&Quit",
+            quit_keys if not quit_keys.isEmpty() else QKeySequence("Ctrl+Q"),
+            self._quit,
+            icon_name="application-exit",
+        )
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence(std.Undo))
+        undo.setIcon(icon("edit-undo"))
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcut(QKeySequence(std.Redo))
+        redo.setIcon(icon("edit-redo"))
         self.actions["undo"], self.actions["redo"] = undo, redo
-        self._action("find", "&Find…", QKeySequence(std.Find), self.focus_search)
-
-        self._action("new_contact", "&New contact…", QKeySequence(std.New), self.new_contact)
-        self._action("edit_contact", "&Edit contact…", QKeySequence("Ctrl+E"), self.edit_contact)
         self._action(
-            "log_interaction", "&Log interaction…", QKeySequence("Ctrl+L"), self.log_interaction
+            "find",
+            "&Find…",
+            QKeySequence(std.Find),
+            self.focus_search,
+            "Search names, companies, emails, notes and tags",
+            "edit-find",
+        )
+
+        self._action(
+            "new_contact",
+            "&New contact…",
+            QKeySequence(std.New),
+            self.new_contact,
+            "Add a contact",
+            "contact-new",
+        )
+        self._action(
+            "edit_contact",
+            "&Edit contact…",
+            QKeySequence("Ctrl+E"),
+            self.edit_contact,
+            "Edit the selected contact",
+            "document-edit",
+        )
+        self._action(
+            "log_interaction",
+            "&Log interaction…",
+            QKeySequence("Ctrl+L"),
+            self.log_interaction,
+            "Log what happened with the selected contact",
+            "log-interaction",
         )
         self.tie_actions: dict[Tie, QAction] = {}
-        for tie in Tie:
+        for number, tie in enumerate(Tie, start=1):
             action = QAction(tie.label, self)
             action.setObjectName(f"action_tie_{tie.value}")
+            action.setShortcut(QKeySequence(f"Ctrl+Alt+{number}"))
             action.triggered.connect(lambda _=False, t=tie: self.set_tie(t))
             self.tie_actions[tie] = action
-        self._action("add_tag", "Add &tag…", slot=self.add_tag)
-        self._action("archive", "&Archive", slot=self.archive)
-        delete = self._action("delete", "&Delete", QKeySequence(std.Delete), self.delete_contacts)
+        self._action("add_tag", "Add &tag…", QKeySequence("Ctrl+T"), self.add_tag, icon_name="tag")
+        self._action(
+            "archive", "&Archive", QKeySequence("Ctrl+Shift+A"), self.archive, icon_name="archive"
+        )
+        delete = self._action(
+            "delete",
+            "&Delete",
+            QKeySequence(std.Delete),
+            self.delete_contacts,
+            icon_name="edit-delete",
+        )
         # Delete acts on the list only: the timeline and follow-ups have their own.
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.contacts.view.addAction(delete)
         self._action(
             "find_duplicates",
             "Find &duplicates…",
+            QKeySequence("Ctrl+Shift+D"),
             slot=self.find_duplicates,
             tip="Contacts that may be one person, side by side to merge",
         )
-        self._action("about", "&About NetDesk", slot=self.about)
+        help_keys = QKeySequence(std.HelpContents)
+        self._action(
+            "about",
+            "&About NetDesk",
+            help_keys if not help_keys.isEmpty() else QKeySequence("F1"),
+            self.about,
+        )
         about = self.actions["about"]
         about.setMenuRole(QAction.MenuRole.AboutRole)
         self.actions["recent_activity"] = self._action(
-            "recent_activity", "&Recent activity", QKeySequence("Ctrl+0"), self.show_recent
+            "recent_activity",
+            "&Recent activity",
+            QKeySequence("Ctrl+0"),
+            self.show_recent,
+            "What happened lately across your network",
+            "view-history",
         )
 
     def _build_menus(self) -> None:
@@ -217,6 +327,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Alt+{index}"))
             action.triggered.connect(lambda _=False, n=name: self.contacts.set_quick_filter(n))
             view_menu.addAction(action)
+        self.toolbar_action = view_menu.addAction("Show &toolbar")
+        self.toolbar_action.setCheckable(True)
+        self.toolbar_action.setChecked(True)
+        self.toolbar_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["about"])
         self.menus = {
@@ -234,6 +348,57 @@ class MainWindow(QMainWindow):
         view.insertAction(a["delete"], a["add_tag"])
         view.insertAction(a["delete"], a["archive"])
 
+    def _build_toolbar(self) -> None:
+        """The main actions, with their icons and words (Playbook opens its menu)."""
+        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        a = self.actions
+        self.toolbar.addActions([a["new_contact"], a["import"], a["log_interaction"]])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(a["find"])
+        self.playbook_button = QToolButton()
+        self.playbook_button.setObjectName("playbookButton")
+        self.playbook_button.setText("Playbook")
+        self.playbook_button.setIcon(icon("playbook"))
+        self.playbook_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.playbook_button.setToolTip("The playbook: sort, status updates, thanks, references")
+        self.playbook_button.setAccessibleName("Playbook")
+        self.playbook_button.clicked.connect(self.show_playbook_menu)
+        self.toolbar.addWidget(self.playbook_button)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.toolbar_action.toggled.connect(self.toolbar.setVisible)
+
+    def show_playbook_menu(self) -> None:
+        """The Playbook menu under the toolbar's button (the workflows add the menu)."""
+        menu = self.menus.get("playbook")
+        if menu is None:
+            self.playbook_button.setEnabled(False)
+            return
+        button = self.playbook_button
+        menu.popup(button.mapToGlobal(QPoint(0, button.height())))
+
+    def _set_tab_order(self) -> None:
+        """Focus follows the layout: search, filters, list, the card, timeline, follow-ups."""
+        chain: list[QWidget] = [
+            self.contacts.search_field,
+            *self.contacts.filter_buttons.values(),
+            self.contacts.view,
+            self.card.edit_button,
+            self.timeline.view,
+            self.timeline.log_button,
+            self.timeline.edit_button,
+            self.timeline.delete_button,
+            self.follow_ups.view,
+            self.follow_ups.done_button,
+            self.follow_ups.snooze_button,
+            self.follow_ups.write_button,
+            self.follow_ups.dismiss_button,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
     def _connect(self) -> None:
         self.contacts.selectionChanged.connect(self._selection_changed)
         self.contacts.currentContactChanged.connect(self._current_changed)
@@ -242,14 +407,19 @@ class MainWindow(QMainWindow):
         self.contacts.empty_state.importClicked.connect(self.actions["import"].trigger)
         self.contacts.empty_state.demoClicked.connect(self.launch_demo)
         self.follow_ups.contactActivated.connect(self.contacts.select_contact)
+        self.follow_ups.writeRequested.connect(self.write_to)
+        self.card.editRequested.connect(self.edit_contact)
         self.timeline.contactActivated.connect(self.contacts.select_contact)
         self.hub.followUpRequested.connect(lambda _id: self.bring_to_front())
         self.hub.contactRequested.connect(self._contact_requested)
         self.hub.showWindowRequested.connect(self.bring_to_front)
-        self.hub.bannerRequested.connect(self.banner.show_message)
-        self.banner.activated.connect(self._banner_activated)
+        self.hub.bannerRequested.connect(self.show_banner)
+        self.banner.actionTriggered.connect(self._banner_activated)
+        self.write_notice.actionTriggered.connect(lambda: self.edit_contact(self._write_contact))
         self.undo_stack.indexChanged.connect(self._show_undo_hint)
-        self.user_actions.historyLost.connect(self.banner.show_message)
+        self.user_actions.historyLost.connect(
+            lambda text: self.message_bar.channel("history").show_message(text, kind=Kind.WARNING)
+        )
 
     # --- start-up --------------------------------------------------------------------------
 
@@ -343,13 +513,23 @@ class MainWindow(QMainWindow):
         some, one = bool(ids), len(ids) == 1
         for key in ("add_tag", "archive", "delete"):
             self.actions[key].setEnabled(some)
+        for action in self.tie_actions.values():
+            action.setEnabled(some)
         self.tie_menu.setEnabled(some)
         self.actions["edit_contact"].setEnabled(one)
         self.actions["log_interaction"].setEnabled(one)
+        # The card and the timeline follow the selection: nobody (or several) chosen shows
+        # the card's empty state and the network's recent activity.
+        self.card.show_selection(ids)
+        self._current_changed(ids[0] if one else 0)
         if len(ids) > 1:
             self.statusBar().showMessage(f"{len(ids)} contacts selected")
 
     def _current_changed(self, contact_id: int) -> None:
+        if len(self.contacts.selected_ids()) != 1:
+            contact_id = 0
+        if contact_id and contact_id != self.card.contact_id:
+            self.card.show_contact(contact_id)
         if self._deferred_loaded and contact_id != self.timeline.contact_id:
             self.timeline.show_contact(contact_id)
 
@@ -357,9 +537,15 @@ class MainWindow(QMainWindow):
         self.bring_to_front()
         self.contacts.select_contact(contact_id)
 
-    def _banner_activated(self, follow_up_id: int) -> None:
-        if follow_up_id:
-            self.hub.followUpRequested.emit(follow_up_id)
+    def show_banner(self, text: str, follow_up_id: int = 0) -> None:
+        """A reminder (or any word from the app) in the message bar; Open shows the
+        follow-up it is about. It stays until closed: a reminder is never silent."""
+        self._banner_follow_up = follow_up_id
+        self.banner.show_message(text, "Open" if follow_up_id else "")
+
+    def _banner_activated(self) -> None:
+        if self._banner_follow_up:
+            self.hub.followUpRequested.emit(self._banner_follow_up)
 
     def bring_to_front(self) -> None:
         if self.isMinimized():
@@ -408,6 +594,33 @@ class MainWindow(QMainWindow):
         contact_id = self.contacts.current_id()
         if contact_id:
             self.timeline.log_interaction(contact_id)
+
+    def write_to(self, workflow: str, contact_id: int, follow_up_id: int) -> None:
+        """Write… on a follow-up: its workflow's composer, else a message to the contact in
+        the mail program."""
+        workflows = getattr(self, "workflows", None)
+        if workflow and workflows is not None:
+            getattr(workflows, workflow)()
+            return
+        from netdesk.core.templates import mailto_url
+        from netdesk.store import reader
+
+        emails = reader.contact_emails(contact_id)
+        name = reader.contact_name(contact_id) or ""
+        if not emails:
+            self._write_contact = contact_id
+            self.write_notice.show_message(
+                f"There is no email address for {name}: add one with Edit contact.",
+                "Edit…",
+                timeout_ms=15000,
+            )
+            return
+        url = mailto_url(emails[0], "", "")
+        mail = getattr(workflows, "mail", None)
+        if mail is not None:
+            mail.open_mail(url)
+        else:
+            QDesktopServices.openUrl(QUrl.fromEncoded(url.encode("ascii")))
 
     def set_tie(self, tie: Tie) -> None:
         ids = self.contacts.selected_ids()

@@ -71,7 +71,9 @@ class TimelinePane(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in ((WHEN, 80), (KIND, 96), (CONTACT, 110), (HELPED, 140)):
+        # The day column fits the longest day ("28 September 2026"): never cut.
+        when = self.view.fontMetrics().horizontalAdvance("28 September 2026") + 16
+        for column, width in ((WHEN, when), (KIND, 96), (CONTACT, 110), (HELPED, 140)):
             header.resizeSection(column, width)
         # What happened takes the room that is left, however wide the pane.
         header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
@@ -123,10 +125,10 @@ class TimelinePane(QWidget):
                 self.contact_id = 0
                 return self.reload()
             self.title.setText(f"Timeline — {name}")
-            self.model.set_entries(reader.timeline(self.contact_id))
+            self.model.set_entries(reader.timeline(self.contact_id), self._now().date())
         else:
             self.title.setText("Recent activity across your network")
-            self.model.set_entries(reader.recent_activity(RECENT_LIMIT))
+            self.model.set_entries(reader.recent_activity(RECENT_LIMIT), self._now().date())
         # What they did to help shows under what happened (the column would leave no room).
         self.view.setColumnHidden(CONTACT, bool(self.contact_id))
         self.view.setColumnHidden(HELPED, True)

@@ -1,4 +1,4 @@
-"""Small widgets the panes share: plain-text labels, the first-launch empty state, a banner."""
+"""Small widgets the panes share: plain-text labels, the first-launch empty state, colours."""
 
 from __future__ import annotations
 
@@ -14,13 +14,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from netdesk.core.domain import Tie
+
 # The one accent that is not a palette role: a warm red that reads on light and dark bases.
 OVERDUE_COLOR = QColor("#d9480f")
+# Each tie's colour (the card's tie badge, white text on it): mid tones that read on light
+# and dark palettes alike.
+TIE_COLORS = {
+    Tie.ADVOCATE: QColor("#2f9e44"),
+    Tie.WORK_ACQUAINTANCE: QColor("#1c7ed6"),
+    Tie.UNSORTED: QColor("#868e96"),
+}
 
 
 def resource_path(*parts: str) -> Path:
@@ -107,43 +115,3 @@ class EmptyState(QFrame):
         self.add_button.clicked.connect(self.addContactClicked)
         self.import_button.clicked.connect(self.importClicked)
         self.demo_button.clicked.connect(self.demoClicked)
-
-
-class Banner(QFrame):
-    """A one-line message across the top of the window, with an optional action and a close."""
-
-    activated = Signal(int)  # the follow-up id given with the message (0 when none)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
-        self.setAutoFillBackground(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
-        self.label = plain_label(wrap=True)
-        layout.addWidget(self.label, 1)
-        self.open_button = QPushButton("Open")
-        self.open_button.setAccessibleName("Open the follow-up")
-        layout.addWidget(self.open_button)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setAccessibleName("Close the message")
-        close.setToolTip("Close the message")
-        layout.addWidget(close)
-        close.clicked.connect(self.hide)
-        self.open_button.clicked.connect(self._open)
-        self._follow_up_id = 0
-        self.hide()
-
-    def show_message(self, text: str, follow_up_id: int = 0) -> None:
-        self.label.setText(text)
-        self._follow_up_id = follow_up_id
-        self.open_button.setVisible(follow_up_id != 0)
-        self.show()
-
-    def _open(self) -> None:
-        self.activated.emit(self._follow_up_id)
-        self.hide()

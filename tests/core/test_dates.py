@@ -37,6 +37,12 @@ def test_full_date():
     assert full_date(dt.date(2026, 9, 3)) == "3 September 2026"
 
 
+def test_a_narrow_column_shortens_the_month_but_keeps_the_year():
+    assert full_date(dt.date(2026, 9, 3), short=True) == "3 Sep 2026"
+    assert describe_day(TODAY - dt.timedelta(days=30), TODAY, short=True) == "30 Oct 2026"
+    assert describe_day(TODAY - dt.timedelta(days=2), TODAY, short=True) == "2 days ago"
+
+
 def test_every_rule_has_a_short_label():
     labels = [rule.short_label for rule in FollowUpRule]
     assert all(labels) and len(set(labels)) == len(labels)

@@ -10,6 +10,7 @@ from PySide6.QtGui import Qt as QtGuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QTableView, QTreeView
 
+from netdesk.core.dates import full_date
 from netdesk.core.domain import InteractionKind, Tie
 from netdesk.store import reader, writer
 from netdesk.ui.dialogs.log_interaction import LogInteractionDialog
@@ -146,7 +147,7 @@ def test_logging_an_interaction_moves_the_next_follow_up(
     assert _follow_up_contacts(follow_ups) == [dana]
     row = _row_of(contacts, dana)
     before = contacts.model().index(row, NEXT_FOLLOW_UP).data()
-    assert before == (now - dt.timedelta(days=15)).date().isoformat()
+    assert before == full_date((now - dt.timedelta(days=15)).date(), short=True)
     assert contacts.model().index(row, NEXT_FOLLOW_UP).data(Qt.ItemDataRole.ForegroundRole)
 
     contacts.selectRow(row)
@@ -159,7 +160,7 @@ def test_logging_an_interaction_moves_the_next_follow_up(
     # The cadence starts again from today; what Dana did asks for a thank-you (rule 4),
     # which is now the next thing due.
     after = contacts.model().index(_row_of(contacts, dana), NEXT_FOLLOW_UP).data()
-    assert after == now.date().isoformat()
+    assert after == "today"
     [cadence] = reader.follow_ups(now, horizon=dt.timedelta(days=31), contact_id=dana)[1:]
     assert cadence.effective_at == now + dt.timedelta(days=30)
 
@@ -169,7 +170,13 @@ def test_logging_an_interaction_moves_the_next_follow_up(
 
     qtbot.waitUntil(lambda: any("Say thank you" in text for text in shown()))
     assert _follow_up_contacts(follow_ups) == [dana]
-    assert any("Introduced me to Ana" in text for text in shown())
+    # One calm line; the full sentence, naming what Dana did, shows for the selected one.
+    [line] = [text for text in shown() if "Say thank you" in text]
+    assert line == f"Dana Smith — Say thank you — today at {now:%H:%M}"
+    fu = window.follow_ups.model.follow_up(1)
+    assert window.follow_ups.select_follow_up(fu.follow_up_id, activate=False)
+    assert "Introduced me to Ana" in window.follow_ups.sentence.text()
+    assert window.follow_ups.suggestion.text() == fu.rule.suggested_action
     timeline = window.findChild(QTreeView, "timeline")
     assert (
         timeline.model().index(0, 3).data()

@@ -95,7 +95,7 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
     [other] = [f for f in reader.follow_ups(now) if f.contact_id == lee]
     assert other.reason is not FollowUpReason.THANK_YOU
     assert pane.select_follow_up(other.follow_up_id, activate=False)
-    assert not pane.thank_button.isEnabled() and not pane.thank_action.isEnabled()
+    assert not pane.selected_is_thank_you()
     assert not _thank_you_follow_ups(window, dana)
 
     # Logging help creates the follow-up, which names it; its button opens the composer.
@@ -110,8 +110,14 @@ def test_help_becomes_a_thank_you_that_is_written_sent_and_logged(
     assert pane.select_follow_up(fu.follow_up_id, activate=False)
     assert pane.thank_button.isEnabled() and pane.thank_action.isEnabled()
     assert pane.thank_action in pane.view.actions()  # its context menu
+    # Write… on any other follow-up writes a message, not a thank-you.
     assert pane.select_follow_up(other.follow_up_id, activate=False)
-    assert not pane.thank_button.isEnabled()
+    asked: list[tuple[str, int, int]] = []
+    pane.writeRequested.connect(lambda *args: asked.append(args))
+    thanked: list[int] = []
+    pane.thankYouRequested.connect(thanked.append)
+    pane.write()
+    assert (asked, thanked) == ([("", lee, other.follow_up_id)], [])
     assert pane.select_follow_up(fu.follow_up_id, activate=False)
     qtbot.mouseClick(pane.thank_button, Qt.MouseButton.LeftButton)
     composer = window.workflows.open_dialogs["thank_you"]

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from netdesk.core import playbook
+from netdesk.core.dates import describe_day, describe_moment, full_date
 from netdesk.core.domain import TIE_LABELS, Tie
 from netdesk.store import reader
 from netdesk.store.reader import ListedContact, ListFilter, ListOrder
@@ -66,7 +67,7 @@ class QuickFilter:
         ADVOCATES: "Advocates",
         WORK_ACQUAINTANCES: "Work acquaintances",
         UNSORTED: "Unsorted",
-        OVERDUE: "Overdue",
+        OVERDUE: "Due now",
     }
     TIES: ClassVar[dict[str, Tie]] = {
         ADVOCATES: Tie.ADVOCATE,
@@ -423,12 +424,11 @@ class ContactsModel(QAbstractTableModel):
         if column == LAST_CONTACT:
             if contact.last_touch_at is None:
                 return "Never"
-            days = playbook.days_between(contact.last_touch_at, now)
-            if days < 60:
-                return playbook.ago(days)
-            return contact.last_touch_at.date().isoformat()
+            return describe_day(contact.last_touch_at.date(), now.date(), short=True)
         if column == NEXT_FOLLOW_UP:
-            return "" if contact.next_due_at is None else contact.next_due_at.date().isoformat()
+            if contact.next_due_at is None:
+                return ""
+            return describe_day(contact.next_due_at.date(), now.date(), short=True)
         return ""
 
     @staticmethod
@@ -436,12 +436,11 @@ class ContactsModel(QAbstractTableModel):
         if column == NAME:
             return f"{contact.name} — {contact.title}" if contact.title else contact.name
         if column == LAST_CONTACT and contact.last_touch_at is not None:
-            return contact.last_touch_at.strftime("%Y-%m-%d %H:%M")
+            days = playbook.days_between(contact.last_touch_at, now)
+            return f"{full_date(contact.last_touch_at.date())} ({playbook.ago(days)})"
         if column == NEXT_FOLLOW_UP and contact.next_due_at is not None:
-            days = playbook.days_between(now, contact.next_due_at)
-            if overdue:
-                return f"Overdue since {playbook.ago(-days)}".replace("since today", "today")
-            return f"Due {playbook.in_days(days)}"
+            when = describe_moment(contact.next_due_at, now)
+            return f"Due {'since ' if overdue and 'today' not in when else ''}{when}"
         return ContactsModel._display(contact, column, now)
 
     @staticmethod

@@ -1,4 +1,5 @@
-"""The follow-ups pane's list model: Overdue, Today and Upcoming sections of due follow-ups."""
+"""The follow-ups pane's list model: who is due, one line each, under Overdue, Today and This
+week, with the count of each; and the delegate that paints a line calmly."""
 
 from __future__ import annotations
 
@@ -7,19 +8,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from netdesk.core.dates import describe_moment
 from netdesk.store.reader import DueFollowUp
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_tooltip
 
 FOLLOW_UP_ROLE = Qt.ItemDataRole.UserRole  # the follow-up id; 0 on a section heading
 CONTACT_ROLE = Qt.ItemDataRole.UserRole + 1
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 2
+DUE_ROLE = Qt.ItemDataRole.UserRole + 3  # when it falls due, in words
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 4  # the rule's short label
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 5  # a heading's count
 
-OVERDUE, TODAY, UPCOMING = "Overdue", "Today", "Upcoming"
-SECTIONS = (OVERDUE, TODAY, UPCOMING)
-UPCOMING_DAYS = 14
+OVERDUE, TODAY, THIS_WEEK = "Overdue", "Today", "This week"
+SECTIONS = (OVERDUE, TODAY, THIS_WEEK)
+# Overdue and Today hold who is due now (the app's one number, reader.due.count_due); This
+# week, who falls due in the next days (later today included).
+UPCOMING_DAYS = 7
 # A section shows this many rows at most: thousands of overdue rows help nobody, and the
 # heading still says how many there are.
 SECTION_LIMIT = 200
@@ -32,15 +47,16 @@ class _Row:
     section: str
     follow_up: DueFollowUp | None  # None: the section's heading
     text: str
+    due: str = ""
+    count: int = 0
 
 
 def section_of(follow_up: DueFollowUp, now: dt.datetime) -> str:
-    day = follow_up.effective_at.date()
-    if day < now.date():
+    if follow_up.effective_at.date() < now.date():
         return OVERDUE
-    if day == now.date():
+    if follow_up.effective_at <= now:
         return TODAY
-    return UPCOMING
+    return THIS_WEEK
 
 
 def _sections(
@@ -51,14 +67,13 @@ def _sections(
     today = dt.datetime.combine(now.date(), dt.time())
     index_at = getattr(follow_ups, "index_at", None)
     if index_at is not None:
-        bounds = [0, index_at(today), index_at(today + dt.timedelta(days=1)), len(follow_ups)]
+        bounds = [0, index_at(today), index_at(now + dt.timedelta(microseconds=1)), len(follow_ups)]
     else:
-        days = [fu.effective_at.date() for fu in follow_ups]
         bounds = [
             0,
-            sum(d < now.date() for d in days),
-            sum(d <= now.date() for d in days),
-            len(days),
+            sum(section_of(fu, now) == OVERDUE for fu in follow_ups),
+            sum(section_of(fu, now) != THIS_WEEK for fu in follow_ups),
+            len(follow_ups),
         ]
     out = {}
     for i, section in enumerate(SECTIONS):
@@ -75,6 +90,11 @@ class FollowUpsModel(QAbstractListModel):
         self._rows: list[_Row] = []
         self.counts: dict[str, int] = dict.fromkeys(SECTIONS, 0)
 
+    @property
+    def due_now(self) -> int:
+        """How many people are due now: Overdue and Today together."""
+        return self.counts[OVERDUE] + self.counts[TODAY]
+
     def set_follow_ups(self, follow_ups: Sequence[DueFollowUp], now: dt.datetime) -> None:
         grouped = _sections(follow_ups, now)
         rows: list[_Row] = []
@@ -82,14 +102,14 @@ class FollowUpsModel(QAbstractListModel):
             items, count = grouped[section]
             if not count:
                 continue
-            heading = f"{section} ({count})"
+            heading = section
             if count > SECTION_LIMIT:
-                heading += f" — showing the first {SECTION_LIMIT}"
-            rows.append(_Row(section, None, heading))
+                heading += f" (the first {SECTION_LIMIT} shown)"
+            rows.append(_Row(section, None, heading, count=count))
             for fu in items:
-                rows.append(
-                    _Row(section, fu, f"{fu.contact_name} — {fu.reason.label}\n{fu.sentence}")
-                )
+                label = fu.rule.short_label
+                due = describe_moment(fu.effective_at, now)
+                rows.append(_Row(section, fu, f"{fu.contact_name} — {label} — {due}", due))
         self.beginResetModel()
         self._rows = rows
         self.counts = {s: grouped[s][1] for s in SECTIONS}
@@ -123,27 +143,97 @@ class FollowUpsModel(QAbstractListModel):
         item = self._rows[index.row()]
         fu = item.follow_up
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.text
+            return item.text if fu is not None else f"{item.text} ({item.count})"
         if role == Qt.ItemDataRole.ToolTipRole:
             if fu is None:
-                return item.text
-            due = fu.effective_at.strftime("%Y-%m-%d %H:%M")
-            return plain_tooltip(f"{fu.contact_name}: {fu.sentence}\nDue {due}")
+                return f"{item.text}: {item.count}"
+            return plain_tooltip(f"{fu.contact_name}: {fu.sentence}\nDue {item.due}")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return item.text.replace("\n", ". ")
+            return item.text if fu is not None else f"{item.text}, {item.count}"
         if role == FOLLOW_UP_ROLE:
             return 0 if fu is None else fu.follow_up_id
         if role == CONTACT_ROLE:
             return 0 if fu is None else fu.contact_id
         if role == SECTION_ROLE:
             return item.section
-        if fu is None:
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == Qt.ItemDataRole.ForegroundRole and item.section == OVERDUE:
-                return OVERDUE_COLOR
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QPalette().color(QPalette.ColorRole.AlternateBase)
+        if role == DUE_ROLE:
+            return item.due
+        if role == LABEL_ROLE:
+            return "" if fu is None else fu.rule.short_label
+        if role == COUNT_ROLE:
+            return item.count
+        if role == Qt.ItemDataRole.ForegroundRole and item.section == OVERDUE and fu is None:
+            return OVERDUE_COLOR
         return None
+
+
+class FollowUpDelegate(QStyledItemDelegate):
+    """One calm line: the name in bold, the rule's short label, when on the right (warm red
+    when overdue); a heading in bold with its count."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        height = option.fontMetrics.height() + 10
+        return QSize(option.rect.width() or 200, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        heading = not index.data(FOLLOW_UP_ROLE)
+        palette = opt.palette
+        painter.save()
+        rect = opt.rect.adjusted(8, 0, -8, 0)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        if heading:
+            painter.fillRect(opt.rect, palette.color(QPalette.ColorRole.AlternateBase))
+        else:
+            # The style's own selection and focus: the same look as every list of the desktop.
+            opt.text = ""
+            style = opt.widget.style() if opt.widget is not None else None
+            if style is not None:
+                style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        flags = Qt.AlignmentFlag.AlignVCenter
+        if heading:
+            title = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            count = str(index.data(COUNT_ROLE) or 0)
+            title = title[: -len(f" ({count})")] if title.endswith(f" ({count})") else title
+            painter.setFont(bold)
+            overdue = index.data(SECTION_ROLE) == OVERDUE
+            painter.setPen(OVERDUE_COLOR if overdue else palette.color(text_role))
+            painter.drawText(rect, flags | Qt.AlignmentFlag.AlignLeft, title)
+            painter.setFont(opt.font)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(rect, flags | Qt.AlignmentFlag.AlignRight, count)
+            painter.restore()
+            return
+        due = str(index.data(DUE_ROLE) or "")
+        label = str(index.data(LABEL_ROLE) or "")
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        name = text[: -len(f" — {label} — {due}")] if label else text
+        plain = opt.fontMetrics
+        due_width = plain.horizontalAdvance(due) + 12
+        overdue = index.data(SECTION_ROLE) == OVERDUE
+        painter.setFont(opt.font)
+        painter.setPen(
+            palette.color(text_role) if selected or not overdue else OVERDUE_COLOR
+        )
+        painter.drawText(rect, flags | Qt.AlignmentFlag.AlignRight, due)
+        left = QRect(rect.left(), rect.top(), max(rect.width() - due_width, 0), rect.height())
+        painter.setFont(bold)
+        bold_metrics = painter.fontMetrics()
+        name_text = bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, left.width())
+        painter.setPen(palette.color(text_role))
+        painter.drawText(left, flags | Qt.AlignmentFlag.AlignLeft, name_text)
+        used = bold_metrics.horizontalAdvance(name_text)
+        rest = QRect(left.left() + used, left.top(), max(left.width() - used, 0), left.height())
+        painter.setFont(opt.font)
+        roles = QPalette.ColorRole
+        painter.setPen(palette.color(roles.HighlightedText if selected else roles.PlaceholderText))
+        painter.drawText(
+            rest,
+            flags | Qt.AlignmentFlag.AlignLeft,
+            plain.elidedText(f" · {label}", Qt.TextElideMode.ElideRight, rest.width()),
+        )
+        painter.restore()

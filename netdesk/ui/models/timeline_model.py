@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from netdesk.core.dates import describe_day, full_date
 from netdesk.core.domain import Direction
 from netdesk.store.reader import TimelineEntry
 from netdesk.ui.widgets import plain_tooltip
@@ -36,10 +37,14 @@ class TimelineModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._entries: list[TimelineEntry] = []
+        self._day = dt.date.min  # today, for "yesterday" and "3 days ago"
 
-    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
+    def set_entries(self, entries: Sequence[TimelineEntry], today: dt.date | None = None) -> None:
+        """Show `entries`; their days are said relative to `today` when near it."""
         self.beginResetModel()
         self._entries = list(entries)
+        if today is not None:
+            self._day = today
         self.endResetModel()
 
     def entry(self, row: int) -> TimelineEntry | None:
@@ -91,7 +96,7 @@ class TimelineModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(entry: TimelineEntry, column: int) -> str:
         if column == WHEN:
-            return entry.at.strftime("%Y-%m-%d %H:%M")
+            return f"{full_date(entry.at.date())} at {entry.at:%H:%M}"
         if column == KIND:
             return f"{entry.kind.label} ({_DIRECTION.get(entry.direction, '')})"
         if column == SUMMARY:
@@ -102,10 +107,11 @@ class TimelineModel(QAbstractTableModel):
             return entry.helped
         return entry.contact_name
 
-    @staticmethod
-    def _display(entry: TimelineEntry, column: int) -> str:
+    def _display(self, entry: TimelineEntry, column: int) -> str:
         if column == WHEN:
-            return entry.at.date().isoformat() if entry.at != dt.datetime.min else ""
+            if entry.at == dt.datetime.min:
+                return ""
+            return describe_day(entry.at.date(), self._day)
         if column == KIND:
             return entry.kind.label
         if column == CONTACT:
