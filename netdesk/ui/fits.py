@@ -5,11 +5,13 @@ The gallery runs it on every picture it takes; the tests run it on every window.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QTextDocument, QTextOption
+from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -122,10 +124,23 @@ def _label(label: QLabel, root: QWidget) -> list[Cut]:
         needed_height = label.heightForWidth(label.width())
         if needed_height > label.height() + 1:
             return [Cut(where, "label", shown, needed_height, label.height())]
-        # A single word wider than the label cannot wrap: it is cut at the edge.
-        metrics = label.fontMetrics()
-        plain = text if label.textFormat() == Qt.TextFormat.PlainText else _strip_tags(text)
-        widest = max((metrics.horizontalAdvance(w) for w in plain.split()), default=0)
+        # A run with no place to break (a long word; an address breaks at "/" or "-")
+        # overflows the label's edge: lay the text out as the label does, at its width.
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(label.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as QLabel wraps: never mid-word
+        document.setDefaultTextOption(option)
+        rich = label.textFormat() == Qt.TextFormat.RichText or (
+            label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text)
+        )
+        if not rich:
+            document.setPlainText(text)
+        else:
+            document.setHtml(text)
+        document.setTextWidth(width)
+        widest = math.ceil(document.idealWidth())
         if widest > width + 1:
             return [Cut(where, "label", shown, widest, width)]
         return []
@@ -137,18 +152,6 @@ def _label(label: QLabel, root: QWidget) -> list[Cut]:
     if hint.height() > label.height() + 1 and label.height() < label.fontMetrics().height():
         return [Cut(where, "label", shown, hint.height(), label.height())]
     return []
-
-
-def _strip_tags(text: str) -> str:
-    out, inside = [], False
-    for ch in text:
-        if ch == "<":
-            inside = True
-        elif ch == ">":
-            inside = False
-        elif not inside:
-            out.append(ch)
-    return "".join(out)
 
 
 def _button(button: QAbstractButton, root: QWidget) -> list[Cut]:

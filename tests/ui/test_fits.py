@@ -200,3 +200,15 @@ def test_a_field_squeezed_below_its_line_of_text(qtbot) -> None:  # type: ignore
     cuts = fits.find_cuts(_window(qtbot, build))
     assert [(c.kind, c.text) for c in cuts] == [("field", "30 days")]
 
+
+
+def test_a_wrapped_address_breaks_but_a_long_word_is_cut(qtbot) -> None:  # type: ignore[no-untyped-def]
+    def build(window: QWidget) -> None:
+        for top, text in ((0, "https://www.linkedin.com/in/ahmed-hussain-dc1ed2"),
+                          (80, "Donaudampfschifffahrtsgesellschaftskapitän")):
+            label = QLabel(text, window)
+            label.setWordWrap(True)
+            label.setGeometry(0, top, 120, label.heightForWidth(120))
+
+    cuts = fits.find_cuts(_window(qtbot, build))
+    assert [c.text for c in cuts] == ["Donaudampfschifffahrtsgesellschaftskapitän"]
