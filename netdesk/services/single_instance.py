@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QLockFile, QObject, QThread, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
@@ -114,11 +115,15 @@ class SingleInstance(QObject):
 
     def release(self) -> None:
         # Peers first, by hand: a socket torn down with its parent would still signal into us.
+        # Deleted now, not later: released at the end (outside any of their signals), the guard
+        # may itself be gone before an event loop runs again, and a deletion left pending
+        # for its children would then reach freed objects.
         for peer in self.findChildren(_Peer):
             peer.close()
+            shiboken6.delete(peer)
         if self._server is not None:
             self._server.close()
-            self._server.deleteLater()
+            shiboken6.delete(self._server)
             self._server = None
         self._lock.unlock()
 

@@ -114,3 +114,56 @@ def test_a_command_that_wrote_tells_the_running_app(qtbot: object, tmp_path: Pat
     first.release()
     # Nobody listening: a command run on its own is told nothing, at once.
     assert running_app.tell_store_changed(tmp_path) is False
+
+
+def test_writing_commands_tell_the_running_app_and_reading_ones_do_not(
+    qtbot: object, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    first = _guard(data)
+    assert first.acquire()
+    first.listen()
+    seen: list[dict] = []
+    first.messageReceived.connect(seen.append)
+    card = tmp_path / "people.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zed Terminal\r\nEND:VCARD\r\n")
+
+    def command(*argv: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "netdesk", "--data-dir", str(data), *argv],
+            stdout=subprocess.DEVNULL,
+        )
+
+    with qtbot.waitSignal(first.messageReceived, timeout=20_000):
+        proc = command("import", str(card))
+    assert proc.wait(20) == 0
+    assert seen == [{"files": [], "show": False, "changed": True}]
+    for argv in (("due",), ("import", "--dry-run", str(card)), ("export", "--format", "csv")):
+        proc = command(*argv)
+        qtbot.waitUntil(lambda p=proc: p.poll() is not None, timeout=20_000)
+        assert proc.returncode == 0, argv
+    assert len(seen) == 1  # reading the store says nothing
+    first.release()
+
+
+def test_a_released_guard_leaves_nothing_to_delete_later(qtbot: object, tmp_path: Path) -> None:
+    """Released and then dropped before any event loop runs again (as at exit): nothing of it
+    is left for a later loop to delete."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtNetwork import QLocalSocket
+
+    first = _guard(tmp_path)
+    assert first.acquire()
+    first.listen()
+    seen: list[dict] = []
+    first.messageReceived.connect(seen.append)
+    sock = QLocalSocket()
+    sock.connectToServer(first.name)
+    assert sock.waitForConnected(1000)
+    sock.write(b'{"files": []}\n')
+    sock.flush()
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    first.release()
+    del first
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # crashed before
+    sock.abort()
