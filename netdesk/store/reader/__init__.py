@@ -72,6 +72,31 @@ if TYPE_CHECKING:
     from netdesk.store.reader.settings import search_summary as search_summary
     from netdesk.store.reader.settings import template as template
     from netdesk.store.reader.settings import wrap_up_plan as wrap_up_plan
+    from netdesk.store.reader.sync import OutboxRow as OutboxRow
+    from netdesk.store.reader.sync import SyncAccount as SyncAccount
+    from netdesk.store.reader.sync import SyncBook as SyncBook
+    from netdesk.store.reader.sync import SyncCard as SyncCard
+    from netdesk.store.reader.sync import SyncConflict as SyncConflict
+    from netdesk.store.reader.sync import SyncRejection as SyncRejection
+    from netdesk.store.reader.sync import card_at as card_at
+    from netdesk.store.reader.sync import card_etags as card_etags
+    from netdesk.store.reader.sync import card_of as card_of
+    from netdesk.store.reader.sync import card_uids as card_uids
+    from netdesk.store.reader.sync import conflicted_fields as conflicted_fields
+    from netdesk.store.reader.sync import contact_record_of as contact_record_of
+    from netdesk.store.reader.sync import contact_with_uid as contact_with_uid
+    from netdesk.store.reader.sync import count_all_contacts as count_all_contacts
+    from netdesk.store.reader.sync import count_sync_conflicts as count_sync_conflicts
+    from netdesk.store.reader.sync import has_sync as has_sync
+    from netdesk.store.reader.sync import linked_contacts as linked_contacts
+    from netdesk.store.reader.sync import sync_account as sync_account
+    from netdesk.store.reader.sync import sync_accounts as sync_accounts
+    from netdesk.store.reader.sync import sync_conflicts as sync_conflicts
+    from netdesk.store.reader.sync import sync_outbox as sync_outbox
+    from netdesk.store.reader.sync import sync_outbox_entry as sync_outbox_entry
+    from netdesk.store.reader.sync import sync_rejections as sync_rejections
+    from netdesk.store.reader.sync import unconfirmed_cards as unconfirmed_cards
+    from netdesk.store.reader.sync import unlinked_contacts as unlinked_contacts
     from netdesk.store.reader.timelines import TimelineEntry as TimelineEntry
     from netdesk.store.reader.timelines import recent_activity as recent_activity
     from netdesk.store.reader.timelines import timeline as timeline
@@ -98,31 +123,6 @@ if TYPE_CHECKING:
     from netdesk.store.reader.workflows import thank_you_contact as thank_you_contact
     from netdesk.store.reader.workflows import wrap_up_contacts as wrap_up_contacts
     from netdesk.store.reader.workflows import wrap_up_states as wrap_up_states
-    from netdesk.store.reader.sync import OutboxRow as OutboxRow
-    from netdesk.store.reader.sync import contact_record_of as contact_record_of
-    from netdesk.store.reader.sync import SyncAccount as SyncAccount
-    from netdesk.store.reader.sync import SyncBook as SyncBook
-    from netdesk.store.reader.sync import SyncCard as SyncCard
-    from netdesk.store.reader.sync import SyncConflict as SyncConflict
-    from netdesk.store.reader.sync import SyncRejection as SyncRejection
-    from netdesk.store.reader.sync import card_at as card_at
-    from netdesk.store.reader.sync import card_etags as card_etags
-    from netdesk.store.reader.sync import card_of as card_of
-    from netdesk.store.reader.sync import card_uids as card_uids
-    from netdesk.store.reader.sync import conflicted_fields as conflicted_fields
-    from netdesk.store.reader.sync import contact_with_uid as contact_with_uid
-    from netdesk.store.reader.sync import count_all_contacts as count_all_contacts
-    from netdesk.store.reader.sync import count_sync_conflicts as count_sync_conflicts
-    from netdesk.store.reader.sync import has_sync as has_sync
-    from netdesk.store.reader.sync import linked_contacts as linked_contacts
-    from netdesk.store.reader.sync import sync_account as sync_account
-    from netdesk.store.reader.sync import sync_accounts as sync_accounts
-    from netdesk.store.reader.sync import sync_conflicts as sync_conflicts
-    from netdesk.store.reader.sync import sync_outbox as sync_outbox
-    from netdesk.store.reader.sync import sync_outbox_entry as sync_outbox_entry
-    from netdesk.store.reader.sync import sync_rejections as sync_rejections
-    from netdesk.store.reader.sync import unconfirmed_cards as unconfirmed_cards
-    from netdesk.store.reader.sync import unlinked_contacts as unlinked_contacts
 
 # Where each name lives.
 _WHERE = {

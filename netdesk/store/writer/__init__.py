@@ -47,13 +47,6 @@ if TYPE_CHECKING:
     from netdesk.store.writer.settings import set_playbook_settings as set_playbook_settings
     from netdesk.store.writer.settings import set_setting as set_setting
     from netdesk.store.writer.settings import set_template as set_template
-    from netdesk.store.writer.workflows import ask_reference as ask_reference
-    from netdesk.store.writer.workflows import log_status_update as log_status_update
-    from netdesk.store.writer.workflows import mark_reference as mark_reference
-    from netdesk.store.writer.workflows import mark_thanked as mark_thanked
-    from netdesk.store.writer.workflows import record_gift as record_gift
-    from netdesk.store.writer.workflows import set_above_and_beyond as set_above_and_beyond
-    from netdesk.store.writer.workflows import start_wrap_up as start_wrap_up
     from netdesk.store.writer.sync import add_sync_account as add_sync_account
     from netdesk.store.writer.sync import delete_synced_contacts as delete_synced_contacts
     from netdesk.store.writer.sync import drop_card as drop_card
@@ -70,6 +63,13 @@ if TYPE_CHECKING:
     from netdesk.store.writer.sync import set_card_uid as set_card_uid
     from netdesk.store.writer.sync import set_sync_books as set_sync_books
     from netdesk.store.writer.sync import set_sync_token as set_sync_token
+    from netdesk.store.writer.workflows import ask_reference as ask_reference
+    from netdesk.store.writer.workflows import log_status_update as log_status_update
+    from netdesk.store.writer.workflows import mark_reference as mark_reference
+    from netdesk.store.writer.workflows import mark_thanked as mark_thanked
+    from netdesk.store.writer.workflows import record_gift as record_gift
+    from netdesk.store.writer.workflows import set_above_and_beyond as set_above_and_beyond
+    from netdesk.store.writer.workflows import start_wrap_up as start_wrap_up
 
 # Where each name lives.
 _WHERE = {
