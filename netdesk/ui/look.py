@@ -250,11 +250,12 @@ def fit_to_screen(window: QWidget) -> None:
 
 def placeholder_width(field: QLineEdit) -> int:
     """How wide `field` must be to show its whole placeholder: the text, the frame and
-    margins, and the room Qt keeps for the font's widest overhanging glyphs."""
+    margins, and the room Qt keeps for the font's widest overhanging glyph."""
     metrics = field.fontMetrics()
     # A line edit's size hint is 17 "x" wide plus its frame and margins.
     padding = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
-    overhang = max(0, -metrics.minLeftBearing()) + max(0, -metrics.minRightBearing())
+    # QLineEdit starts its placeholder after the font's widest left overhang.
+    overhang = max(0, -metrics.minLeftBearing())
     text = math.ceil(QFontMetricsF(field.font()).horizontalAdvance(field.placeholderText()))
     return text + padding + overhang
 

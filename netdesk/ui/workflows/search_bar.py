@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.domain import SearchState
 from netdesk.services.actions import Actions
 from netdesk.store import reader
+from netdesk.ui import look
 from netdesk.ui.widgets import bold_font, plain_label
 from netdesk.ui.workflows.common import button, from_qdate, to_qdate
 
@@ -121,6 +122,7 @@ class SearchDialog(QDialog):
         self.company = QLineEdit(summary.offer_company)
         self.company.setAccessibleName("The company that made the offer")
         self.company.setPlaceholderText("Company that made the offer")
+        look.show_placeholder(self.company)
         form.addRow("Offer from / &at", self.company)
         layout.addLayout(form)
         self.note = plain_label(
