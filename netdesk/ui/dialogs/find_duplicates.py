@@ -114,7 +114,9 @@ class PairsModel(QAbstractTableModel):
                 return _person(self.people.get(pair.second))
             return pair.describe()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(pair.describe())
+            if column == 2:
+                return plain_tooltip(pair.describe())
+            return plain_tooltip(_person(self.people.get(pair.key[column])))
         if role == Qt.ItemDataRole.FontRole and pair.sure and column < 2:
             return self._bold
         return None
@@ -244,10 +246,8 @@ class FindDuplicatesDialog(QDialog):
             sure = sum(1 for p in self.model.pairs if p.sure)
             text = f"{_count(pairs, 'likely duplicate', 'likely duplicates')} among {among}"
             if sure:
-                text += f" ({sure:,} almost certainly one person, listed first)"
-            self.status.setText(
-                text + ". Compare a pair to merge it, or say they are two people."
-            )
+                text += f"; {sure:,} almost certainly one person, listed first"
+            self.status.setText(text + ".")
         else:
             self.status.setText(f"No likely duplicates among {among}.")
 
