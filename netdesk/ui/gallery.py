@@ -203,6 +203,9 @@ def capture(stage: Stage, name: str, open_it: Callable[[], object], patience: fl
             return
         busy[0] = True
         try:
+            popup = stage.app.activePopupWidget()
+            if popup is not None:  # a menu run with exec() would wait for a click forever
+                popup.close()
             for widget in _windows(stage.app):
                 key = _pointer(widget)
                 if key in known:

@@ -146,11 +146,16 @@ class SortDialog(WorkflowDialog):
             widget.setEnabled(not done)
         if done:
             self.name.setText("All done" if self.total else "Nobody to sort")
-            self.detail.setText(
-                "Every contact in this pass has been seen. Skipped ones stay unsorted for later."
-                if self.total
-                else "Every contact is already an advocate or a work acquaintance."
-            )
+            if self.total:
+                said = (
+                    "Every contact in this pass has been seen. Skipped ones stay unsorted "
+                    "for later."
+                )
+            elif reader.count_contact_list(reader.ListFilter()):
+                said = "Every contact is already an advocate or a work acquaintance."
+            else:  # an empty network: nobody is sorted either
+                said = "Your network is empty: import a file or add a contact, then sort them here."
+            self.detail.setText(said)
             self.hint.setText("")
             return
         candidate = self._queue[self._index]
