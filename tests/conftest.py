@@ -33,6 +33,17 @@ def _private_home(
     monkeypatch.setenv("NETDESK_DATA_DIR", str(home / "netdesk-data"))
 
 
+@pytest.fixture(autouse=True)
+def _no_phone_region() -> Iterator[None]:
+    """Numbers without a country code stay plain digits unless a test sets a region: the
+    suite must not depend on the locale of the machine it runs on."""
+    from netdesk.core import matching
+
+    matching.set_phone_region("")
+    yield
+    matching.set_phone_region("")
+
+
 @pytest.fixture
 def now() -> dt.datetime:
     return NOW

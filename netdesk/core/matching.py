@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol
 
-from netdesk.core.records import RECORD_FIELDS, ContactRecord, ImportProblem
+from netdesk.core.records import NO_ATTRS, RECORD_FIELDS, Attrs, ContactRecord, ImportProblem
 
 # --- normalizers -----------------------------------------------------------------------------
 
@@ -44,6 +46,31 @@ _COMPANY_SUFFIXES = frozenset(
     }
 )
 _BIRTHDAY = re.compile(r"(\d{4}|--)-?(\d\d)-?(\d\d)(?![\d])")
+# 3/12/1980 (Outlook), 12.03.1980, 12-03-1980: day and month in an order the locale says.
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
+_WORDS = re.compile(r"[^\W\d_]+|\d+")
+_MONTH_NAMES: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan januar janvier enero ene gennaio jänner",
+        "february feb febr februar février fevrier febrero febbraio",
+        "march mar märz maerz mars marzo",
+        "april apr avril abril aprile",
+        "may mai mayo maggio",
+        "june jun juni juin junio giugno",
+        "july jul juli juillet julio luglio",
+        "august aug août aout agosto ago",
+        "september sep sept septembre septiembre settembre set",
+        "october oct okt oktober octobre octubre ottobre",
+        "november nov novembre noviembre",
+        "december dec dez dezember décembre decembre diciembre dic dicembre",
+    ),
+    1,
+):
+    for _name in _names.split():
+        _MONTH_NAMES.setdefault(_name, _number)
+# Where dates are written month first (3/12/1980 is March 12).
+_MONTH_FIRST_REGIONS = frozenset({"US", "PH", "FM", "MH", "PW", "BZ", "GU", "AS", "PR", "VI"})
 
 
 def normalize_email(s: str) -> str:
@@ -54,30 +81,93 @@ def normalize_email(s: str) -> str:
     return s.lower()
 
 
-def normalize_phone(s: str) -> str:
-    """Reduce a phone number to digits with a leading `+` when it carries a country code.
+# The region numbers written without a country code belong to ("GB": 020 7946 0958 is
+# +44 20 7946 0958): set from the user's settings, else read from the locale on first use.
+_region: str | None = None
 
-    `00` becomes `+`; spaces, dots, dashes, parentheses and extensions go. A number written
-    without a country code stays as plain digits: guessing the region would need a phone
-    library and the user's locale, and a wrong guess would merge two different people.
+
+def region_from_locale(name: str) -> str:
+    """`en_GB.UTF-8` -> `GB`; "" when the locale names no country (C, POSIX)."""
+    base = name.split(".", 1)[0].split("@", 1)[0]
+    _, sep, country = base.replace("-", "_").partition("_")
+    return country.upper() if sep and len(country) == 2 and country.isalpha() else ""
+
+
+def set_phone_region(region: str | None) -> None:
+    """Numbers without a country code are read as this region's ("GB"); None: the locale's,
+    "": none (they stay plain digits)."""
+    global _region
+    _region = None if region is None else region.strip().upper()
+    _national.cache_clear()
+
+
+def phone_region() -> str:
+    """The region in use: the one set, else the locale's ("" when neither says)."""
+    global _region
+    if _region is None:
+        for var in ("LC_ALL", "LC_TELEPHONE", "LC_ADDRESS", "LANG"):
+            if found := region_from_locale(os.environ.get(var, "")):
+                _region = found
+                break
+        else:
+            _region = ""
+    return _region
+
+
+@functools.lru_cache(maxsize=65536)
+def _national(digits: str, region: str) -> str:
+    """A number written without a country code, as +<country><number> in `region`."""
+    import phonenumbers  # lazy: its metadata takes a while to load
+
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return digits
+    if not phonenumbers.is_possible_number(number):
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_phone(s: str) -> str:
+    """A phone number as a number: `+<country><number>`, with `;ext=N` when it has one.
+
+    `00` becomes `+`; spaces, dots, dashes and parentheses go; a number written without a
+    country code is read as the user's region's (phonenumbers), so `020 7946 0958` and
+    `+44 20 7946 0958` are one number in Britain; with no region known it stays as plain
+    digits. A value with no number in it ("homephone", "x 5") gives "": it is text, kept
+    as written and never matched on.
     """
     s = s.strip()
     if s[:4].lower() == "tel:":
         s = s[4:]
+    ext = ""
     # Every form of extension has an x (ext, ;ext=, x) or a #: most numbers skip the search.
     if "x" in s or "X" in s or "#" in s:
         m = _PHONE_EXTENSION.search(s)
         if m:
+            if not _NOT_DIGIT.sub("", s[: m.start()]):
+                return ""  # an extension with no number before it
+            ext = _NOT_DIGIT.sub("", s[m.start() :])
             s = s[: m.start()]
     plus = s.lstrip().startswith("+")
+    if plus and "(0)" in s:
+        s = s.replace("(0)", "")  # +44 (0)20...: the trunk 0 is not dialled from abroad
     digits = _NOT_DIGIT.sub("", s)
     if not digits:
         return ""
     if plus:
-        return "+" + digits
-    if digits.startswith("00") and len(digits) > 4:
-        return "+" + digits[2:]
-    return digits
+        key = "+" + digits
+    elif digits.startswith("00") and len(digits) > 4:
+        key = "+" + digits[2:]
+    else:
+        region = _region if _region is not None else phone_region()
+        key = _national(digits, region) if region and len(digits) >= 5 else digits
+    return f"{key};ext={ext}" if ext else key
+
+
+def phone_identity(s: str) -> str:
+    """What makes two phone values the same entry: the number, or the text when it has none."""
+    return normalize_phone(s) or "~" + " ".join(s.casefold().split())
 
 
 def is_linkedin_url(url: str) -> bool:
@@ -147,25 +237,72 @@ def company_key(org: str) -> str:
     return " ".join(words)
 
 
-def parse_birthday(value: str) -> str:
-    """`1980-03-12`, `19800312`, `--0312`, `--03-12` (time ignored) -> `YYYY-MM-DD`/`--MM-DD`."""
-    m = _BIRTHDAY.match(value.strip())
-    if not m:
+def parse_birthday(value: str, month_first: bool | None = None) -> str:
+    """A date as `YYYY-MM-DD`, or `--MM-DD` without a year; "" when it is not a date.
+
+    Reads `1980-03-12`, `19800312`, `--0312`, `--03-12` (time ignored), `3/12/1980` and
+    `12.03.1980` (an ambiguous day and month in the order of `month_first`, by default the
+    user's region's), and dates in words (`Wednesday, 12 March 1980`, `March 12, 1980`).
+    """
+    v = value.strip()
+    m = _BIRTHDAY.match(v)
+    if m:
+        year, month, day = m.groups()
+        return _date_text(year, int(month), int(day))
+    m = _NUMERIC_DATE.match(v)
+    if m:
+        a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+        if a > 12 or sep == ".":
+            day, month = a, b
+        elif b > 12:
+            month, day = a, b
+        else:
+            if month_first is None:
+                region = _region if _region is not None else phone_region()
+                month_first = region in _MONTH_FIRST_REGIONS or not region
+            month, day = (a, b) if month_first else (b, a)
+        return _date_text(year, month, day)
+    return _date_in_words(v)
+
+
+def _date_text(year: str, month: int, day: int) -> str:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
         return ""
-    year, month, day = m.groups()
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+    return f"--{month:02d}-{day:02d}" if year == "--" else f"{year}-{month:02d}-{day:02d}"
+
+
+def _date_in_words(value: str) -> str:
+    """`Wednesday, 12 March 1980`, `March 12th, 1980`, `12. März 1980`, `12 Mar` -> a date."""
+    month = 0
+    numbers: list[str] = []
+    for word in _WORDS.findall(value.casefold()):
+        if word.isdigit():
+            numbers.append(word)
+        elif word in _MONTH_NAMES and not month:
+            month = _MONTH_NAMES[word]
+        elif word[:3] in _MONTH_NAMES and len(word) > 3 and not month:
+            month = _MONTH_NAMES[word[:3]]
+    if not month:
         return ""
-    return f"--{month}-{day}" if year == "--" else f"{year}-{month}-{day}"
+    years = [n for n in numbers if len(n) == 4]
+    days = [n for n in numbers if len(n) <= 2]
+    if len(years) > 1 or len(days) != 1 or len(numbers) != len(years) + len(days):
+        return ""
+    return _date_text(years[0] if years else "--", month, int(days[0]))
 
 
 # --- merging ---------------------------------------------------------------------------------
 
 _LIST_KEYS: dict[str, Any] = {
     "emails": normalize_email,
-    "phones": normalize_phone,
+    "phones": lambda s: phone_identity(s) if s.strip() else "",
     "urls": lambda s: s.strip().rstrip("/").lower(),
     "tags": lambda s: s.strip().casefold(),
+    "addresses": lambda a: a.key() if a.key().replace("|", "") else "",
+    "extra": lambda p: f"{p.name}\x00{p.value}",
 }
+# The types of the values of a list, by the list: reported as a change of their own.
+_ATTR_LISTS = (("emails", "email_attrs"), ("phones", "phone_attrs"), ("urls", "url_attrs"))
 _SCALARS = (
     *(f for f in RECORD_FIELDS if f not in _LIST_KEYS),
     "middle_name",
@@ -178,22 +315,45 @@ _SCALARS = (
 
 Changes = dict[str, tuple[Any, Any]]
 # The fields merge_records may report, in the order it reports them.
-CHANGE_FIELDS = (*_SCALARS, *_LIST_KEYS, "photo", "connected_on")
+CHANGE_FIELDS = (
+    *_SCALARS,
+    *_LIST_KEYS,
+    "email_types",
+    "phone_types",
+    "url_types",
+    "photo",
+    "connected_on",
+)
+# Fields where a stored contact and a card may say different things, in preview order: a
+# single value (keep mine or take theirs), or a list (or keep both).
+CONFLICT_SCALARS = (
+    "display_name",
+    "organization",
+    "org_units",
+    "title",
+    "role",
+    "nickname",
+    "birthday",
+    "anniversary",
+    "linkedin_url",
+    "notes",
+)
+CONFLICT_LISTS = ("emails", "phones", "urls", "addresses", "tags")
+# The choices for a conflict; a list and the notes can keep both ("both").
+Choice = Literal["mine", "theirs", "both"]
 
 
 def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord, Changes]:
     """Merge `new` into a copy of `old`: fill empty fields, add missing list items, never overwrite.
 
-    Returns the merged record and the changes as field -> (old value, merged value).
+    A note the stored one does not hold yet is added below it (nothing said is lost). The
+    types of a value are taken when the stored value has none. `new.overrides` (what the
+    user chose in the preview) are set whatever `old` holds. Returns the merged record and
+    the changes as field -> (old value, merged value).
     """
-    merged = dataclasses.replace(
-        old,
-        emails=list(old.emails),
-        phones=list(old.phones),
-        urls=list(old.urls),
-        tags=list(old.tags),
-        remarks=list(old.remarks),
-    )
+    # The lists and maps the merge adds to are copied when it does (below); the others stay
+    # shared with `old`, which nothing changes in place.
+    merged = dataclasses.replace(old, remarks=list(old.remarks), overrides={})
     changes: Changes = {}
     for name in _SCALARS:
         if name == "linkedin_url":
@@ -204,13 +364,20 @@ def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord
         before = getattr(old, name)
         after = getattr(new, name)
         if after and not before:
-            setattr(merged, name, after)
+            setattr(merged, name, list(after) if isinstance(after, list) else after)
             changes[name] = (before, after)
+        elif name == "notes" and after and not _holds(before, after):
+            merged.notes = f"{before}\n{after}"
+            changes[name] = (before, merged.notes)
     for name, key in _LIST_KEYS.items():
-        current: list[str] = getattr(merged, name)
+        incoming = getattr(new, name)
+        if not incoming:
+            continue
+        current: list[Any] = list(getattr(old, name))
+        setattr(merged, name, current)
         seen = {key(v) for v in current}
         added = False
-        for value in getattr(new, name):
+        for value in incoming:
             k = key(value)
             if k and k not in seen:
                 seen.add(k)
@@ -218,13 +385,124 @@ def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord
                 added = True
         if added:
             changes[name] = (list(getattr(old, name)), list(current))
+    for name, attrs_name in _ATTR_LISTS:
+        theirs: dict[str, Attrs] = getattr(new, attrs_name)
+        if not theirs:
+            continue
+        mine: dict[str, Attrs] = dict(getattr(old, attrs_name))
+        setattr(merged, attrs_name, mine)
+        values = set(getattr(merged, name))
+        if name == "urls" and merged.linkedin_url:
+            values.add(merged.linkedin_url)
+        took = False
+        for value, attrs in theirs.items():
+            if value in values and mine.get(value, NO_ATTRS) == NO_ATTRS and attrs != NO_ATTRS:
+                mine[value] = attrs
+                took = True
+        if took:
+            label = name[:-1] + "_types"
+            changes[label] = (_typed(getattr(old, attrs_name)), _typed(mine))
     if new.photo and not old.photo:
         merged.photo, merged.photo_mime = new.photo, new.photo_mime
         changes["photo"] = (None, f"{len(new.photo)} bytes")
     if new.connected_on and not old.connected_on:
         merged.connected_on = new.connected_on
         changes["connected_on"] = (None, new.connected_on.isoformat())
+    for name, value in new.overrides.items():
+        if getattr(merged, name) != value:
+            setattr(merged, name, list(value) if isinstance(value, list) else value)
+            changes[name] = (getattr(old, name), value)
+    if new.overrides:
+        changes = {name: changes[name] for name in CHANGE_FIELDS if name in changes}
     return merged, changes
+
+
+def _typed(attrs: Mapping[str, Attrs]) -> list[str]:
+    """`a@example.com (work, preferred)`: values with their types, for a preview."""
+    out = []
+    for value, a in attrs.items():
+        words = [*a.types, *(["preferred"] if a.pref else [])]
+        out.append(f"{value} ({', '.join(words)})" if words else value)
+    return out
+
+
+def _plain(value: Any) -> str:
+    return " ".join(str(value).casefold().split())
+
+
+def _holds(stored: str, incoming: str) -> bool:
+    """True when the stored text already says what the incoming text says."""
+    return _plain(incoming) in _plain(stored)
+
+
+def find_conflicts(stored: ContactRecord, incoming: ContactRecord) -> Changes:
+    """Fields where a card says something else than the stored contact: field -> (stored,
+    incoming). A single value differs (a new title); a list differs when each side holds
+    items the other lacks (an addition alone is no conflict); a note when it says more.
+    """
+    found: Changes = {}
+    for name in CONFLICT_SCALARS:
+        mine, theirs = getattr(stored, name), getattr(incoming, name)
+        if not mine or not theirs:
+            continue
+        if name == "notes":
+            if not _holds(mine, theirs):
+                found[name] = (mine, theirs)
+        elif name == "linkedin_url":
+            if normalize_linkedin(mine) != normalize_linkedin(theirs):
+                found[name] = (mine, theirs)
+        elif name == "organization":
+            if company_key(mine) != company_key(theirs):
+                found[name] = (mine, theirs)
+        elif _plain(mine) != _plain(theirs):
+            found[name] = (mine, theirs)
+    for name in CONFLICT_LISTS:
+        mine, theirs = getattr(stored, name), getattr(incoming, name)
+        if not mine or not theirs:
+            continue
+        key = _LIST_KEYS[name]
+        mine_keys = {key(v) for v in mine} - {""}
+        theirs_keys = {key(v) for v in theirs} - {""}
+        if mine_keys - theirs_keys and theirs_keys - mine_keys:
+            found[name] = (list(mine), list(theirs))
+    return found
+
+
+def apply_choices(
+    record: ContactRecord, conflicts: Changes, choices: Mapping[str, Choice]
+) -> ContactRecord:
+    """The record to merge into the stored contact, with the user's choice per conflict.
+
+    "mine" keeps the stored value, "theirs" takes the card's, "both" keeps both (a list's
+    items, or both notes one under the other). A field without a choice merges as
+    merge_records does: a single value stays as stored, lists and notes keep both.
+    """
+    out = dataclasses.replace(record, overrides=dict(record.overrides))
+    for name, choice in choices.items():
+        if name not in conflicts:
+            continue
+        mine, theirs = conflicts[name]
+        if choice == "mine":
+            out.overrides[name] = mine
+        elif choice == "theirs":
+            out.overrides[name] = theirs
+            if name == "organization":
+                out.organization = theirs
+        elif name == "notes":
+            out.overrides[name] = mine if _holds(mine, theirs) else f"{mine}\n{theirs}"
+        else:
+            out.overrides.pop(name, None)
+    return out
+
+
+def _name_hash(key: str) -> int:
+    return (hash(key) or 1) if key else 0
+
+
+def same_person_by_name(a: ContactRecord, b: ContactRecord) -> bool:
+    """False when both have names and the names differ: a shared number alone is not enough."""
+    ka, kb = name_key(a), name_key(b)
+    return not ka or not kb or ka == kb
 
 
 # --- the import plan -------------------------------------------------------------------------
@@ -282,6 +560,16 @@ class PlanEntry:
     # The record's normalized identifiers when already known (a new record as read), so
     # that applying the plan need not compute them again; None after the record changed.
     keys: RecordKeys | None = None
+    # An update: the fields where the card says something else than the stored contact,
+    # field -> (stored, incoming), for the user to choose (find_conflicts).
+    conflicts: Changes = field(default_factory=dict)
+    # A likely duplicate: why ("name": same name at the same company; "phone": a shared
+    # number under another name), the earlier entries of this import it resembles, and
+    # the other side: a stored contact's fields (likely_summary), or {"entry": index} of
+    # an earlier entry of this import (whose fields are that entry's record).
+    why: str = ""
+    similar: list[int] = field(default_factory=list)
+    likely: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -329,6 +617,17 @@ class ImportPlan:
             }
             if e.candidates:
                 item["candidates"] = list(e.candidates)
+            if e.conflicts:
+                item["conflicts"] = {
+                    k: {"stored": _jsonable(a), "incoming": _jsonable(b)}
+                    for k, (a, b) in e.conflicts.items()
+                }
+            if e.why:
+                item["likely_duplicate"] = {
+                    "why": e.why,
+                    "record": likely_summary(rec) if rec else {},
+                    "of": [dict(x) for x in e.likely],
+                }
             out.append(item)
         return {
             "new": self.new,
@@ -338,6 +637,23 @@ class ImportPlan:
             "errors": self.errors,
             "entries": out,
         }
+
+
+def likely_summary(rec: ContactRecord, contact_id: int | None = None) -> dict[str, Any]:
+    """What a likely duplicate is shown with, beside its match: the identifying fields."""
+    out: dict[str, Any] = {
+        "name": rec.display_name,
+        "organization": rec.organization,
+        "title": rec.title,
+        "emails": list(rec.emails),
+        "phones": list(rec.phones),
+        "addresses": [str(a) for a in rec.addresses],
+        "source": rec.source,
+        "line": rec.line,
+    }
+    if contact_id is not None:
+        out["contact_id"] = contact_id
+    return out
 
 
 def _jsonable(v: Any) -> Any:
@@ -399,21 +715,32 @@ class _Planner:
         self.own_linkedin: dict[str, int] = {}
         # Plan entry of each contact already updated earlier in this import (by contact id).
         self.touched: dict[int, int] = {}
+        # (name key, company key) -> the first new entry of this import with them.
+        self.own_name: dict[tuple[str, str], int] = {}
+        # Per entry, the hash of its record's name key (0: no name), so that a number shared
+        # under another name is told apart even after the entry itself is handed over.
+        self.name_hashes = array("q")
+        self.phone_only = False  # set by _match: the contact it found shares a phone only
 
     def _match(self, keys: RecordKeys) -> int | None:
-        """The known contact sharing an identifier: email first, then phone, then LinkedIn."""
+        """The known contact sharing an identifier: email first, then LinkedIn, then phone.
+
+        A contact found by phone alone is the same person only if the names agree
+        (checked in _place, once the contact is loaded): see `phone_only`.
+        """
         known = self.known
         by_email = known.by_email
         for e in keys.emails:
             if e and e in by_email:
                 return by_email[e]
-        by_phone = known.by_phone
-        for p in keys.phones:
-            if p and p in by_phone:
-                return by_phone[p]
         li = keys.linkedin
         if li and li in known.by_linkedin:
             return known.by_linkedin[li]
+        by_phone = known.by_phone
+        for p in keys.phones:
+            if p and p in by_phone:
+                self.phone_only = True
+                return by_phone[p]
         return None
 
     def add(self, block: list[ContactRecord | ImportProblem]) -> None:
@@ -426,9 +753,14 @@ class _Planner:
     ) -> None:
         """Match a block whose records' keys are computed (None for a problem)."""
         known = self.known
-        matched: list[tuple[RecordKeys, int | None] | None] = [
-            None if keys is None else (keys, self._match(keys)) for keys in block_keys
-        ]
+        matched: list[tuple[RecordKeys, int | None, bool] | None] = []
+        for keys in block_keys:
+            if keys is None:
+                matched.append(None)
+                continue
+            self.phone_only = False
+            cid = self._match(keys)
+            matched.append((keys, cid, self.phone_only))
         if known.fetch is not None:
             wanted = {m[1] for m in matched if m is not None and m[1] is not None}
             if wanted:
@@ -437,11 +769,26 @@ class _Planner:
             if match is None:
                 assert isinstance(item, ImportProblem)
                 self.plan.entries.append(PlanEntry(action="error", problem=item))
-            else:
-                assert isinstance(item, ContactRecord)
-                self._add_record(item, *match)
+                self.name_hashes.append(0)
+                continue
+            assert isinstance(item, ContactRecord)
+            keys, cid, phone_only = match
+            if cid is not None and phone_only:
+                old = known.records.get(cid)
+                if old is not None and not same_person_by_name(old, item):
+                    # A shared number under another name: two people (a switchboard, a
+                    # family phone) until the user says otherwise.
+                    self._add_record(item, keys, None, likely_contact=(cid, old))
+                    continue
+            self._add_record(item, keys, cid)
 
-    def _add_record(self, item: ContactRecord, keys: RecordKeys, contact_id: int | None) -> None:
+    def _add_record(
+        self,
+        item: ContactRecord,
+        keys: RecordKeys,
+        contact_id: int | None,
+        likely_contact: tuple[int, ContactRecord] | None = None,
+    ) -> None:
         entries = self.plan.entries
         known = self.known
         if contact_id is not None and contact_id in self.touched:
@@ -450,19 +797,23 @@ class _Planner:
             return
 
         earlier: int | None = None
+        similar: int | None = None  # an earlier entry sharing a number under another name
         if contact_id is None:
             for e in keys.emails:
                 if e and e in self.own_email:
                     earlier = self.own_email[e]
                     break
-            if earlier is None:
-                for p in keys.phones:
-                    if p and p in self.own_phone:
-                        earlier = self.own_phone[p]
-                        break
             li = keys.linkedin
             if earlier is None and li and li in self.own_linkedin:
                 earlier = self.own_linkedin[li]
+            if earlier is None:
+                for p in keys.phones:
+                    if p and p in self.own_phone:
+                        found = self.own_phone[p]
+                        if self._same_name(found, item):
+                            earlier = found
+                            break
+                        similar = found if similar is None else similar
         if earlier is not None:
             self._fold_earlier(earlier, item, keys)
             return
@@ -475,25 +826,58 @@ class _Planner:
                 merged.source, merged.line = item.source, item.line
                 merged.remarks = list(item.remarks)
                 entry = PlanEntry(
-                    action="update" if changes else "unchanged",
+                    action="update" if changes or item.overrides else "unchanged",
                     record=merged,
                     contact_id=contact_id,
                     changes=changes,
+                    conflicts=find_conflicts(old, item),
                 )
             entries.append(entry)
             idx = len(entries) - 1
             self.touched[contact_id] = idx
+            self.name_hashes.append(_name_hash(name_key(entry.record or item)))
+            if old is not None:
+                # The contact's own numbers too: a later card sharing one under the same name
+                # is this person even where the store's map names another holder first.
+                for phone in old.phones:
+                    if phone not in item.phones and (k := normalize_phone(phone)):
+                        self.own_phone.setdefault(k, idx)
         else:
             by_name_company = known.by_name_company
-            # Folding names costs: an empty map (a first import) needs none of it.
-            nk = name_key(item) if by_name_company else ""
-            candidates = by_name_company.get((nk, company_key(item.organization)), []) if nk else []
+            nk = name_key(item)
+            ck = company_key(item.organization) if nk else ""
+            candidates = by_name_company.get((nk, ck), []) if nk and by_name_company else []
             action: Action = "duplicate" if candidates else "new"
-            entries.append(
-                PlanEntry(action=action, record=item, candidates=list(candidates), keys=keys)
-            )
+            entry = PlanEntry(action=action, record=item, candidates=list(candidates), keys=keys)
+            if candidates:
+                entry.why = "name"
+                if known.fetch is not None:
+                    known.fetch(list(candidates[:3]))
+                for cid in candidates[:3]:
+                    if (rec := known.records.get(cid)) is not None:
+                        entry.likely.append(likely_summary(rec, cid))
+            elif likely_contact is not None:
+                cid, rec = likely_contact
+                entry.action, entry.why, entry.candidates = "duplicate", "phone", [cid]
+                entry.likely.append(likely_summary(rec, cid))
+            else:
+                first = self.own_name.get((nk, ck)) if nk else None
+                other = similar if similar is not None else first
+                if other is not None:
+                    entry.why = "phone" if similar is not None else "name"
+                    entry.similar = [other]
+                    entry.likely.append({"entry": other})  # that entry's fields are its own
+            entries.append(entry)
             idx = len(entries) - 1
+            self.name_hashes.append(_name_hash(nk))
+            if nk:
+                self.own_name.setdefault((nk, ck), idx)
         self._own(idx, item, keys)
+
+    def _same_name(self, idx: int, item: ContactRecord) -> bool:
+        """Whether entry idx may be the item's person by name (see same_person_by_name)."""
+        theirs = self.name_hashes[idx]
+        return not theirs or theirs == _name_hash(name_key(item)) or not name_key(item)
 
     def _fold_touched(
         self, idx: int, item: ContactRecord, keys: RecordKeys, contact_id: int
@@ -507,6 +891,8 @@ class _Planner:
         _fold_into(entry, item, None)
         record = entry.record
         assert record is not None
+        if not self.name_hashes[idx]:  # a card without a name takes the item's
+            self.name_hashes[idx] = _name_hash(name_key(record))
         # The entry may hold identifiers it never noted (records folded into an update).
         self._own(idx, record, RecordKeys.of(record))
 
@@ -655,6 +1041,8 @@ class BlockPlanner(_Planner):
                 self.own_keys.save(kind, own)
                 own.clear()
             self._spilled = True
+            # Names are not kept on disk: a same-name hint looks back this far only.
+            self.own_name.clear()
         return start, out
 
     def take_late(self) -> list[tuple[int, ContactRecord, bool]]:
@@ -678,6 +1066,8 @@ class BlockPlanner(_Planner):
             super()._fold_earlier(idx, item, keys)
             return
         self.late.append((idx, item, False))
+        if not self.name_hashes[idx]:  # as the merge: a card without a name takes the item's
+            self.name_hashes[idx] = _name_hash(name_key(item))
         # As _own with the merged record: its keys are the entry's and the item's, and its
         # LinkedIn profile the entry's when it had one, else the item's.
         for e in keys.emails:

@@ -8,35 +8,31 @@ import codecs
 import quopri
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from netdesk.core.matching import is_linkedin_url, parse_birthday
-from netdesk.core.records import ContactRecord, ImportProblem
+from netdesk.core.records import (
+    NO_ATTRS,
+    Address,
+    Attrs,
+    CardProperty,
+    ContactRecord,
+    ImportProblem,
+)
 
 DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-# Properties the reader turns into fields; every other property is skipped without parsing.
-_WANTED = frozenset(
-    {
-        "FN",
-        "N",
-        "ORG",
-        "TITLE",
-        "EMAIL",
-        "TEL",
-        "URL",
-        "NOTE",
-        "BDAY",
-        "PHOTO",
-        "CATEGORIES",
-        "UID",
-        "NICKNAME",
-        "X-SOCIALPROFILE",
-        "X-LINKEDIN",
-        "BEGIN",
-        "END",
-    }
-)
+# Properties only the line reader handles (the fast path hands their cards to it). Every
+# property the reader does not turn into a field is kept as written (CardProperty).
+_WANTED = frozenset({"BEGIN", "END", "PHOTO", "AGENT"})
+# Properties never kept: the card's version is the writer's business.
+_NOT_KEPT = frozenset({"VERSION"})
+# Parameters that say how a value was carried, not what it is: undone on reading, not kept.
+_TRANSFER = frozenset({"ENCODING", "CHARSET"})
+# ... and those a typed value's Attrs hold apart (TEL;VALUE=uri is read into plain text).
+_ATTR_PARAMS = frozenset({"ENCODING", "CHARSET", "TYPE", "PREF", "VALUE"})
+# Properties whose base64 value is binary (kept as a data: URI), not encoded text.
+_BINARY = frozenset({"LOGO", "SOUND", "KEY", "PHOTO"})
 _NO_PARAMS: dict[str, list[str]] = {}
 # A backslash and the character it escapes (a lone backslash at the end stays as it is).
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
@@ -115,7 +111,10 @@ def _parse_params(head: str) -> tuple[str, dict[str, list[str]]]:
         key, eq, val = piece.partition("=")
         if eq:
             key = key.strip().upper()
-            values = [v.strip().strip('"') for v in val.split(",")] if val else [""]
+            if key != "TYPE" and len(val) > 1 and val[0] == val[-1] == '"':
+                values = [val[1:-1]]  # a quoted value (LABEL="1 Main St, Springfield") is one
+            else:
+                values = [v.strip().strip('"') for v in val.split(",")] if val else [""]
         else:
             # vCard 2.1 bare parameters: `;WORK;VOICE`, `;QUOTED-PRINTABLE`, `;BASE64`.
             bare = key.strip().upper()
@@ -144,6 +143,64 @@ def _split_quoted(head: str) -> list[str]:
     return parts
 
 
+class _Head(NamedTuple):
+    """A property's name and parameters, parsed once per distinct head text."""
+
+    name: str  # upper case, without group
+    group: str
+    params: dict[str, list[str]]
+    attrs: Attrs  # for typed values: types, preference, group, the other parameters
+    kept: str  # every parameter but the transfer ones, vCard 4.0 syntax (kept properties)
+
+
+_HEADS: dict[str, _Head] = {}
+
+
+def _head_of(raw_name: str, params_text: str) -> _Head:
+    """The parsed head of `item1.TEL` + `;TYPE=work,voice` (cached: heads repeat)."""
+    key = raw_name + params_text
+    head = _HEADS.get(key)
+    if head is None:
+        name = _canonical_name(raw_name)
+        stripped = raw_name.strip()
+        dot = stripped.rfind(".")
+        group = stripped[:dot] if dot >= 0 else ""
+        params = _parse_params(name + params_text)[1] if params_text else _NO_PARAMS
+        types: list[str] = []
+        pref = 0
+        for t in params.get("TYPE", ()):
+            low = t.lower()
+            if low == "pref":
+                pref = pref or 1
+            elif low and low not in types:
+                types.append(low)
+        for p in params.get("PREF", ()):
+            if p.strip().isdigit():
+                pref = int(p.strip()) or 1
+        attrs = Attrs(tuple(types), pref, group, _params_text(params, _ATTR_PARAMS))
+        if attrs == NO_ATTRS:
+            attrs = NO_ATTRS
+        head = _Head(name, group, params, attrs, _params_text(params, _TRANSFER))
+        if len(_HEADS) < 4096:
+            _HEADS[key] = head
+    return head
+
+
+def _quote_param(value: str) -> str:
+    if any(c in value for c in ':;,"'):
+        return '"' + value.replace('"', "'") + '"'
+    return value
+
+
+def _params_text(params: dict[str, list[str]], skip: frozenset[str]) -> str:
+    """Parameters in vCard 4.0 syntax (`;TYPE=work,voice;X-FOO=bar`), leaving out `skip`."""
+    return "".join(
+        f";{key}={','.join(_quote_param(v) for v in values)}"
+        for key, values in params.items()
+        if key not in skip
+    )
+
+
 def _encoding_of(head_upper: str) -> str:
     """Cheap look at the raw head for the transfer encoding, before full parameter parsing."""
     if "QUOTED-PRINTABLE" in head_upper:
@@ -159,12 +216,21 @@ def _charset_decode(data: bytes, charset: str, fallback: str) -> str:
             codecs.lookup(charset)
         except LookupError:
             charset = ""
-    for enc in (charset or "utf-8", "utf-8", fallback):
+    for enc in (charset or "utf-8", "utf-8"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    if not charset and fallback == "cp1252":
+        # No charset declared and not UTF-8: cp1252 is only a guess; a Czech or Polish
+        # name in cp1250 would come out in different Western letters.
+        from netdesk.core.charsets import guess_legacy_charset
+
+        fallback = guess_legacy_charset(data, fallback)
+    try:
+        return data.decode(fallback)
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def _photo_mime(data: bytes, params: dict[str, list[str]]) -> str:
@@ -183,13 +249,17 @@ def _photo_mime(data: bytes, params: dict[str, list[str]]) -> str:
 class _Card:
     """A card being read: the record plus the bookkeeping that needs the whole card."""
 
-    __slots__ = ("bad_line", "n_parts", "org_parts", "rec")
+    __slots__ = ("agent", "agent_depth", "agent_head", "bad_line", "n_parts", "org_parts", "rec")
 
     def __init__(self, source: str, line: int) -> None:
         self.rec = ContactRecord(source=source, line=line)
         self.n_parts: list[str] | None = None
         self.org_parts: list[str] | None = None
         self.bad_line = 0
+        # A vCard 2.1 AGENT whose value is a nested card: its lines until the matching END.
+        self.agent: list[str] | None = None
+        self.agent_depth = 0
+        self.agent_head: _Head | None = None
 
 
 Item = ContactRecord | ImportProblem
@@ -312,7 +382,9 @@ class _LineReader:
         head, value = split
         semi = head.find(";")
         name = _canonical_name(head if semi < 0 else head[:semi])
-        if name not in _WANTED:
+        card = self.card
+        if card is not None and card.agent is not None:
+            _agent_line(card, name, value, text)
             return
         if name == "BEGIN":
             if value.strip().upper() != "VCARD":
@@ -333,11 +405,14 @@ class _LineReader:
                     ImportProblem(source, self.start, "a property outside any card was skipped")
                 )
             return
-        params = _NO_PARAMS if semi < 0 else _parse_params(head)[1]
+        parsed = _head_of(head, "") if semi < 0 else _head_of(head[:semi], head[semi:])
+        if name == "AGENT" and not value.strip():
+            # vCard 2.1: the agent's own card follows, BEGIN to END, inside this one.
+            self.card.agent, self.card.agent_depth, self.card.agent_head = [], 0, parsed
+            return
         _apply(
             self.card,
-            name,
-            params,
+            parsed,
             value,
             self.mode,
             self.oversize,
@@ -475,28 +550,28 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
     card = _Card(reader.source, reader.lineno + 1)
     names = _NAMES
     setters = _SETTERS
+    heads = _head_of
     for raw_name, params, value in props:
         name = names.get(raw_name)
         if name is None:
             name = _canonical_name(raw_name)
             if len(names) < 512:
                 names[raw_name] = name
-        setter = setters.get(name)
-        if setter is None:
-            if name in _WANTED:
-                return None  # BEGIN, END or PHOTO: the line reader's business
-            continue
+        if name in _WANTED:
+            return None  # BEGIN, END, PHOTO or AGENT: the line reader's business
         if quoted and ('"' in raw_name or '"' in params):
             return None
         if params:
-            head = raw_name + params
-            if _encoding_of(head.upper()):
+            if _encoding_of(params.upper()):
                 return None
+            head = heads(raw_name, params)
             if raw_bytes and not value.isascii():
-                value = _decode(value, _parse_params(head)[1], "", True, reader.fallback)
-        elif odd_bytes and not value.isascii():
-            value = _decode(value, _NO_PARAMS, "", True, reader.fallback)
-        setter(card, value)
+                value = _decode(value, head.params, "", True, reader.fallback)
+        else:
+            head = heads(raw_name, "")
+            if odd_bytes and not value.isascii():
+                value = _decode(value, _NO_PARAMS, "", True, reader.fallback)
+        setters.get(name, _keep)(card, value, head)
     out: list[Item] = []
     _finish(card, reader.source, out)
     return out
@@ -533,8 +608,7 @@ def _decode(
 
 def _apply(
     card: _Card,
-    name: str,
-    params: dict[str, list[str]],
+    head: _Head,
     value: str,
     mode: str,
     oversize: bool,
@@ -542,17 +616,91 @@ def _apply(
     raw_bytes: bool,
     fallback: str,
 ) -> None:
-    if name == "PHOTO":
-        _apply_photo(card.rec, params, value, oversize, max_photo_bytes)
+    name, params = head.name, head.params
+    if name in _NOT_KEPT:
         return
-    if mode or (raw_bytes and not value.isascii()):
+    if name == "PHOTO":
+        if not _apply_photo(card.rec, params, value, oversize, max_photo_bytes):
+            _keep(card, value, head)
+        return
+    if mode == "b64":
+        if oversize:
+            card.rec.remarks.append(f"a {name} value too large to keep was left out")
+            return
+        value = _base64_value(name, value, params)
+    elif mode or (raw_bytes and not value.isascii()):
         value = _decode(value, params, mode, raw_bytes, fallback)
-    _SETTERS[name](card, value)
+    _SETTERS.get(name, _keep)(card, value, head)
 
 
-def _set_fn(card: _Card, value: str) -> None:
-    if not card.rec.display_name:
-        card.rec.display_name = _unescape(value).strip()
+def _base64_value(name: str, value: str, params: dict[str, list[str]]) -> str:
+    """A base64 value: text (NOTE;ENCODING=b) decoded by its charset; binary as a data: URI."""
+    text = "".join(value.split())
+    try:
+        data = base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        return value
+    if name not in _BINARY and not name.startswith("X-"):
+        charset = params["CHARSET"][0] if "CHARSET" in params else ""
+        try:
+            decoded = data.decode(charset or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            decoded = _charset_decode(data, "", "cp1252")
+        if "\x00" not in decoded:
+            return _escape_text(decoded)
+    mime = _photo_mime(data, params)
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _escape_text(text: str) -> str:
+    """Text as a vCard value holds it: backslashes, newlines and commas escaped."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+    )
+
+
+def _agent_line(card: _Card, name: str, value: str, text: str) -> None:
+    """A logical line of a nested AGENT card: part of the agent's value until its END."""
+    assert card.agent is not None
+    card.agent.append(text)
+    upper = value.strip().upper()
+    if name == "BEGIN" and upper == "VCARD":
+        card.agent_depth += 1
+    elif name == "END" and upper == "VCARD":
+        card.agent_depth -= 1
+    if card.agent_depth <= 0 and (name == "END" or card.agent_depth < 0):
+        head = card.agent_head or _head_of("AGENT", "")
+        inner = "\n".join(card.agent)
+        card.rec.extra.append(CardProperty("AGENT", _escape_text(inner), head.group, head.kept))
+        card.agent, card.agent_depth, card.agent_head = None, 0, None
+
+
+def _keep(card: _Card, value: str, head: _Head) -> None:
+    """A property NetDesk does not model: kept as written, given back on export."""
+    if head.name in _NOT_KEPT:
+        return
+    if "\n" in value or "\r" in value:  # a decoded quoted-printable value: lines escaped
+        value = value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    card.rec.extra.append(CardProperty(head.name, value, head.group, head.kept))
+
+
+def _decorated(card: _Card, value: str, head: _Head) -> None:
+    """A modelled single property with a group or parameters: also kept as written."""
+    if head.group or head.kept:
+        _keep(card, value, head)
+
+
+def _set_fn(card: _Card, value: str, head: _Head) -> None:
+    if card.rec.display_name:
+        _keep(card, value, head)
+        return
+    card.rec.display_name = _unescape(value).strip()
+    _decorated(card, value, head)
 
 
 def _parts(value: str) -> list[str]:
@@ -562,107 +710,202 @@ def _parts(value: str) -> list[str]:
     return [_unescape(p).strip() for p in _split_unescaped(value, ";")]
 
 
-def _set_n(card: _Card, value: str) -> None:
-    if card.n_parts is None:
-        card.n_parts = _parts(value)
+def _set_n(card: _Card, value: str, head: _Head) -> None:
+    if card.n_parts is not None:
+        _keep(card, value, head)
+        return
+    card.n_parts = _parts(value)
+    _decorated(card, value, head)
 
 
-def _set_org(card: _Card, value: str) -> None:
-    if card.org_parts is None or not any(card.org_parts):
-        card.org_parts = _parts(value)
+def _set_org(card: _Card, value: str, head: _Head) -> None:
+    if card.org_parts is not None and any(card.org_parts):
+        _keep(card, value, head)
+        return
+    card.org_parts = _parts(value)
+    _decorated(card, value, head)
 
 
-def _set_title(card: _Card, value: str) -> None:
-    if not card.rec.title:
-        card.rec.title = _unescape(value).strip()
+def _set_title(card: _Card, value: str, head: _Head) -> None:
+    if card.rec.title:
+        _keep(card, value, head)
+        return
+    card.rec.title = _unescape(value).strip()
+    _decorated(card, value, head)
 
 
-def _set_email(card: _Card, value: str) -> None:
+def _set_role(card: _Card, value: str, head: _Head) -> None:
+    if card.rec.role:
+        _keep(card, value, head)
+        return
+    card.rec.role = _unescape(value).strip()
+    _decorated(card, value, head)
+
+
+def _note_attrs(attrs: dict[str, Attrs], value: str, new: Attrs) -> None:
+    """Keep a value's attributes; a value given twice keeps the types of both."""
+    if new is NO_ATTRS:
+        return
+    old = attrs.get(value)
+    if old is None:
+        attrs[value] = new
+        return
+    types = old.types + tuple(t for t in new.types if t not in old.types)
+    pref = min(p for p in (old.pref, new.pref) if p) if old.pref or new.pref else 0
+    attrs[value] = Attrs(types, pref, old.group or new.group, old.params or new.params)
+
+
+def _set_email(card: _Card, value: str, head: _Head) -> None:
     email = _unescape(value).strip()
     if email.lower().startswith("mailto:"):
         email = email[7:].strip()
+    if not email:
+        return
     emails = card.rec.emails
-    if email and email not in emails:
+    if email not in emails:
         emails.append(email)
+    _note_attrs(card.rec.email_attrs, email, head.attrs)
 
 
-def _set_tel(card: _Card, value: str) -> None:
+def _set_tel(card: _Card, value: str, head: _Head) -> None:
     tel = _unescape(value).strip()
     if tel.lower().startswith("tel:"):
         # A tel: URI keeps its extension as a parameter: show it the way people write it.
         number, _, ext = tel[4:].partition(";ext=")
         tel = f"{number} ext. {ext.split(';')[0]}" if ext else number.split(";")[0]
+    if not tel:
+        return
     phones = card.rec.phones
-    if tel and tel not in phones:
+    if tel not in phones:
         phones.append(tel)
+    _note_attrs(card.rec.phone_attrs, tel, head.attrs)
 
 
-def _set_url(card: _Card, value: str, name: str = "URL") -> None:
+def _set_url(card: _Card, value: str, head: _Head) -> None:
     url = _unescape(value).strip()
     if not url:
         return
     rec = card.rec
+    name = head.name
+    if name != "URL":
+        _keep(card, value, head)  # a social profile: kept whole, its LinkedIn URL matched on
     if is_linkedin_url(url) or (name == "X-LINKEDIN" and "linkedin.com" in url.lower()):
         if not rec.linkedin_url:
             rec.linkedin_url = url
         elif url != rec.linkedin_url and url not in rec.urls:
+            if name != "URL":
+                return
             rec.urls.append(url)
     elif name == "URL" and url not in rec.urls:
         rec.urls.append(url)
+    if name == "URL":
+        _note_attrs(rec.url_attrs, url, head.attrs)
 
 
-def _set_social(card: _Card, value: str) -> None:
-    _set_url(card, value, "X-SOCIALPROFILE")
-
-
-def _set_x_linkedin(card: _Card, value: str) -> None:
-    _set_url(card, value, "X-LINKEDIN")
-
-
-def _set_note(card: _Card, value: str) -> None:
+def _set_note(card: _Card, value: str, head: _Head) -> None:
     note = _unescape(value).strip()
     if note:
         rec = card.rec
         rec.notes = f"{rec.notes}\n{note}" if rec.notes else note
+        _decorated(card, value, head)
 
 
-def _set_bday(card: _Card, value: str) -> None:
-    if not card.rec.birthday:
-        card.rec.birthday = parse_birthday(value)
+def _date_value(value: str, head: _Head) -> str:
+    """A BDAY or ANNIVERSARY as YYYY-MM-DD, or --MM-DD when the card says the year is unknown."""
+    found = parse_birthday(_unescape(value))
+    if found[:1].isdigit():
+        omit = head.params.get("X-APPLE-OMIT-YEAR")
+        # Apple writes a birthday without a year as 1604 (a leap year long past).
+        if found[:4] == "1604" or (omit and found[:4] == omit[0].strip()[:4]):
+            found = "--" + found[5:]
+    return found
 
 
-def _set_categories(card: _Card, value: str) -> None:
+def _set_bday(card: _Card, value: str, head: _Head) -> None:
+    found = "" if card.rec.birthday else _date_value(value, head)
+    if not found:
+        _keep(card, value, head)
+        return
+    card.rec.birthday = found
+    _decorated(card, value, head)
+
+
+def _set_anniversary(card: _Card, value: str, head: _Head) -> None:
+    found = "" if card.rec.anniversary else _date_value(value, head)
+    if not found:
+        _keep(card, value, head)
+        return
+    card.rec.anniversary = found
+    _decorated(card, value, head)
+
+
+def _set_categories(card: _Card, value: str, head: _Head) -> None:
     tags = card.rec.tags
     for tag in _split_unescaped(value, ","):
         tag = _unescape(tag).strip()
         if tag and tag not in tags:
             tags.append(tag)
+    _decorated(card, value, head)
 
 
-def _set_uid(card: _Card, value: str) -> None:
-    if not card.rec.uid:
-        card.rec.uid = _unescape(value).strip()
+def _set_uid(card: _Card, value: str, head: _Head) -> None:
+    if card.rec.uid:
+        _keep(card, value, head)
+        return
+    card.rec.uid = _unescape(value).strip()
+    _decorated(card, value, head)
 
 
-def _set_nickname(card: _Card, value: str) -> None:
-    if not card.rec.nickname:
-        card.rec.nickname = _unescape(_split_unescaped(value, ",")[0]).strip()
+def _set_nickname(card: _Card, value: str, head: _Head) -> None:
+    names = _split_unescaped(value, ",")
+    if card.rec.nickname:
+        _keep(card, value, head)
+        return
+    card.rec.nickname = _unescape(names[0]).strip()
+    if len(names) > 1:
+        _keep(card, value, head)  # the others too, as written
+    else:
+        _decorated(card, value, head)
 
 
-# What each wanted property (except PHOTO, BEGIN and END) does to the card being read.
-_SETTERS: dict[str, Callable[[_Card, str], None]] = {
+def _set_adr(card: _Card, value: str, head: _Head) -> None:
+    parts = _parts(value)
+    parts += [""] * (7 - len(parts))
+    if not any(parts):
+        _keep(card, value, head)
+        return
+    if len(parts) > 7:
+        parts[6] = ";".join(p for p in parts[6:] if p)
+    attrs = head.attrs
+    label = ""
+    if "LABEL" in head.params:
+        label = ",".join(head.params["LABEL"])
+        attrs = attrs._replace(params=_params_text(head.params, _ATTR_PARAMS | {"LABEL"}))
+    po_box, extended, street, locality, region, code, country = parts[:7]
+    card.rec.addresses.append(
+        Address(po_box, extended, street, locality, region, code, country, _unescape(label), attrs)
+    )
+
+
+# What each modelled property (except PHOTO, BEGIN, END and AGENT) does to the card being
+# read; every other one is kept as written (_keep).
+_SETTERS: dict[str, Callable[[_Card, str, _Head], None]] = {
     "FN": _set_fn,
     "N": _set_n,
     "ORG": _set_org,
     "TITLE": _set_title,
+    "ROLE": _set_role,
     "EMAIL": _set_email,
     "TEL": _set_tel,
+    "ADR": _set_adr,
     "URL": _set_url,
-    "X-SOCIALPROFILE": _set_social,
-    "X-LINKEDIN": _set_x_linkedin,
+    "X-SOCIALPROFILE": _set_url,
+    "X-LINKEDIN": _set_url,
     "NOTE": _set_note,
     "BDAY": _set_bday,
+    "ANNIVERSARY": _set_anniversary,
     "CATEGORIES": _set_categories,
+    "CATEGORY": _set_categories,
     "UID": _set_uid,
     "NICKNAME": _set_nickname,
 }
@@ -670,21 +913,22 @@ _SETTERS: dict[str, Callable[[_Card, str], None]] = {
 
 def _apply_photo(
     rec: ContactRecord, params: dict[str, list[str]], value: str, oversize: bool, limit: int
-) -> None:
+) -> bool:
+    """Take a PHOTO; False when it is not an image carried in the card (a URL: kept as is)."""
     if rec.photo is not None or any("too large" in r or "was left out" in r for r in rec.remarks):
-        return
+        return True
     if oversize:
         rec.remarks.append(f"photo over {_megabytes(limit)} was left out")
-        return
+        return True
     value = value.strip()
     encoding = [e.upper() for e in params.get("ENCODING", [])]
     if value[:5].lower() == "data:":
         header, comma, payload = value.partition(",")
         if not comma or ";base64" not in header.lower():
-            return
+            return False
         value = payload
     elif not any(e in ("B", "BASE64") for e in encoding):
-        return  # a URL (never fetched) or an unencoded value we cannot trust
+        return False  # a URL (never fetched) or an unencoded value we cannot trust
     text = "".join(value.split()).rstrip("=")
     if len(text) % 4 == 1:
         text = text[:-1]  # a stray character from a cut line; the rest still decodes
@@ -692,14 +936,15 @@ def _apply_photo(
         data = base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
     except (binascii.Error, ValueError):
         rec.remarks.append("photo could not be decoded and was left out")
-        return
+        return True
     if not data:
-        return
+        return True
     if len(data) > limit:
         rec.remarks.append(f"photo over {_megabytes(limit)} was left out")
-        return
+        return True
     rec.photo = data
     rec.photo_mime = _photo_mime(data, params)
+    return True
 
 
 def _megabytes(n: int) -> str:
@@ -716,7 +961,17 @@ def _finish(card: _Card, source: str, out: list[Item], unfinished: str = "") -> 
         rec.family_name, rec.given_name, rec.middle_name, rec.prefix, rec.suffix = n[:5]
     org = card.org_parts
     if org:
-        rec.organization = next((p for p in org if p), "")
+        first = next((i for i, p in enumerate(org) if p), len(org))
+        if first < len(org):
+            rec.organization = org[first]
+            units = org[first + 1 :]
+            while units and not units[-1]:
+                units.pop()
+            rec.org_units = units
+    if card.agent is not None:
+        # The nested card never ended: what was read of it is the agent's value.
+        card.agent_depth = 0
+        _agent_line(card, "END", "VCARD", "END:VCARD")
     if not rec.display_name:
         built = " ".join(
             p
@@ -777,15 +1032,82 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts) + "\r\n"
 
 
-def write_vcards(records: Iterable[ContactRecord], out: TextIO, version: str = "4.0") -> None:
-    """Write records as vCard 4.0 or 3.0 (escaped, folded at 75 octets, CRLF line ends)."""
-    if version not in ("4.0", "3.0"):
-        raise ValueError(f"unsupported vCard version {version!r}")
+# Properties the writer makes from a field, and the field each fills (see _covered).
+_FIELD_OF = {
+    "FN": ("display_name",),
+    "N": ("family_name", "given_name", "middle_name", "prefix", "suffix"),
+    "NICKNAME": ("nickname",),
+    "ORG": ("organization", "org_units"),
+    "TITLE": ("title",),
+    "ROLE": ("role",),
+    "BDAY": ("birthday",),
+    "ANNIVERSARY": ("anniversary",),
+    "UID": ("uid",),
+    "CATEGORIES": ("tags",),
+    "X-SOCIALPROFILE": ("linkedin_url",),
+    "X-LINKEDIN": ("linkedin_url",),
+}
+
+
+def _covered(rec: ContactRecord) -> tuple[set[str], set[int]]:
+    """Which fields a kept property already says as the record has them, and which of the
+    kept properties those are: the writer gives those back as written (with their group
+    and parameters) instead of writing the field a second time."""
+    fields: set[str] = set()
+    used: set[int] = set()
+    for i, p in enumerate(rec.extra):
+        names = _FIELD_OF.get(p.name)
+        if names is None or names[0] in fields:
+            continue
+        probe = _Card("", 0)
+        head = _head_of((p.group + "." if p.group else "") + p.name, p.params)
+        _SETTERS[p.name](probe, p.value, head)
+        probe.rec.extra.clear()
+        out: list[Item] = []
+        probe.rec.emails.append("-")  # so that _finish keeps it whatever it holds
+        _finish(probe, "", out)
+        read = probe.rec
+        if p.name in ("X-SOCIALPROFILE", "X-LINKEDIN"):
+            if read.linkedin_url and read.linkedin_url == rec.linkedin_url:
+                fields.add("linkedin_url")
+            continue
+        if p.name == "FN" and read.display_name != rec.display_name:
+            continue
+        if all(getattr(read, n) == getattr(rec, n) for n in names if n != "display_name"):
+            fields.update(names)
+            used.add(i)
+    return fields, used
+
+
+def _typed_head(name: str, attrs: Attrs, v4: bool) -> str:
+    """`item1.TEL;TYPE=work,voice;PREF=1;X-FOO=bar` for a value with these attributes."""
+    if attrs is NO_ATTRS:
+        return name
+    head = f"{attrs.group}.{name}" if attrs.group else name
+    types = list(attrs.types)
+    if attrs.pref and not v4:
+        types.append("pref")
+    if types:
+        head += ";TYPE=" + ",".join(_quote_param(t) for t in types)
+    if attrs.pref and v4:
+        head += f";PREF={attrs.pref}"
+    return head + attrs.params
+
+
+def _date(value: str, v4: bool) -> str:
+    # 4.0 writes the basic form (19800312, --0312); 3.0 the extended one (1980-03-12).
+    return value[:2] + value[2:].replace("-", "") if v4 else value
+
+
+def card_lines(rec: ContactRecord, version: str = "4.0") -> list[str]:
+    """The content lines of one card (unfolded), BEGIN to END."""
     v4 = version == "4.0"
-    for rec in records:
-        lines = ["BEGIN:VCARD", f"VERSION:{version}"]
-        name = rec.display_name or " ".join(p for p in (rec.given_name, rec.family_name) if p)
+    covered, used = _covered(rec) if rec.extra else (set(), set())
+    lines = ["BEGIN:VCARD", f"VERSION:{version}"]
+    name = rec.display_name or " ".join(p for p in (rec.given_name, rec.family_name) if p)
+    if "display_name" not in covered:
         lines.append("FN:" + _escape(name))
+    if "family_name" not in covered:
         lines.append(
             "N:"
             + ";".join(
@@ -793,36 +1115,77 @@ def write_vcards(records: Iterable[ContactRecord], out: TextIO, version: str = "
                 for p in (rec.family_name, rec.given_name, rec.middle_name, rec.prefix, rec.suffix)
             )
         )
-        if rec.nickname:
-            lines.append("NICKNAME:" + _escape(rec.nickname))
-        if rec.organization:
-            lines.append("ORG:" + _escape(rec.organization))
-        if rec.title:
-            lines.append("TITLE:" + _escape(rec.title))
-        lines.extend("EMAIL:" + _escape(e) for e in rec.emails)
-        lines.extend("TEL:" + _escape(p) for p in rec.phones)
-        if rec.linkedin_url:
-            lines.append("URL:" + _escape(rec.linkedin_url))
-        lines.extend("URL:" + _escape(u) for u in rec.urls)
-        if rec.birthday:
-            # 4.0 writes the basic form (19800312, --0312); 3.0 the extended one (1980-03-12).
-            bday = rec.birthday
-            if v4:
-                bday = bday[:2] + bday[2:].replace("-", "")
-            lines.append("BDAY:" + bday)
-        if rec.tags:
-            lines.append("CATEGORIES:" + ",".join(_escape(t) for t in rec.tags))
-        if rec.notes:
-            lines.append("NOTE:" + _escape(rec.notes))
-        if rec.uid:
-            lines.append("UID:" + _escape(rec.uid))
-        if rec.photo:
-            mime = rec.photo_mime or "image/jpeg"
-            data = base64.b64encode(rec.photo).decode("ascii")
-            if v4:
-                lines.append(f"PHOTO:data:{mime};base64,{data}")
-            else:
-                kind = mime.rsplit("/", 1)[-1].upper()
-                lines.append(f"PHOTO;ENCODING=b;TYPE={kind}:{data}")
-        lines.append("END:VCARD")
+    if rec.nickname and "nickname" not in covered:
+        lines.append("NICKNAME:" + _escape(rec.nickname))
+    if rec.organization and "organization" not in covered:
+        lines.append("ORG:" + ";".join(_escape(p) for p in (rec.organization, *rec.org_units)))
+    if rec.title and "title" not in covered:
+        lines.append("TITLE:" + _escape(rec.title))
+    if rec.role and "role" not in covered:
+        lines.append("ROLE:" + _escape(rec.role))
+    attrs = rec.email_attrs
+    lines.extend(
+        _typed_head("EMAIL", attrs.get(e, NO_ATTRS), v4) + ":" + _escape(e) for e in rec.emails
+    )
+    attrs = rec.phone_attrs
+    lines.extend(
+        _typed_head("TEL", attrs.get(p, NO_ATTRS), v4) + ":" + _escape(p) for p in rec.phones
+    )
+    for a in rec.addresses:
+        head = _typed_head("ADR", a.attrs, v4)
+        if a.label:
+            head += ";LABEL=" + _quote_param(a.label.replace("\n", "\\n")) if v4 else ""
+        lines.append(head + ":" + ";".join(_escape(p) for p in a.parts()))
+        if a.label and not v4:
+            group = f"{a.attrs.group}." if a.attrs.group else ""
+            types = ";TYPE=" + ",".join(a.attrs.types) if a.attrs.types else ""
+            lines.append(f"{group}LABEL{types}:" + _escape(a.label))
+    attrs = rec.url_attrs
+    if rec.linkedin_url and "linkedin_url" not in covered:
+        url = rec.linkedin_url
+        lines.append(_typed_head("URL", attrs.get(url, NO_ATTRS), v4) + ":" + _escape(url))
+    lines.extend(
+        _typed_head("URL", attrs.get(u, NO_ATTRS), v4) + ":" + _escape(u) for u in rec.urls
+    )
+    if rec.birthday and "birthday" not in covered:
+        lines.append("BDAY:" + _date(rec.birthday, v4))
+    if rec.anniversary and "anniversary" not in covered:
+        if v4:
+            lines.append("ANNIVERSARY:" + _date(rec.anniversary, v4))
+        else:
+            lines.append("X-ANNIVERSARY:" + rec.anniversary)
+    if rec.tags and "tags" not in covered:
+        lines.append("CATEGORIES:" + ",".join(_escape(t) for t in rec.tags))
+    if rec.notes:
+        lines.append("NOTE:" + _escape(rec.notes))
+    if rec.uid and "uid" not in covered:
+        lines.append("UID:" + _escape(rec.uid))
+    if rec.photo:
+        mime = rec.photo_mime or "image/jpeg"
+        data = base64.b64encode(rec.photo).decode("ascii")
+        if v4:
+            lines.append(f"PHOTO:data:{mime};base64,{data}")
+        else:
+            kind = mime.rsplit("/", 1)[-1].upper()
+            lines.append(f"PHOTO;ENCODING=b;TYPE={kind}:{data}")
+    for i, p in enumerate(rec.extra):
+        if p.name in _FIELD_OF and i not in used and _FIELD_OF[p.name][0] in covered:
+            pass  # a second one of a single property: kept too, as written
+        group = f"{p.group}." if p.group else ""
+        lines.append(f"{group}{p.name}{p.params}:{p.value}")
+    lines.append("END:VCARD")
+    return lines
+
+
+def write_vcards(records: Iterable[ContactRecord], out: TextIO, version: str = "4.0") -> None:
+    """Write records as vCard 4.0 or 3.0 (escaped, folded at 75 octets, CRLF line ends).
+
+    Every property a card was read with comes back: the fields NetDesk models, with the
+    types, group and parameters of each email, phone, address and web address, and the
+    properties it keeps as written (CardProperty).
+    """
+    if version not in ("4.0", "3.0"):
+        raise ValueError(f"unsupported vCard version {version!r}")
+    for rec in records:
+        lines = card_lines(rec, version)
         out.write("".join(_fold(line) for line in lines))

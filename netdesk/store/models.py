@@ -15,6 +15,7 @@ from netdesk.core.domain import (
     SearchState,
     Tie,
 )
+from netdesk.core.records import split_tags
 
 db = pw.DatabaseProxy()
 
@@ -107,7 +108,7 @@ class Contact(BaseModel):
 
     @property
     def tag_list(self) -> list[str]:
-        return [t for t in (s.strip() for s in str(self.tags).split(",")) if t]
+        return split_tags(str(self.tags))
 
 
 class ContactEmail(BaseModel):

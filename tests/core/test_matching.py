@@ -23,8 +23,8 @@ from netdesk.core.records import ContactRecord, ImportProblem
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("+1 (555) 010-0000", "+15550100000"), ("0049 30 123456", "+4930123456"),
-     ("030.123.456", "030123456"), ("+44-555-555-5555;ext=5555", "+445555555555"),
-     ("555-0100 ext. 12", "5550100"), ("tel:+1-418-656-9254", "+14186569254"), ("", ""),
+     ("030.123.456", "030123456"), ("+44-555-555-5555;ext=5555", "+445555555555;ext=5555"),
+     ("555-0100 ext. 12", "5550100;ext=12"), ("tel:+1-418-656-9254", "+14186569254"), ("", ""),
      ("n/a", "")],
 )
 def test_normalize_phone(raw: str, expected: str) -> None:
@@ -78,7 +78,7 @@ def test_phone_and_linkedin_identify_people() -> None:
         2: ContactRecord(display_name="L", linkedin_url="https://linkedin.com/in/lin"),
     })
     plan = plan_import([
-        ContactRecord(display_name="P2", phones=["0044 (20) 7946-0000"]),
+        ContactRecord(display_name="p", phones=["0044 (20) 7946-0000"]),
         ContactRecord(display_name="L2", linkedin_url="https://www.linkedin.com/in/LIN/"),
     ], known)
     assert [(e.action, e.contact_id) for e in plan.entries] == [("unchanged", 1), ("unchanged", 2)]
@@ -123,7 +123,11 @@ def test_errors_and_json() -> None:
 def test_merge_records_never_blanks() -> None:
     old = ada(notes="keep", birthday="1815-12-10")
     merged, changes = merge_records(old, ContactRecord(display_name="", notes="other"))
-    assert merged.notes == "keep" and merged.display_name == "Ada Lovelace" and changes == {}
+    # A note the stored one does not hold goes below it: nothing said is dropped.
+    assert merged.notes == "keep\nother" and merged.display_name == "Ada Lovelace"
+    assert changes == {"notes": ("keep", "keep\nother")}
+    merged, changes = merge_records(old, ContactRecord(display_name="", notes="KEEP"))
+    assert merged.notes == "keep" and changes == {}
     assert old.emails == ["ada@example.com"]
 
 

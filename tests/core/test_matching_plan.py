@@ -19,6 +19,7 @@ from netdesk.core.matching import (
     normalize_linkedin,
     normalize_phone,
     plan_import,
+    same_person_by_name,
 )
 from netdesk.core.records import ContactRecord, ImportProblem
 
@@ -59,13 +60,17 @@ def reference_plan(
             if e in known.by_email:
                 contact_id = known.by_email[e]
                 break
+        if contact_id is None and linkedin and linkedin in known.by_linkedin:
+            contact_id = known.by_linkedin[linkedin]
+        shares_phone: int | None = None  # a known contact with this number, another name
         if contact_id is None:
             for p in phones:
                 if p in known.by_phone:
                     contact_id = known.by_phone[p]
+                    old = known.records.get(contact_id)
+                    if old is not None and not same_person_by_name(old, item):
+                        shares_phone, contact_id = contact_id, None
                     break
-        if contact_id is None and linkedin and linkedin in known.by_linkedin:
-            contact_id = known.by_linkedin[linkedin]
         if contact_id is not None and contact_id in touched:
             _fold_into(plan.entries[touched[contact_id]], item, known.records.get(contact_id))
             continue
@@ -75,13 +80,16 @@ def reference_plan(
                 if e in own_email:
                     earlier = own_email[e]
                     break
+            if earlier is None and linkedin and linkedin in own_linkedin:
+                earlier = own_linkedin[linkedin]
             if earlier is None:
                 for p in phones:
                     if p in own_phone:
-                        earlier = own_phone[p]
-                        break
-            if earlier is None and linkedin and linkedin in own_linkedin:
-                earlier = own_linkedin[linkedin]
+                        other = plan.entries[own_phone[p]].record
+                        assert other is not None
+                        if same_person_by_name(other, item):
+                            earlier = own_phone[p]
+                            break
         if earlier is not None:
             _fold_into(plan.entries[earlier], item, None)
             idx = earlier
@@ -105,12 +113,14 @@ def reference_plan(
         else:
             nk = name_key(item)
             key = (nk, company_key(item.organization))
-            candidates = known.by_name_company.get(key, []) if nk else []
+            candidates = list(known.by_name_company.get(key, [])) if nk else []
+            if not candidates and shares_phone is not None:
+                candidates = [shares_phone]
             plan.entries.append(
                 PlanEntry(
                     action="duplicate" if candidates else "new",
                     record=item,
-                    candidates=list(candidates),
+                    candidates=candidates,
                 )
             )
             idx = len(plan.entries) - 1

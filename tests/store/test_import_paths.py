@@ -52,7 +52,15 @@ def _dump(path: Path) -> Dump:
             rows: list[tuple[Any, ...]] = []
             for row in conn.execute(f"SELECT rowid AS rowid_, * FROM {table} ORDER BY rowid"):
                 item = dict(row)
-                if table in ("company", "contact_email", "contact_phone", "follow_up"):
+                if table in (
+                    "company",
+                    "contact_email",
+                    "contact_phone",
+                    "contact_url",
+                    "contact_address",
+                    "contact_property",
+                    "follow_up",
+                ):
                     del item["rowid_"]
                     item.pop("id", None)
                 if table == "company":

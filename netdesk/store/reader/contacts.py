@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,14 +11,14 @@ from netdesk.core.domain import (
     HowKnown,
     Tie,
 )
-from netdesk.core.records import ContactRecord
+from netdesk.core.records import NO_ATTRS, Address, Attrs, CardProperty, ContactRecord
 from netdesk.store.models import (
     Contact,
     ContactEmail,
     ContactPhone,
     db,
 )
-from netdesk.store.sql import run_sql, stored
+from netdesk.store.sql import chunks, run_sql, stored
 
 
 def contact_emails(contact_id: int) -> list[str]:
@@ -32,7 +33,7 @@ def contact_phones(contact_id: int) -> list[str]:
 
 def contact_record(contact: Contact) -> ContactRecord:
     """The contact as a plain record: what export writes and what matching compares."""
-    return ContactRecord(
+    record = ContactRecord(
         display_name=contact.display_name,
         given_name=contact.given_name,
         family_name=contact.family_name,
@@ -52,7 +53,78 @@ def contact_record(contact: Contact) -> ContactRecord:
         photo_mime=contact.photo_mime,
         tags=contact.tag_list,
         uid=contact.uid,
+        role=contact.role,
+        org_units=[u for u in contact.org_units.splitlines() if u.strip()],
+        anniversary=contact.anniversary,
     )
+    fill_cards({contact.id: record}, lists=False)
+    return record
+
+
+def _attrs(types: str, pref: int, grp: str, params: str) -> Attrs:
+    if not (types or pref or grp or params):
+        return NO_ATTRS
+    return Attrs(tuple(t for t in types.split(",") if t), pref, grp, params)
+
+
+def fill_cards(records: Mapping[int, ContactRecord], *, lists: bool = True) -> None:
+    """Fill in the rest of each contact's card, by contact id, in a few queries.
+
+    The types of emails, phones and web addresses, the postal addresses and the properties
+    kept as written; with `lists`, the emails and phones themselves too (appended).
+    """
+    ids = list(records)
+    for chunk in chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for table, attr in (("contact_email", "email"), ("contact_phone", "phone")):
+            for cid, value, types, pref, grp, params in db.execute_sql(
+                f"SELECT contact_id, {attr}, types, pref, grp, params FROM {table} "
+                f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
+                chunk,
+            ):
+                record = records[cid]
+                if lists:
+                    getattr(record, attr + "s").append(value)
+                a = _attrs(types, pref, grp, params)
+                if a is not NO_ATTRS:
+                    getattr(record, attr + "_attrs")[value] = a
+        for cid, url, types, pref, grp, params in db.execute_sql(
+            "SELECT contact_id, url, types, pref, grp, params FROM contact_url "
+            f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
+            chunk,
+        ):
+            a = _attrs(types, pref, grp, params)
+            if a is not NO_ATTRS:
+                records[cid].url_attrs[url] = a
+        for row in db.execute_sql(
+            "SELECT contact_id, po_box, extended, street, locality, region, postal_code, "
+            "country, label, types, pref, grp, params FROM contact_address "
+            f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
+            chunk,
+        ):
+            po_box, extended, street, locality, region, code, country, label = row[1:9]
+            address = Address(po_box, extended, street, locality, region, code, country, label)
+            address.attrs = _attrs(*row[9:])
+            records[row[0]].addresses.append(address)
+        for cid, grp, name, params, value in db.execute_sql(
+            "SELECT contact_id, grp, name, params, value FROM contact_property "
+            f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
+            chunk,
+        ):
+            records[cid].extra.append(CardProperty(name, value, grp, params))
+
+
+def contact_addresses(contact_id: int) -> list[Address]:
+    record = ContactRecord()
+    fill_cards({contact_id: record}, lists=False)
+    return record.addresses
+
+
+def contact_extra(contact_id: int) -> list[CardProperty]:
+    """The properties of a contact's card kept as written (IMPP, GENDER, X-...)."""
+    record = ContactRecord()
+    fill_cards({contact_id: record}, lists=False)
+    return record.extra
 
 
 def fts_query(text: str) -> str:
@@ -154,6 +226,14 @@ class ContactDetails:
     above_and_beyond: bool
     archived: bool
     photo: bytes | None
+    # The rest of the card (schema 8): shown, and kept when the editor saves.
+    role: str = ""
+    org_units: tuple[str, ...] = ()
+    anniversary: str = ""
+    addresses: tuple[Address, ...] = ()
+    email_attrs: Mapping[str, Attrs] | None = None
+    phone_attrs: Mapping[str, Attrs] | None = None
+    extra: tuple[CardProperty, ...] = ()
 
 
 def contact_details(contact_id: int) -> ContactDetails:
@@ -163,6 +243,8 @@ def contact_details(contact_id: int) -> ContactDetails:
     if isinstance(agreed, str):  # a date written by hand or by an old NetDesk
         agreed = dt.date.fromisoformat(agreed)
     tie = stored(Tie, contact.tie, Tie.UNSORTED)
+    card = ContactRecord()
+    fill_cards({contact_id: card}, lists=False)
     return ContactDetails(
         contact_id=contact.id,
         display_name=contact.display_name or "",
@@ -189,4 +271,11 @@ def contact_details(contact_id: int) -> ContactDetails:
         above_and_beyond=bool(contact.above_and_beyond),
         archived=bool(contact.archived),
         photo=bytes(contact.photo) if contact.photo else None,
+        role=contact.role or "",
+        org_units=tuple(u for u in (contact.org_units or "").splitlines() if u.strip()),
+        anniversary=contact.anniversary or "",
+        addresses=tuple(card.addresses),
+        email_attrs=dict(card.email_attrs),
+        phone_attrs=dict(card.phone_attrs),
+        extra=tuple(card.extra),
     )
