@@ -440,6 +440,8 @@ def _restore(args: argparse.Namespace, where: paths_mod.Paths) -> int:
         raise CommandError(str(exc)) from exc
     with _store(where):
         count = Contact.select().count()
+    # A NetDesk open on this store saw the restore as one commit: it reloads its panes now.
+    running_app.tell_store_changed(where.data_dir)
     print(
         f"Restored {count} contacts from {source}."
         + (f" The store before was saved to {safety}." if safety else "")

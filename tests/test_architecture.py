@@ -184,6 +184,7 @@ STORE_TECHNICAL_SIZES = {
     ("db.py", "FULL_CHECK_BYTES"): "files up to this size get a full integrity check on open",
     ("demo.py", "_BATCH"): "rows per insert when generating a demo network",
     ("importer.py", "KEEP_KEYS"): "identifier keys an import holds in memory at most",
+    ("importer.py", "COMMIT_BLOCK"): "cards per transaction when an import commits by blocks",
     ("importer.py", "STREAM_BLOCK"): "cards per block when streaming a large import",
     ("importer.py", "WHOLE_FILE_BYTES"): "files up to this size are matched as one block",
     ("sql.py", "_CHUNK"): "ids per IN list, far below SQLite's limit on bound parameters",

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import sqlite3
 from pathlib import Path
 
 import peewee as pw
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from netdesk.core.clock import local_now as local_now  # the command line reads it here
-from netdesk.store import backup, migrations
+from netdesk.store import backup, locks, migrations
 from netdesk.store.models import db as database_proxy
 
 # Re-exported: store.recovery makes its folders through db.
 from netdesk.store.private_files import ensure_private_dir as ensure_private_dir
 from netdesk.store.private_files import touch_private
 from netdesk.store.sql import run_sql
+
+log = logging.getLogger("netdesk.store.db")
 
 # The open store, as the rest of the app names it (callers need not know it is Peewee's).
 Store = pw.SqliteDatabase
@@ -139,12 +147,13 @@ def inspect_file(path: Path, *, full: bool = True) -> int:
             if tables:
                 raise DamagedStoreError(path, "it is an SQLite file but not a NetDesk database")
             return 0
+        version = int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)
         missing = sorted(REQUIRED_TABLES - tables)
-        if missing:
+        if missing and version <= migrations.LATEST:
             raise DamagedStoreError(
                 path, f"it is not a whole NetDesk database: {', '.join(missing)} missing"
             )
-        return int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)
+        return version
     except sqlite3.Error as exc:
         raise DamagedStoreError(path, str(exc)) from exc
     finally:
@@ -214,6 +223,7 @@ def open_store(
         database.close()
         raise
     database_proxy.initialize(database)
+    _roll_back_abandoned_imports(database, path)
     return database
 
 
@@ -246,6 +256,43 @@ def disk_full_cause(exc: BaseException) -> BaseException | None:
 _FULL_ERRNOS = frozenset(
     code for code in (getattr(errno, n, None) for n in ("ENOSPC", "EFBIG", "EDQUOT")) if code
 )
+
+
+# Writers and whole-store replacements: see store/locks.py (re-exported here).
+ImportRunningError = locks.ImportRunningError
+database_file = locks.database_file
+import_running = locks.import_running
+is_busy = locks.is_busy
+no_import_running = locks.no_import_running
+write_transaction = locks.write_transaction
+
+
+def _roll_back_abandoned_imports(database: pw.SqliteDatabase, path: Path) -> None:
+    """An import that commits block by block and was killed halfway leaves its batch marked
+    unfinished: take it back whole (as Undo import would) when no import is running."""
+    found = run_sql(
+        database,
+        "SELECT id FROM import_batch WHERE undone_at IS NULL AND undo_data LIKE '{%'",
+    ).fetchall()
+    if not found or fcntl is None:
+        return
+    fd = os.open(locks.import_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return  # an import is running: its batch is not abandoned
+        # Known abandoned now; shared from here, as every writer holds it (undo_import too).
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        from netdesk.store import importer
+
+        for (batch_id,) in found:
+            log.warning("taking back import batch %s, left unfinished", batch_id)
+            importer.undo_import(int(batch_id), local_now())
+            # It never finished: nothing of it is left to show or to undo.
+            run_sql(database, "DELETE FROM import_batch WHERE id = ?", [batch_id])
+    finally:
+        os.close(fd)
 
 
 def needs_verifying(path: Path) -> bool:

@@ -158,13 +158,20 @@ def restore_backup(
     if detail:
         raise RecoveryError(f"{source} is not a usable NetDesk backup ({detail}).")
     db.ensure_private_dir(paths.data_dir)
-    safety = None
-    if current is not None and not current.is_closed():
-        safety = backup.backup_database(current, paths.backups, reason="before-restore", now=now)
-    elif paths.database.exists() and paths.database.stat().st_size > 0:
-        safety = _safety_backup(paths, now)
     try:
-        backup.restore_file(source, paths.database, prepare=_bring_up_to_date, wait=wait)
+        # An import commits block by block: the restore waits for it to end, never lands
+        # between two of its blocks, and new imports wait for the restore.
+        with db.no_import_running(paths.database, wait):
+            safety = None
+            if current is not None and not current.is_closed():
+                safety = backup.backup_database(
+                    current, paths.backups, reason="before-restore", now=now
+                )
+            elif paths.database.exists() and paths.database.stat().st_size > 0:
+                safety = _safety_backup(paths, now)
+            backup.restore_file(source, paths.database, prepare=_bring_up_to_date, wait=wait)
+    except db.ImportRunningError as exc:
+        raise RecoveryError(str(exc)) from exc
     except backup.StoreBusyError as exc:
         raise RecoveryError(
             f"The store is in use by another writer (an import, most likely) and stayed busy "

@@ -71,7 +71,11 @@ def _check_store(database: Path) -> sqlite3.Connection:
 
 
 def _import_outcome(database: Path) -> int:
-    """How many contacts the killed import left: it must be all of them or none."""
+    """How many contacts the killed import left, as NetDesk next opens the store: it must be
+    all of them or none (an import commits block by block; one killed halfway is taken back
+    whole when the store next opens)."""
+    _check_store(database).close()
+    db.close_store(db.open_store(database))
     conn = _check_store(database)
     try:
         contacts = conn.execute("SELECT count(*) FROM contact").fetchone()[0]

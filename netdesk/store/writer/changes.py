@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from netdesk.store.locks import write_transaction
 from netdesk.store.models import db
 from netdesk.store.writer import derived
 
@@ -131,7 +132,9 @@ def change(now: dt.datetime | None = None) -> Iterator[Changes]:
     current = Changes(now)
     _open.append(current)
     try:
-        with db.atomic():
+        # BEGIN IMMEDIATE: waits its turn behind another writer (an import's block) and
+        # tries again, rather than failing halfway with "database is locked".
+        with write_transaction(db):
             yield current
             current.settle()
     finally:
