@@ -29,13 +29,16 @@ from netdesk.core.matching import (
     normalize_email,
     normalize_linkedin,
     normalize_phone,
+    phone_identity,
     plan_import,
 )
-from netdesk.core.records import ContactRecord, ImportProblem
+from netdesk.core.records import ContactRecord, ImportProblem, join_tags, split_tags
 from netdesk.store import reader, writer
 from netdesk.store.locks import database_file, import_running, write_transaction
 from netdesk.store.models import Company, Contact, ImportBatch, Interaction, db
+from netdesk.store.reader.contacts import fill_cards
 from netdesk.store.sql import chunks, dict_rows, iso, raw_connection
+from netdesk.store.writer import contacts as cards
 from netdesk.store.writer import derived
 
 _NO_EXTRA: Mapping[str, Any] = {}
@@ -46,17 +49,9 @@ PHOTO_PRESENT = b"\x00"
 
 
 def read_files(paths: Sequence[Path]) -> Iterator[ContactRecord | ImportProblem]:
-    """Every record and problem in the files, in order, tidied for the store."""
+    """Every record and problem in the files, in order."""
     for path in paths:
-        for item in read_contact_file(path):
-            if isinstance(item, ContactRecord) and item.tags:
-                # Tags are stored comma-separated, so a tag never holds a comma itself.
-                item.tags = list(
-                    dict.fromkeys(
-                        t.strip() for tag in item.tags for t in tag.split(",") if t.strip()
-                    )
-                )
-            yield item
+        yield from read_contact_file(path)
 
 
 def plan_files(paths: Sequence[Path]) -> ImportPlan:
@@ -176,13 +171,13 @@ def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRe
     rows = db.execute_sql(
         "SELECT c.id, c.display_name, c.given_name, c.family_name, c.middle_name, c.prefix, "
         "c.suffix, c.nickname, coalesce(co.name, ''), c.title, c.notes, c.linkedin_url, c.urls, "
-        "c.birthday, c.tags, c.uid, c.photo IS NOT NULL "
+        "c.birthday, c.tags, c.uid, c.photo IS NOT NULL, c.role, c.org_units, c.anniversary "
         "FROM contact c LEFT JOIN company co ON co.id = c.company_id" + where,
         params,
     )
     for row in rows:
         (cid, name, given, family, middle, prefix, suffix, nick, org, title, notes, li) = row[:12]
-        urls, birthday, tags, uid, has_photo = row[12:]
+        urls, birthday, tags, uid, has_photo, role, units, anniversary = row[12:]
         records[cid] = ContactRecord(
             display_name=name,
             given_name=given,
@@ -197,18 +192,14 @@ def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRe
             linkedin_url=li,
             urls=[u for u in urls.splitlines() if u.strip()],
             birthday=birthday,
-            tags=[t.strip() for t in tags.split(",") if t.strip()],
+            tags=split_tags(tags),
             uid=uid,
             photo=PHOTO_PRESENT if has_photo else None,
+            role=role,
+            org_units=[u for u in units.splitlines() if u.strip()],
+            anniversary=anniversary,
         )
-    for table, attr in (("contact_email", "email"), ("contact_phone", "phone")):
-        sub = where.replace("c.id", "contact_id")
-        for cid, value in db.execute_sql(
-            f"SELECT contact_id, {attr} FROM {table}{sub} ORDER BY contact_id, position", params
-        ):
-            record = records.get(cid)
-            if record is not None:
-                getattr(record, attr + "s").append(value)
+    fill_cards(records)
     # LinkedIn's "Connected On" lives in the timeline as the connection interaction.
     sub = where.replace("c.id", "contact_id").replace("WHERE", "AND")
     for cid, at in db.execute_sql(
@@ -254,8 +245,11 @@ def _contact_values(record: ContactRecord, company_id: int | None) -> dict[str, 
         "linkedin_key": normalize_linkedin(record.linkedin_url) if record.linkedin_url else "",
         "urls": "\n".join(record.urls),
         "birthday": record.birthday,
-        "tags": ", ".join(record.tags),
+        "tags": join_tags(record.tags),
         "uid": record.uid,
+        "role": record.role,
+        "org_units": "\n".join(record.org_units),
+        "anniversary": record.anniversary,
     }
 
 
@@ -319,7 +313,7 @@ _CONTACT_COLUMNS = (
     "company_id, title, notes, linkedin_url, linkedin_key, urls, birthday, tags, uid, "
     "photo, photo_mime, how_known, tie, reference_consent, above_and_beyond, archived, "
     "created_at, updated_at, import_batch_id, touch_count, first_touch_kind, "
-    "first_touch_summary"
+    "first_touch_summary, role, org_units, anniversary"
 )
 
 
@@ -343,6 +337,9 @@ def insert_contacts(
     contact_rows: list[tuple[Any, ...]] = []
     email_rows: list[tuple[Any, ...]] = []
     phone_rows: list[tuple[Any, ...]] = []
+    url_rows: list[tuple[Any, ...]] = []
+    address_rows: list[tuple[Any, ...]] = []
+    property_rows: list[tuple[Any, ...]] = []
     interaction_rows: list[tuple[Any, ...]] = []
     ids: list[int] = []
     stamp = iso(now)
@@ -384,31 +381,30 @@ def insert_contacts(
                 known.linkedin,
                 "\n".join(record.urls),
                 record.birthday,
-                ", ".join(record.tags),
+                join_tags(record.tags) if record.tags else "",
                 record.uid,
                 record.photo,
                 record.photo_mime,
                 *tail,
+                record.role,
+                "\n".join(record.org_units) if record.org_units else "",
+                record.anniversary,
             )
         )
-        if len(emails) == 1:
-            if key := known.emails[0]:
-                email_rows.append((cid, emails[0], key, 0))
-        elif emails:
-            seen: set[str] = set()
-            for position, (email, key) in enumerate(zip(emails, known.emails, strict=True)):
-                if key and key not in seen:
-                    seen.add(key)
-                    email_rows.append((cid, email, key, position))
-        if len(phones) == 1:
-            if phones[0].strip():
-                phone_rows.append((cid, phones[0], known.phones[0], 0))
-        elif phones:
-            seen = set()
-            for position, (phone, key) in enumerate(zip(phones, known.phones, strict=True)):
-                if phone.strip() and key not in seen:
-                    seen.add(key)
-                    phone_rows.append((cid, phone, key, position))
+        if emails:
+            email_rows += cards.typed_rows(
+                cid, emails, record.email_attrs, normalize_email, normalize_email, known.emails
+            )
+        if phones:
+            phone_rows += cards.typed_rows(
+                cid, phones, record.phone_attrs, normalize_phone, phone_identity, known.phones
+            )
+        if record.urls or record.linkedin_url:
+            url_rows += cards.url_rows(cid, record)
+        if record.addresses:
+            address_rows += cards.address_rows(cid, record.addresses)
+        if record.extra:
+            property_rows += cards.property_rows(cid, record.extra)
         if record.connected_on is not None:
             at = dt.datetime.combine(record.connected_on, dt.time(12, 0))
             interaction_rows.append(
@@ -426,14 +422,11 @@ def insert_contacts(
     marks = ",".join("?" * len(_CONTACT_COLUMNS.split(",")))
     with derived.paused_search_index(ids):
         conn.executemany(f"INSERT INTO contact ({_CONTACT_COLUMNS}) VALUES ({marks})", contact_rows)
-        conn.executemany(
-            "INSERT INTO contact_email (contact_id, email, key, position) VALUES (?, ?, ?, ?)",
-            email_rows,
-        )
-    conn.executemany(
-        "INSERT INTO contact_phone (contact_id, phone, key, position) VALUES (?, ?, ?, ?)",
-        phone_rows,
-    )
+        conn.executemany(cards.EMAIL_INSERT, email_rows)
+    conn.executemany(cards.PHONE_INSERT, phone_rows)
+    conn.executemany(cards.URL_INSERT, url_rows)
+    conn.executemany(cards.ADDRESS_INSERT, address_rows)
+    conn.executemany(cards.PROPERTY_INSERT, property_rows)
     insert_interactions(interaction_rows)
     return ids
 
@@ -458,12 +451,47 @@ def _jsonable(value: Any) -> Any:
 def _snapshot_for_undo(contact_id: int) -> dict[str, Any]:
     [row] = dict_rows(Contact.select().where(Contact.id == contact_id))
     row.pop("photo", None)  # an import never removes a photo, so undo never needs one back
+    card: dict[str, dict[str, Any]] = {}
+    for table in _CARD_TABLES:
+        cursor = db.execute_sql(
+            f"SELECT * FROM {table} WHERE contact_id = ? ORDER BY id", (contact_id,)
+        )
+        columns = [d[0] for d in cursor.description]
+        keep = [i for i, name in enumerate(columns) if name != "id"]
+        card[table] = {
+            "columns": [columns[i] for i in keep],
+            "rows": [[row[i] for i in keep] for row in cursor],
+        }
     return {
         "contact_id": contact_id,
         "before": {k: _jsonable(v) for k, v in row.items()},
         "emails": reader.contact_emails(contact_id),
         "phones": reader.contact_phones(contact_id),
+        "card": card,
     }
+
+
+# The rows of a contact's card an import may change, which undoing it puts back as they were.
+_CARD_TABLES = (
+    "contact_email",
+    "contact_phone",
+    "contact_url",
+    "contact_address",
+    "contact_property",
+)
+
+
+def _restore_card(contact_id: int, card: Mapping[str, Mapping[str, Any]]) -> None:
+    conn = raw_connection(db)
+    for table in _CARD_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE contact_id = ?", (contact_id,))
+        saved = card.get(table)
+        if saved and saved["rows"]:
+            columns = saved["columns"]
+            marks = ",".join("?" * len(columns))
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", saved["rows"]
+            )
 
 
 def apply_plan(
@@ -532,10 +560,16 @@ def _apply_updates(
             Contact.update(photo=merged.photo, photo_mime=merged.photo_mime).where(
                 Contact.id == contact_id
             ).execute()
-        if "emails" in changes:
-            writer.set_emails(contact_id, merged.emails)
-        if "phones" in changes:
-            writer.set_phones(contact_id, merged.phones)
+        if "emails" in changes or "email_types" in changes:
+            writer.set_emails(contact_id, merged.emails, merged.email_attrs)
+        if "phones" in changes or "phone_types" in changes:
+            writer.set_phones(contact_id, merged.phones, merged.phone_attrs)
+        if _URL_CHANGES & changes.keys():
+            cards.set_urls(contact_id, merged)
+        if "addresses" in changes:
+            cards.set_addresses(contact_id, merged.addresses)
+        if "extra" in changes:
+            cards.set_extra(contact_id, merged.extra)
         if "connected_on" in changes and merged.connected_on is not None:
             at = dt.datetime.combine(merged.connected_on, dt.time(12, 0))
             insert_interactions(
@@ -554,6 +588,9 @@ def _apply_updates(
             )
         current[contact_id] = merged
     return done
+
+
+_URL_CHANGES = frozenset({"urls", "linkedin_url", "url_types"})
 
 
 def undo_import(batch_id: int, now: dt.datetime) -> tuple[int, int]:
@@ -577,8 +614,11 @@ def undo_import(batch_id: int, now: dt.datetime) -> tuple[int, int]:
             Contact.update(**{k: v for k, v in before.items() if k in Contact._meta.fields}).where(
                 Contact.id == cid
             ).execute()
-            writer.set_emails(cid, item["emails"])
-            writer.set_phones(cid, item["phones"])
+            if "card" in item:
+                _restore_card(cid, item["card"])
+            else:  # a batch from before schema 8
+                writer.set_emails(cid, item["emails"])
+                writer.set_phones(cid, item["phones"])
             reverted.append(cid)
         batch.undone_at = now
         batch.save()
@@ -880,7 +920,8 @@ class _Writer:
             return decisions.merge_into[index]
         if self.duplicates == "skip":
             return 0
-        if self.duplicates == "keep" or not entry.candidates:
+        if self.duplicates == "keep" or not entry.candidates or entry.why == "phone":
+            # A shared number under another name is two people until the user merges them.
             return None
         return entry.candidates[0]
 
