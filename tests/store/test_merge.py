@@ -256,3 +256,22 @@ def test_a_pair_said_to_be_two_people_is_not_offered_again(pair: tuple[int, int]
     assert reader.likely_duplicates("GB").pairs == []
     writer.delete_contacts([second])
     assert reader.dismissed_pairs() == set()
+
+
+def test_undoing_the_import_of_one_keeps_the_merged_contact(
+    pair: tuple[int, int], tmp_path: Any
+) -> None:
+    from netdesk.store import importer
+
+    first, _second = pair
+    path = tmp_path / "card.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Whitfield\r\nEMAIL:dana@x.example\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    batch = importer.apply_plan(importer.plan_files([path]), ["card.vcf"], NOW).batch_id
+    imported = reader.batch_contact_ids(batch)[0]
+    writer.merge_contacts(MergePlan(imported, first), NOW)
+    importer.undo_import(batch, NOW)
+    assert reader.contact_name(imported) == "Dana Whitfield"
+    assert len(_rows("interaction", imported)) == 1  # the first contact's coffee is still there

@@ -98,6 +98,10 @@ def merge_contacts(plan: MergePlan, now: dt.datetime) -> int:
             values["uid"] = second["uid"]
         if second["created_at"] < first["created_at"]:
             values["created_at"] = second["created_at"]
+        if first["import_batch_id"] != second["import_batch_id"]:
+            # Undoing the import that brought one of them must not take the other's data
+            # with it: the merged contact belongs to no single import.
+            values["import_batch_id"] = None
         values["updated_at"] = now
 
         second_follow_ups = _open_one_per_contact(drop)
