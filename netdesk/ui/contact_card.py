@@ -10,14 +10,21 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,7 +38,7 @@ from netdesk.store import reader
 from netdesk.ui.icons import icon
 from netdesk.ui.widgets import TIE_COLORS, bold_font, plain_label
 
-AVATAR_SIZE = 56
+AVATAR_SIZE = 48
 # How far ahead the card looks for the next follow-up (a cadence is at most a few months).
 NEXT_FOLLOW_UP_HORIZON = dt.timedelta(days=3650)
 # Soft colours for initials avatars, picked by a stable hash of the name.
@@ -83,12 +90,25 @@ def avatar_pixmap(name: str, photo: bytes | None, size: int, ratio: float = 1.0)
     return out
 
 
+# Where a long address or link may break across lines (after these characters).
+_BREAK_AFTER = "@./-_"
+
+
+def _breakable(text: str) -> str:
+    """`text` escaped for rich text, with a zero-width space after each character a long
+    address can break at: a narrow card wraps it rather than cutting it."""
+    escaped = html.escape(text)
+    for mark in _BREAK_AFTER:
+        escaped = escaped.replace(mark, mark + "\u200b")
+    return escaped
+
+
 def _links(scheme: str, values: list[str]) -> str:
     """Rich text of links, one a line; the text shows as typed (escaped)."""
     lines = []
     for value in values:
         target = value if scheme == "" else scheme + quote(value.strip(), safe="@+")
-        lines.append(f'<a href="{html.escape(target, quote=True)}">{html.escape(value)}</a>')
+        lines.append(f'<a href="{html.escape(target, quote=True)}">{_breakable(value)}</a>')
     return "<br>".join(lines)
 
 
@@ -100,6 +120,7 @@ class ContactCard(QFrame):
     """Follows the list's selection: one contact's card, or what to do when none is chosen."""
 
     editRequested = Signal(int)  # the contact id
+    heightNeeded = Signal(int)  # the height its lines take at its width
 
     def __init__(
         self, hub: Hub, now: Callable[[], dt.datetime], parent: QWidget | None = None
@@ -111,10 +132,10 @@ class ContactCard(QFrame):
         self._now = now
         self.contact_id = 0
         self._selected = 0
-        self.stack = QStackedWidget()
+        # One of the two shows: nobody chosen, or the card (plain widgets in one layout, so
+        # the wrapped lines' heights reach the scroll area around the card).
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 8, 10, 8)
-        outer.addWidget(self.stack)
 
         # --- nobody selected
         self.empty = QWidget()
@@ -131,7 +152,7 @@ class ContactCard(QFrame):
         self.empty_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         empty_layout.addWidget(self.empty_title)
         empty_layout.addWidget(self.empty_hint)
-        self.stack.addWidget(self.empty)
+        outer.addWidget(self.empty)
 
         # --- one contact
         self.card = QWidget()
@@ -168,7 +189,8 @@ class ContactCard(QFrame):
         self.edit_button.setObjectName("contactCardEdit")
         self.edit_button.setIcon(icon("document-edit"))
         self.edit_button.setText("Edit…")
-        self.edit_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # An icon only: the card keeps its width for the contact's own words.
+        self.edit_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.edit_button.setAccessibleName("Edit this contact")
         self.edit_button.setToolTip("Edit this contact (Ctrl+E)")
         self.edit_button.clicked.connect(lambda: self.editRequested.emit(self.contact_id))
@@ -181,6 +203,8 @@ class ContactCard(QFrame):
         self.form.setVerticalSpacing(3)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        # A narrow pane puts a long row's value under its caption rather than squeezing it.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.how_known = self._row("How you know them", "contactCardHowKnown")
         self.follow_up = self._row("Follow-up", "contactCardFollowUp")
         self.emails = self._row("Email", "contactCardEmails", links=True)
@@ -189,13 +213,29 @@ class ContactCard(QFrame):
         self.tags = self._row("Tags", "contactCardTags")
         self.notes = self._row("Notes", "contactCardNotes")
         layout.addLayout(self.form)
-        self.stack.addWidget(self.card)
+        outer.addWidget(self.card)
+        self.card.hide()
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         hub.contactsChanged.connect(self._contacts_changed)
         hub.followUpsChanged.connect(self._refresh_if_shown)
         hub.timelineChanged.connect(lambda cid: self._refresh_if_shown() if cid else None)
         self.show_contact(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._hold_height()
+
+    def _hold_height(self) -> None:
+        """Ask for the height the wrapped lines take at this width, so that a low window
+        scrolls the card (it sits in a scroll area) instead of squeezing its lines."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+            self.heightNeeded.emit(needed)
 
     def _row(self, caption: str, name: str, *, links: bool = False) -> QLabel:
         label = QLabel()
@@ -247,11 +287,15 @@ class ContactCard(QFrame):
                 "Choose someone in the list to see how to reach them and when to follow "
                 "up. Below: what happened lately across your network."
             )
-            self.stack.setCurrentWidget(self.empty)
+            self.card.hide()
+            self.empty.show()
             self.setAccessibleDescription("No contact selected")
+            self._hold_height()
             return
         self._fill(details)
-        self.stack.setCurrentWidget(self.card)
+        self.empty.hide()
+        self.card.show()
+        self._hold_height()
 
     def _fill(self, d: reader.ContactDetails) -> None:
         now = self._now()

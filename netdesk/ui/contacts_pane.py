@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from netdesk.ui.models.contacts_model import (
     ContactsModel,
     QuickFilter,
 )
-from netdesk.ui.widgets import EmptyState
+from netdesk.ui.widgets import EmptyState, fit_columns, header_width
 
 SEARCH_PLACEHOLDER = "Search names, companies, emails, notes, tags"
 
@@ -127,19 +127,21 @@ class ContactsPane(QWidget):
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
         # The tie and the dates take what their longest text needs; the name takes the rest,
-        # so the list never scrolls sideways.
+        # so the list never scrolls sideways (a narrow list drops Last contact, then Company).
         metrics = self.view.fontMetrics()
-        pad = 2 * self.view.style().pixelMetric(self.view.style().PixelMetric.PM_HeaderMargin) + 16
-        widths = {
-            TIE: max(metrics.horizontalAdvance(t.label) for t in Tie),
-            LAST_CONTACT: metrics.horizontalAdvance("28 Sep 2026"),
-            NEXT_FOLLOW_UP: metrics.horizontalAdvance("28 Sep 2026"),
+        longest = {
+            TIE: max((t.label for t in Tie), key=metrics.horizontalAdvance),
+            LAST_CONTACT: "28 Sep 2026",
+            NEXT_FOLLOW_UP: "28 Sep 2026",
+            COMPANY: "Wonka Confection",
         }
-        for column, width in widths.items():
-            header_width = metrics.horizontalAdvance(HEADERS[column]) + 12
-            header.resizeSection(column, max(width, header_width) + pad)
-        header.resizeSection(COMPANY, metrics.horizontalAdvance("Wonka Confection") + pad)
+        for column, text in longest.items():
+            header.resizeSection(
+                column,
+                max(header_width(header, HEADERS[column]), metrics.horizontalAdvance(text) + 16),
+            )
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self.view.viewport().installEventFilter(self)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
@@ -168,6 +170,18 @@ class ContactsPane(QWidget):
             self.setTabOrder(previous, button)
             previous = button
         self.setTabOrder(previous, self.view)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        header = self.view.horizontalHeader()
+        name_min = header_width(header, HEADERS[NAME]) + 40
+        fit_columns(
+            header, self.view.viewport().width(), NAME, name_min, [LAST_CONTACT, COMPANY]
+        )
 
     # --- loading ---------------------------------------------------------------------------
 

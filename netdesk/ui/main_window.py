@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, QProcess, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QProcess, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -19,10 +19,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QToolBar,
     QToolButton,
@@ -114,8 +116,22 @@ class MainWindow(QMainWindow):
         self.middle.setObjectName("contactPane")
         middle = QVBoxLayout(self.middle)
         middle.setContentsMargins(0, 0, 0, 0)
-        middle.addWidget(self.card)
+        # The card scrolls inside its room rather than squeezing its lines on a low screen.
+        self.card_area = QScrollArea()
+        self.card_area.setObjectName("contactCardArea")
+        self.card_area.setWidget(self.card)
+        self.card_area.setWidgetResizable(True)
+        self.card_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.card_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        middle.addWidget(self.card_area)
         middle.addWidget(self.timeline, 1)
+        # One width whatever the card and timeline show, so the splitter keeps its sizes.
+        self.middle.setMinimumWidth(
+            max(self.card.minimumSizeHint().width(), self.timeline.minimumSizeHint().width())
+            + self.card_area.verticalScrollBar().sizeHint().width()
+        )
+        self.card.heightNeeded.connect(lambda _h: self._size_card_area())
+        self.middle.installEventFilter(self)
         self.follow_ups = FollowUpsPane(self.hub, self.clock.now, context.actions)
         for pane in (self.contacts, self.middle, self.follow_ups):
             self.splitter.addWidget(pane)
@@ -420,6 +436,17 @@ class MainWindow(QMainWindow):
         self.user_actions.historyLost.connect(
             lambda text: self.message_bar.channel("history").show_message(text, kind=Kind.WARNING)
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.middle and event.type() == QEvent.Type.Resize:
+            self._size_card_area()
+        return False
+
+    def _size_card_area(self) -> None:
+        """The card takes the height it needs, up to half the pane (then it scrolls); the
+        timeline has the rest."""
+        wanted = self.card.minimumHeight() + 2 * self.card_area.frameWidth()
+        self.card_area.setFixedHeight(min(wanted, max(self.middle.height() // 2, 120)))
 
     # --- start-up --------------------------------------------------------------------------
 

@@ -6,24 +6,26 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QPushButton,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from netdesk.core.domain import InteractionKind
 from netdesk.services.actions import Actions
 from netdesk.services.signals import Hub
 from netdesk.store import reader
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
+from netdesk.ui.icons import icon
 from netdesk.ui.models.timeline_model import CONTACT, HELPED, KIND, SUMMARY, WHEN, TimelineModel
-from netdesk.ui.widgets import bold_font, plain_label
+from netdesk.ui.widgets import bold_font, fit_columns, header_width, plain_label
 
 RECENT_LIMIT = 100
 
@@ -71,22 +73,39 @@ class TimelinePane(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The day column fits the longest day ("28 September 2026"): never cut.
-        when = self.view.fontMetrics().horizontalAdvance("28 September 2026") + 16
-        for column, width in ((WHEN, when), (KIND, 96), (CONTACT, 110), (HELPED, 140)):
+        # The day and kind columns fit their longest text: never cut. A narrow pane drops
+        # the kind (it is in each entry's tooltip) before it cuts what happened.
+        metrics = self.view.fontMetrics()
+        when = max(metrics.horizontalAdvance("28 Sep 2026") + 16, header_width(header, "Date"))
+        kind = max(metrics.horizontalAdvance(k.label) for k in InteractionKind) + 16
+        for column, width in ((WHEN, when), (KIND, kind), (CONTACT, 110), (HELPED, 140)):
             header.resizeSection(column, width)
+        self.view.viewport().installEventFilter(self)
         # What happened takes the room that is left, however wide the pane.
         header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         layout.addWidget(self.view, 1)
 
         buttons = QHBoxLayout()
-        self.log_button = QPushButton("&Log interaction…")
+        self.log_button = QToolButton()
+        self.log_button.setText("&Log interaction…")
+        self.log_button.setIcon(icon("log-interaction"))
+        self.log_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.log_button.setAccessibleName("Log an interaction with the selected contact")
-        self.edit_button = QPushButton("Edit…")
+        self.log_button.setToolTip("Log what happened with this contact (Ctrl+L)")
+        # Edit and Delete act on the selected entry: icons, named for screen readers.
+        self.edit_button = QToolButton()
+        self.edit_button.setText("Edit…")
+        self.edit_button.setIcon(icon("document-edit"))
         self.edit_button.setAccessibleName("Edit the selected interaction")
-        self.delete_button = QPushButton("Delete")
+        self.edit_button.setToolTip("Edit the selected interaction (Enter)")
+        self.delete_button = QToolButton()
+        self.delete_button.setText("Delete")
+        self.delete_button.setIcon(icon("edit-delete"))
         self.delete_button.setAccessibleName("Delete the selected interaction")
+        self.delete_button.setToolTip("Delete the selected interaction (Delete)")
+        for button in (self.log_button, self.edit_button, self.delete_button):
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         for button in (self.log_button, self.edit_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -130,9 +149,26 @@ class TimelinePane(QWidget):
             self.title.setText("Recent activity across your network")
             self.model.set_entries(reader.recent_activity(RECENT_LIMIT), self._now().date())
         # What they did to help shows under what happened (the column would leave no room).
-        self.view.setColumnHidden(CONTACT, bool(self.contact_id))
+        self.model.names_in_summary = not self.contact_id
+        self.view.setColumnHidden(CONTACT, True)
         self.view.setColumnHidden(HELPED, True)
+        self.fit_columns()
         return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        header = self.view.header()
+        fit_columns(
+            header,
+            self.view.viewport().width(),
+            SUMMARY,
+            header_width(header, "What happened"),
+            [KIND],
+        )
 
     def _timeline_changed(self, contact_id: int) -> None:
         if not self.contact_id or contact_id == self.contact_id:

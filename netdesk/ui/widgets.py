@@ -12,8 +12,10 @@ from PySide6.QtGui import Qt as QtGuiQt  # mightBeRichText lives in QtGui's Qt n
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +59,37 @@ def plain_tooltip(text: str) -> str:
     if not QtGuiQt.mightBeRichText(text):
         return text
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+def header_width(header: QHeaderView, text: str) -> int:
+    """What a header section needs to show `text` whole, with room for a sort arrow."""
+    style = header.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    return header.fontMetrics().horizontalAdvance(text) + 4 * margin + arrow + 4
+
+
+def fit_columns(
+    header: QHeaderView, width: int, stretch: int, stretch_min: int, optional: list[int]
+) -> None:
+    """Hide the `optional` columns (the first listed goes first) that would leave the
+    stretching column less than `stretch_min` px of `width`; show them again when they fit.
+    A narrow pane keeps its most useful columns whole rather than cutting every one."""
+    for column in optional:
+        header.setSectionHidden(column, False)
+
+    def needed() -> int:
+        fixed = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != stretch and not header.isSectionHidden(c)
+        )
+        return fixed + stretch_min
+
+    for column in optional:
+        if needed() <= width:
+            break
+        header.setSectionHidden(column, True)
 
 
 def bold_font(font: QFont) -> QFont:

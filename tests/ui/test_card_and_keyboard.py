@@ -21,6 +21,11 @@ def _names(view: QTableView) -> list[str]:
     return [model.index(r, 0).data() for r in range(model.rowCount())]
 
 
+def _empty(card: QWidget) -> bool:
+    """Whether the card shows its empty state (and not a contact)."""
+    return card.empty.isVisibleTo(card) and not card.card.isVisibleTo(card)
+
+
 def _in_window(widget: QWidget) -> QRect:
     window = widget.window()
     return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
@@ -57,12 +62,12 @@ def test_the_card_shows_the_selected_contact_and_clears_with_the_selection(
     card = window.findChild(QFrame, "contactCard")
     assert card is window.card
     # Nothing selected: the empty state, and the contact actions are off.
-    assert card.stack.currentWidget() is card.empty
+    assert _empty(card)
     assert not window.actions["log_interaction"].isEnabled()
     assert not window.actions["edit_contact"].isEnabled()
 
     window.contacts.select_contact(people["ana"])
-    assert card.stack.currentWidget() is card.card
+    assert not _empty(card)
     assert card.name.text() == "Ana Lima"
     assert card.role.text() == "Engineering manager at Initech"
     assert card.tie.text() == "Advocate"
@@ -71,11 +76,11 @@ def test_the_card_shows_the_selected_contact_and_clears_with_the_selection(
     assert emails.isVisibleTo(card)
     for address in ("ana@example.com", "ana.lima@work.example"):
         assert f'href="mailto:{address}"' in emails.text()
-        assert f">{address}</a>" in emails.text()
+        assert f">{address}</a>" in emails.text().replace("\u200b", "")
     phones = card.findChild(QLabel, "contactCardPhones")
     assert 'href="tel:+15125550100"' in phones.text()
     assert "+1 512 555 0100" in phones.text()
-    assert "https://www.linkedin.com/in/ana-lima" in card.linkedin.text()
+    assert 'href="https://www.linkedin.com/in/ana-lima"' in card.linkedin.text()
     assert card.notes.text() == "Ran the payments team."
     # An advocate last touched 40 days ago: every 30 days, overdue since 10 days.
     assert card.follow_up.text().startswith("Every 30 days · next: Keep in touch, due ")
@@ -87,20 +92,20 @@ def test_the_card_shows_the_selected_contact_and_clears_with_the_selection(
     search = window.contacts.search_field
     qtbot.keyClicks(search, "bo")
     qtbot.waitUntil(lambda: _names(window.contacts.view) == ["Bo Chen"])
-    assert card.stack.currentWidget() is card.empty
+    assert _empty(card)
     assert window.timeline.contact_id == 0
     assert window.timeline.title.text() == "Recent activity across your network"
     assert not window.timeline.log_button.isEnabled()
     search.clear()
     qtbot.waitUntil(lambda: len(_names(window.contacts.view)) == 2)
     assert window.contacts.selected_ids() == []
-    assert card.stack.currentWidget() is card.empty
+    assert _empty(card)
     assert not window.actions["log_interaction"].isEnabled()
     assert not window.timeline.log_button.isEnabled()
 
     # Two selected: the card says so; one again: their card.
     window.contacts.view.selectAll()
-    assert card.stack.currentWidget() is card.empty
+    assert _empty(card)
     assert card.empty_title.text() == "2 contacts selected"
     window.contacts.select_contact(people["bo"])
     assert card.name.text() == "Bo Chen"
@@ -108,7 +113,7 @@ def test_the_card_shows_the_selected_contact_and_clears_with_the_selection(
 
     # An edit elsewhere shows at once; a deletion empties the card.
     window.user_actions.delete_contacts([people["bo"]])
-    assert card.stack.currentWidget() is card.empty
+    assert _empty(card)
 
 
 def test_the_card_opens_the_editor_in_one_click(

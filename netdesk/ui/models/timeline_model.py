@@ -38,6 +38,9 @@ class TimelineModel(QAbstractTableModel):
         super().__init__(parent)
         self._entries: list[TimelineEntry] = []
         self._day = dt.date.min  # today, for "yesterday" and "3 days ago"
+        # Recent activity names who each entry is about at the start of what happened (a
+        # narrow pane has no room for a column of names).
+        self.names_in_summary = False
 
     def set_entries(self, entries: Sequence[TimelineEntry], today: dt.date | None = None) -> None:
         """Show `entries`; their days are said relative to `today` when near it."""
@@ -100,9 +103,10 @@ class TimelineModel(QAbstractTableModel):
         if column == KIND:
             return f"{entry.kind.label} ({_DIRECTION.get(entry.direction, '')})"
         if column == SUMMARY:
+            said = f"{entry.kind.label}: {entry.summary}" if entry.summary else entry.kind.label
             if entry.helped:
-                return f"{entry.summary}\nWhat they did to help: {entry.helped}"
-            return entry.summary
+                return f"{said}\nWhat they did to help: {entry.helped}"
+            return said
         if column == HELPED:
             return entry.helped
         return entry.contact_name
@@ -111,15 +115,18 @@ class TimelineModel(QAbstractTableModel):
         if column == WHEN:
             if entry.at == dt.datetime.min:
                 return ""
-            return describe_day(entry.at.date(), self._day)
+            return describe_day(entry.at.date(), self._day, short=True)
         if column == KIND:
             return entry.kind.label
         if column == CONTACT:
             return entry.contact_name
         if column == SUMMARY:
+            summary = _one_line(entry.summary) or entry.kind.label
+            if self.names_in_summary:
+                summary = f"{entry.contact_name}: {summary}"
             if entry.helped:
-                return f"{_one_line(entry.summary)}\nHelped: {_one_line(entry.helped)}"
-            return _one_line(entry.summary)
+                return f"{summary}\nHelped: {_one_line(entry.helped)}"
+            return summary
         if column == HELPED:
             return _one_line(entry.helped)
         return ""
