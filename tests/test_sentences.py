@@ -2,10 +2,11 @@
 
 Each builder of a sentence (the follow-ups' reasons, gratitude, references, the wrap-up, the
 search header, the notifier's notices, which the tray shows too) and of a draft (status update,
-thank-you, wrap-up's closing asks) is fed generated names and phrases: verbs with a capital,
-"the ...", "a ...", near-empty text, punctuation, quotes, other scripts. None may leave a
-placeholder, double a word of its own, splice a capitalised phrase of the user's into the
-middle of a sentence without quoting it, or leave a draft unsigned.
+thank-you, the wrap-up's closing asks, the reference ask and heads-up, the follow-up note) is
+fed generated names and phrases: verbs with a capital, "the ...", "a ...", near-empty text,
+punctuation, quotes, other scripts. None may leave a placeholder, double a word of its own,
+splice a capitalised phrase of the user's into the middle of a sentence without quoting it,
+or leave a draft unsigned.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from netdesk.core.domain import (
     SearchState,
     Tie,
 )
-from netdesk.core.drafts import wrap_up_draft
+from netdesk.core.drafts import draft, follow_up_values, reference_values, wrap_up_draft
 from netdesk.core.gratitude import thanks_sentence
 from netdesk.core.references import heads_up_sentence, reference_warning
 from netdesk.core.search import SearchSummary
@@ -320,7 +321,7 @@ def test_every_draft_reads_right_and_is_signed(
 ) -> None:
     typed = [name, my_name, company, offer_company, *helped]
     first = playbook.first_name(name)
-    drafts = []
+    drafts: list[str] = []
     recipient = Recipient(1, name, company, status, Tie.ADVOCATE, "a@example.com", None)
     drafts.append(render(DEFAULT_TEMPLATES["status_update"], recipient.values(my_name)))
     thanked = ThankYouContact(1, name, first, company, "a@example.com", tuple(helped))
@@ -344,9 +345,27 @@ def test_every_draft_reads_right_and_is_signed(
                     my_name=my_name,
                 )
             )
-    for draft in drafts:
-        check_reads_right(draft, typed, helped)
-        check_signed(draft, my_name)
+    for key in ("reference_ask", "reference_heads_up"):
+        for check_at in (None, NOW + dt.timedelta(days=1), NOW + dt.timedelta(days=30)):
+            values = reference_values(first, company, check_at=check_at, now=NOW, my_name=my_name)
+            drafts.append(draft(DEFAULT_TEMPLATES[key], values))
+    drafts.append(draft(DEFAULT_TEMPLATES["follow_up"], follow_up_values(first, my_name=my_name)))
+    assert {key for key in DEFAULT_TEMPLATES} <= _DRAFTED  # a new template joins this test
+    for text in drafts:
+        check_reads_right(text, typed, helped)
+        check_signed(text, my_name)
+
+
+# Every template the drafts above fill.
+_DRAFTED = {
+    "status_update",
+    "thank_you",
+    "ask_joining",
+    "ask_elsewhere",
+    "reference_ask",
+    "reference_heads_up",
+    "follow_up",
+}
 
 
 # --- the reported sentences, each a regression ---------------------------------------------

@@ -55,6 +55,35 @@ DEFAULT_TEMPLATES: dict[str, str] = {
         "Thank you again,\n"
         "{my_name}"
     ),
+    # Rule 9: ask an advocate to be a reference for one application.
+    "reference_ask": (
+        "Hi {first_name},\n"
+        "\n"
+        "I'm applying for a role at {application_company}, and you know my work as well as "
+        "anyone. Would you be willing to be one of my references? I'll tell you before they "
+        "get in touch.\n"
+        "\n"
+        "Thank you,\n"
+        "{my_name}"
+    ),
+    # Rule 9: the heads-up before a reference check.
+    "reference_heads_up": (
+        "Hi {first_name},\n"
+        "\n"
+        "A heads-up: {application_company} may call you for a reference {check_day}. Thank "
+        "you again for speaking for me.\n"
+        "\n"
+        "{my_name}"
+    ),
+    # Rules 1 and 2: a short note to someone met recently, or not written to for a while.
+    "follow_up": (
+        "Hi {first_name},\n"
+        "\n"
+        "Thank you for your time when we last spoke. I enjoyed it, and I'd be glad to stay "
+        "in touch.\n"
+        "\n"
+        "{my_name}"
+    ),
 }
 
 PLACEHOLDERS: dict[str, str] = {
@@ -72,6 +101,8 @@ PLACEHOLDERS: dict[str, str] = {
     "my_name": "Your name, to sign the message.",
     "offer_company": "The company whose offer you received or accepted.",
     "offer_news": ('Your offer news as a sentence, e.g. "I\'ve accepted an offer at Acme."'),
+    "application_company": "The company you applied to, where you name them as a reference.",
+    "check_day": 'When the reference check is expected, e.g. "tomorrow", "on 3 December 2026".',
 }
 
 # Used for {helped} when nothing is recorded, so the thanks still reads warmly.

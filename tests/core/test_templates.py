@@ -32,11 +32,23 @@ VALUES = {
     "my_name": "Lee",
     "offer_company": "Globex",
     "offer_news": "I've accepted an offer at Globex.",
+    "application_company": "Umbrella Bio",
+    "check_day": "tomorrow",
 }
 
 
-def test_default_templates_have_the_four_kinds() -> None:
-    assert set(DEFAULT_TEMPLATES) == {"status_update", "thank_you", "ask_joining", "ask_elsewhere"}
+def test_default_templates_have_the_seven_kinds() -> None:
+    assert set(DEFAULT_TEMPLATES) == {
+        "status_update",
+        "thank_you",
+        "ask_joining",
+        "ask_elsewhere",
+        "reference_ask",
+        "reference_heads_up",
+        "follow_up",
+    }
+    for template in DEFAULT_TEMPLATES.values():
+        assert template.rstrip().endswith("{my_name}")  # every message is signed
 
 
 def test_templates_use_only_documented_placeholders() -> None:

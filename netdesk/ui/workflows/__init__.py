@@ -239,7 +239,7 @@ class Workflows(QObject):
     def references(self) -> ReferencesDialog:
         from netdesk.ui.workflows.references import ReferencesDialog
 
-        dialog = ReferencesDialog(self.clock.now, self.actions, self.window)
+        dialog = ReferencesDialog(self.clock.now, self.actions, self.window, mail=self.mail)
         dialog.changed.connect(self._changed)
         return self._show("references", dialog)
 

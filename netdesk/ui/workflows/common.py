@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
@@ -13,8 +14,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -131,6 +134,98 @@ def signed_draft(draft: str, name: str) -> str:
     if not name or text.endswith(name):
         return text
     return f"{text}\n\n{name}" if text else name
+
+
+class DraftDialog(QDialog):
+    """One message to one person, drafted from a template and signed with the user's name
+    (asked for first when NetDesk does not know it), to edit, then open in the mail program or
+    copy. It logs nothing: the window that opened it logs what happened."""
+
+    def __init__(
+        self,
+        title: str,
+        recipient: str,
+        email: str,
+        subject: str,
+        draft_for: Callable[[str], str],
+        mail: MailHandOff,
+        actions: Actions,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("draftDialog")
+        self.setWindowTitle(title)
+        self._draft_for = draft_for
+        self._mail = mail
+        self._email = email
+        layout = QVBoxLayout(self)
+        self.signature = SignatureBar(actions)
+        layout.addWidget(self.signature)
+        to = f"To {recipient} <{email}>" if email else f"To {recipient} (no email address: copy it)"
+        layout.addWidget(QLabel(to))
+        self.subject = QLineEdit(subject)
+        self.subject.setObjectName("draftSubject")
+        self.subject.setAccessibleName("Subject")
+        layout.addWidget(self.subject)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("draftText")
+        self.text.setAccessibleName(f"Message to {recipient}")
+        self.text.setTabChangesFocus(True)
+        self._rendered = draft_for(reader.my_name())
+        self.text.setPlainText(self._rendered)
+        layout.addWidget(self.text, 1)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("draftOutcome")
+        layout.addWidget(self.outcome)
+        row = QHBoxLayout()
+        self.mail_button = button("Open in &mail program", "Open it in your mail program")
+        self.mail_button.setObjectName("draftMail")
+        self.copy_button = button("&Copy", "Copy the message")
+        self.copy_button.setObjectName("draftCopy")
+        close = button("Close", "Close the draft")
+        row.addWidget(self.mail_button)
+        row.addWidget(self.copy_button)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.mail_button.clicked.connect(self.open_mail)
+        self.copy_button.clicked.connect(self.copy)
+        close.clicked.connect(self.accept)
+        self.signature.signed.connect(self._signed)
+        self.text.textChanged.connect(self._update)
+        self._update()
+        self.resize(560, 380)
+
+    def message(self) -> str:
+        return self.text.toPlainText().strip()
+
+    def _signed(self, name: str) -> None:
+        if self.message() == self._rendered.strip():
+            self._rendered = self._draft_for(name)
+            self.text.setPlainText(signed_draft(self._rendered, name))
+        else:
+            self.text.setPlainText(signed_draft(self.text.toPlainText(), name))
+        self._update()
+
+    def _update(self) -> None:
+        ready = bool(self.message()) and not self.signature.needed()
+        self.mail_button.setEnabled(ready and bool(self._email))
+        self.copy_button.setEnabled(ready)
+
+    def open_mail(self) -> None:
+        if not self.mail_button.isEnabled():
+            return
+        from netdesk.core.templates import mailto_url
+
+        if self._mail.open_mail(mailto_url(self._email, self.subject.text(), self.message())):
+            self.outcome.setText("Handed to your mail program.")
+        else:
+            self.outcome.setText("Your mail program did not open: copy the message instead.")
+
+    def copy(self) -> None:
+        if self.copy_button.isEnabled():
+            self._mail.copy(self.message())
+            self.outcome.setText("Copied.")
 
 
 class WorkflowDialog(QDialog):

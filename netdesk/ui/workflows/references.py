@@ -26,14 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.core.playbook import long_date
+from netdesk.core.drafts import draft, reference_values
+from netdesk.core.playbook import first_name, long_date
 from netdesk.core.references import HEADS_UP_LEAD_DAYS
+from netdesk.core.templates import is_valid_email
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.ui import look
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_label
 from netdesk.ui.workflows.common import (
     ID_ROLE,
+    DraftDialog,
+    MailHandOff,
     WorkflowDialog,
     button,
     current_row_id,
@@ -56,11 +60,18 @@ class ReferencesDialog(WorkflowDialog):
     changed = Signal(list)
 
     def __init__(
-        self, now: Callable[[], dt.datetime], actions: Actions, parent: QWidget | None = None
+        self,
+        now: Callable[[], dt.datetime],
+        actions: Actions,
+        parent: QWidget | None = None,
+        *,
+        mail: MailHandOff | None = None,
     ) -> None:
         super().__init__("References", "referencesDialog", parent)
         self._now = now
         self._actions = actions
+        self._mail = mail or MailHandOff()
+        self.draft: DraftDialog | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
@@ -149,6 +160,21 @@ class ReferencesDialog(WorkflowDialog):
             "&Log this ask", "Log that you named them on this application", "referenceAsk"
         )
         form.addRow(self.ask_button)
+        drafts = QHBoxLayout()
+        self.ask_draft_button = button(
+            "Write the as&k…",
+            "Draft a message asking them to be your reference",
+            "referenceAskDraft",
+        )
+        self.heads_up_button = button(
+            "Write a heads-&up…",
+            "Draft a heads-up before the reference check",
+            "referenceHeadsUp",
+        )
+        drafts.addWidget(self.ask_draft_button)
+        drafts.addWidget(self.heads_up_button)
+        drafts.addStretch(1)
+        form.addRow(drafts)
         d.addWidget(ask_box)
         d.addWidget(plain_label("Each time you asked them"))
         self.asks = QListWidget()
@@ -171,6 +197,8 @@ class ReferencesDialog(WorkflowDialog):
         self.has_check.toggled.connect(self.check_at.setEnabled)
         self.company.textChanged.connect(self._update_ask_button)
         self.ask_button.clicked.connect(self.log_ask)
+        self.ask_draft_button.clicked.connect(lambda: self.write("reference_ask"))
+        self.heads_up_button.clicked.connect(lambda: self.write("reference_heads_up"))
         self._loading = False
         self.reload()
         look.size_to_content(self, QSize(1000, 600))
@@ -245,9 +273,42 @@ class ReferencesDialog(WorkflowDialog):
         self._loading = False
 
     def _update_ask_button(self, *_: object) -> None:
-        self.ask_button.setEnabled(
-            self.current_contact_id() != 0 and bool(self.company.text().strip())
+        ready = self.current_contact_id() != 0 and bool(self.company.text().strip())
+        self.ask_button.setEnabled(ready)
+        self.ask_draft_button.setEnabled(ready)
+        self.heads_up_button.setEnabled(ready)
+
+    def write(self, key: str) -> DraftDialog | None:
+        """The ask or the heads-up to the selected advocate, for the company typed above,
+        drafted from the user's template and signed."""
+        cid = self.current_contact_id()
+        company = self.company.text().strip()
+        name = reader.contact_name(cid) if cid else None
+        if name is None or not company:
+            return None
+        emails = [e for e in reader.contact_emails(cid) if is_valid_email(e.strip())]
+        now = self._now()
+        check = _from_qdatetime(self.check_at.dateTime()) if self.has_check.isChecked() else None
+
+        def draft_for(my_name: str) -> str:
+            values = reference_values(
+                first_name(name), company, check_at=check, now=now, my_name=my_name
+            )
+            return draft(reader.template(key), values)
+
+        heads_up = key == "reference_heads_up"
+        self.draft = DraftDialog(
+            "A heads-up" if heads_up else "Ask for a reference",
+            name,
+            emails[0].strip() if emails else "",
+            "A reference call may come" if heads_up else "Would you be my reference?",
+            draft_for,
+            self._mail,
+            self._actions,
+            self,
         )
+        self.draft.show()
+        return self.draft
 
     def _consent_changed(self, on: bool, dated: bool = False) -> None:
         if self._loading:

@@ -1,4 +1,5 @@
-"""Edit the message templates (status update, thank-you, the two closing asks) and your name."""
+"""Edit the message templates (status update, thank-you, the closing asks, the reference ask
+and heads-up, the follow-up note) and your name."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ TEMPLATE_LABELS = {
     "thank_you": "Thank-you",
     "ask_joining": "Thanks, and a meeting for tips (joining their company)",
     "ask_elsewhere": "Thanks, and one tip for a new team (going elsewhere)",
+    "reference_ask": "Asking someone to be your reference",
+    "reference_heads_up": "A heads-up before a reference check",
+    "follow_up": "A note to follow up or keep in touch",
 }
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -97,9 +101,10 @@ class TemplatesDialog(WorkflowDialog):
                 self.list.setCurrentRow(row)
 
     def save(self) -> None:
-        if self._key:
+        if self._key and self.editor.toPlainText() != reader.template(self._key):
             self._actions.set_template(self._key, self.editor.toPlainText())
-        self._actions.set_my_name(self.my_name.text())
+        if self.my_name.text().strip() != reader.my_name():
+            self._actions.set_my_name(self.my_name.text())
 
     def _switch(self, current: QListWidgetItem | None, _previous: object = None) -> None:
         self.save()
