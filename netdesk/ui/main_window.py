@@ -629,6 +629,9 @@ class MainWindow(QMainWindow):
         if workflow and workflows is not None:
             getattr(workflows, workflow)()
             return
+        if workflows is not None:
+            workflows.write_note(contact_id)  # a signed draft from the follow-up template
+            return
         from netdesk.core.templates import mailto_url
         from netdesk.store import reader
 

@@ -93,3 +93,24 @@ def test_a_template_the_user_changed_is_the_one_drafted(  # type: ignore[no-unty
     assert draft.text.toPlainText() == "Dear Sam, Hooli?\nAlex Kim"
     assert not draft.mail_button.isEnabled()  # Sam has no address: copy it
     assert draft.copy_button.isEnabled()
+
+
+def test_write_on_a_follow_up_drafts_a_signed_note(  # type: ignore[no-untyped-def]
+    window, qtbot, opened: list[str], now: dt.datetime, add_contact: Callable[..., int]
+) -> None:
+    from netdesk.store.writer import Changes
+
+    writer.set_my_name("Alex Kim")
+    lee = add_contact("Lee Chen", now, last_touch_days=45, emails=("lee@example.com",))
+    window.hub.publish(Changes(contacts={lee}))
+    pane = window.follow_ups
+    [due] = [f for f in reader.follow_ups(now) if f.contact_id == lee]
+    qtbot.waitUntil(lambda: pane.model.row_of(due.follow_up_id) is not None)
+    assert pane.select_follow_up(due.follow_up_id, activate=False)
+    qtbot.mouseClick(pane.write_button, Qt.MouseButton.LeftButton)
+    note = window.workflows.open_dialogs["write_note"]
+    text = note.text.toPlainText()
+    assert text.startswith("Hi Lee,") and text.endswith("\n\nAlex Kim")
+    assert opened == []  # nothing opens until the user asks
+    qtbot.mouseClick(note.mail_button, Qt.MouseButton.LeftButton)
+    assert [unquote(urlsplit(url).path) for url in opened] == ["lee@example.com"]

@@ -15,6 +15,7 @@ from netdesk.ui.workflows.common import MailHandOff
 
 if TYPE_CHECKING:
     from netdesk.ui.main_window import MainWindow
+    from netdesk.ui.workflows.common import DraftDialog
     from netdesk.ui.workflows.companies import CompaniesDialog
     from netdesk.ui.workflows.glance import GlanceDialog
     from netdesk.ui.workflows.references import ReferencesDialog
@@ -210,6 +211,35 @@ class Workflows(QObject):
         )
         dialog.sent.connect(self._thanked)
         return self._show("thank_you", dialog)
+
+    def write_note(self, contact_id: int) -> DraftDialog | None:
+        """A short follow-up note to `contact_id` (Write… on a follow-up), from the user's
+        template and signed; the follow-up's Done logs it."""
+        from netdesk.core.drafts import draft, follow_up_values
+        from netdesk.core.playbook import first_name
+        from netdesk.core.templates import is_valid_email
+        from netdesk.ui.workflows.common import DraftDialog
+
+        name = reader.contact_name(contact_id)
+        if name is None:
+            return None
+        emails = [e.strip() for e in reader.contact_emails(contact_id) if is_valid_email(e.strip())]
+
+        def draft_for(my_name: str) -> str:
+            values = follow_up_values(first_name(name), my_name=my_name)
+            return draft(reader.template("follow_up"), values)
+
+        dialog = DraftDialog(
+            f"Write to {name}",
+            name,
+            emails[0] if emails else "",
+            "Good to be in touch",
+            draft_for,
+            self.mail,
+            self.actions,
+            self.window,
+        )
+        return self._show("write_note", dialog)
 
     def _thanked(self, contact_id: int, outcome: str) -> None:
         self._changed([contact_id])
