@@ -210,3 +210,22 @@ def test_without_a_name_the_composer_asks_for_it_first(window, people, qtbot) ->
     assert reader.my_name() == "Alex Kim" and composer.signature.isHidden()
     assert composer.send_button.isEnabled()
     assert composer.preview.toPlainText().endswith("Alex Kim")
+
+
+def test_a_copied_message_is_logged_only_when_the_user_says_it_went(  # type: ignore[no-untyped-def]
+    window, people, qtbot
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    composer = _composer(window)
+    composer.list.setCurrentRow(0)
+    first = composer.current_recipient()
+    assert first is not None and composer.log_copied_button.isHidden()
+    qtbot.mouseClick(composer.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == composer.message_for(first)
+    assert _status_updates() == []  # copied is not sent
+    assert not composer.log_copied_button.isHidden()
+    qtbot.mouseClick(composer.log_copied_button, Qt.MouseButton.LeftButton)
+    assert _status_updates() == [first.contact_id]
+    assert composer.log_copied_button.isHidden()
+    assert window.undo_stack.undoText() == "Mark 1 status update sent"

@@ -155,8 +155,12 @@ class StatusUpdateComposer(WorkflowDialog):
         right_layout.addWidget(self.preview, 1)
         buttons_row = QHBoxLayout()
         self.copy_button = button(
-            "&Copy this one", "Copy this person's message and log it as sent", "copyStatus"
+            "&Copy this one", "Copy this person's message to send it another way", "copyStatus"
         )
+        self.log_copied_button = button(
+            "&Log it as sent", "Log the message you copied as sent", "logCopiedStatus"
+        )
+        self.log_copied_button.setVisible(False)
         self.send_button = button(
             "&Send ticked…",
             "Open the ticked people's messages in your mail program, a few at a time",
@@ -164,6 +168,7 @@ class StatusUpdateComposer(WorkflowDialog):
         )
         self.close_button = button("Close", "Close the composer")
         buttons_row.addWidget(self.copy_button)
+        buttons_row.addWidget(self.log_copied_button)
         buttons_row.addStretch(1)
         buttons_row.addWidget(self.send_button)
         buttons_row.addWidget(self.close_button)
@@ -184,10 +189,12 @@ class StatusUpdateComposer(WorkflowDialog):
         self.all_button.clicked.connect(lambda: self._tick_all(True))
         self.none_button.clicked.connect(lambda: self._tick_all(False))
         self.copy_button.clicked.connect(self.copy_current)
+        self.log_copied_button.clicked.connect(self.log_copied)
         self.send_button.clicked.connect(self.send_ticked)
         self.close_button.clicked.connect(self.accept)
         self.signature.signed.connect(self._update_preview)
         self.steps: SendSteps | None = None
+        self._copied: tuple[reader.Recipient, str] | None = None  # waiting for "it went"
         self.quiet.setChecked(True)  # rule 3: the quiet ones first (this also loads the list)
         self._template_changed()
 
@@ -313,15 +320,28 @@ class StatusUpdateComposer(WorkflowDialog):
             self.sent.emit(ids)
 
     def copy_current(self) -> None:
+        """Copy this person's message; it is logged when the user says it went."""
         recipient = self.current_recipient()
         if recipient is None or not reader.search_active() or self.signature.needed():
             return
-        self._mail.copy(self.message_for(recipient))
-        self._actions.mark_status_updates_sent(
-            [(recipient.contact_id, self.message_for(recipient))]
+        message = self.message_for(recipient)
+        self._mail.copy(message)
+        self._copied = (recipient, message)
+        self.outcome.setText(
+            f"Copied the message for {recipient.name}. Once you have sent it, log it as sent."
         )
-        self.outcome.setText(f"Copied the message for {recipient.name} and logged it as sent.")
+        self.log_copied_button.setVisible(True)
+
+    def log_copied(self) -> None:
+        if self._copied is None:
+            return
+        recipient, message = self._copied
+        self._copied = None
+        self.log_copied_button.setVisible(False)
+        self._actions.mark_status_updates_sent([(recipient.contact_id, message)])
+        self.outcome.setText(f"Logged the message to {recipient.name} as sent.")
         self._logged([recipient.contact_id])
+        self._ticked.discard(recipient.contact_id)
         self.reload()
 
     def ask_to_send(self, count: int) -> bool:

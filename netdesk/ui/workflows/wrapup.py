@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.dates import day_phrase
 from netdesk.core.domain import CompanyStatus
 from netdesk.core.drafts import wrap_up_draft
-from netdesk.core.playbook import long_date
 from netdesk.core.templates import mailto_url, quoted_list
 from netdesk.core.wrapup import (
     ASK_JOINING,
@@ -381,7 +381,7 @@ class WrapUpDialog(WorkflowDialog):
         state = self._states.get(c.contact_id)
         thanked = ""
         if state is not None and state.thanked_at is not None:
-            thanked = f" — thanked on {long_date(state.thanked_at.date())}"
+            thanked = f" — thanked {day_phrase(state.thanked_at.date(), self._now().date())}"
         self.who.setText(f"{wf_name(c.contact_id, c.first_name)}{thanked}")
         self.did.setText(
             f"What they did: {quoted_list(c.helped)}."
