@@ -232,3 +232,85 @@ def test_the_corpus_is_there_or_the_test_says_why() -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus folder {CORPUS} not found: the real-file tests need ../shared")
     assert _corpus_vcards()
+
+
+# --- CSV: a row written for each layout, every column filled ------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_DATE_COLUMNS = {"birthday", "anniversary", "event 1 - value"}
+_SPLIT_BIRTHDAY = {"birth year", "birth month", "birth day"}
+_TAG_COLUMNS = {"labels", "categories", "group membership"}
+
+
+def _everything(card: Card) -> list[list[str]]:
+    """Each property's items, and each parameter value's (an address's LABEL), as lists."""
+    out = []
+    for p in card.props:
+        out.append(_items(p.value))
+        for key, values in p.params.items():
+            if key != "TYPE":
+                out.extend(_items(v) for v in values)
+    return out
+
+
+@pytest.mark.parametrize(
+    "layout", ["google.csv", "google_legacy.csv", "outlook.csv", "thunderbird.csv", "linkedin.csv"]
+)
+def test_every_column_of_each_csv_layout_comes_back_in_the_export(
+    store: pw.SqliteDatabase, layout: str
+) -> None:
+    import csv
+
+    from netdesk.core.csv_import import _types_of
+    from netdesk.store import reader
+
+    path = FIXTURES / layout
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.reader(f) if len(r) > 2]
+    header, row = rows[0], rows[1]
+    importer.stream_import([path], NOW)
+    [card] = _export(store)
+    values = _everything(card)
+    types = [p.params.get("TYPE", set()) for p in card.props]
+    missing = []
+    for name, cell in zip(header, row, strict=True):
+        key = " ".join(name.casefold().split())
+        if not cell.strip():
+            continue
+        if key == "connected on":
+            [contact_id] = reader.search_contact_ids(row[header.index("Last Name")])
+            assert any(e.kind == "connected" for e in reader.timeline(contact_id)), name
+            continue
+        if key.endswith((" - type", " - label")):
+            wanted, pref = _types_of(cell)
+            if key.startswith(("event", "relation", "custom field")):
+                ok = any(set(wanted) <= t for t in types) or any(
+                    _items(cell)[0] in items for items in values
+                ) or (key.startswith("event") and card.first("ANNIVERSARY"))
+            else:
+                ok = any(set(wanted) <= t for t in types)
+                if pref:
+                    ok = ok and any("PREF" in p.params for p in card.props)
+            if not ok:
+                missing.append(f"{name}: {cell!r} (types {wanted})")
+            continue
+        if key in _DATE_COLUMNS:
+            date = parse_birthday(cell, month_first=True)
+            found = {parse_birthday(_unescape(p.value)) for p in card.props if p.name in _DATES}
+            if date not in found:
+                missing.append(f"{name}: {cell!r}")
+            continue
+        if key in _SPLIT_BIRTHDAY:
+            if not card.first("BDAY"):
+                missing.append(f"{name}: {cell!r}")
+            continue
+        items = [i for i in re.split(r":::|;", cell) if i.strip() and not i.strip().startswith("*")]
+        if key in _TAG_COLUMNS:
+            tags = _items(card.first("CATEGORIES"))
+            if not all(" ".join(i.split()).casefold() in tags for i in items):
+                missing.append(f"{name}: {cell!r}")
+            continue
+        wanted_items = _items(cell)
+        if not any(all(w in have for w in wanted_items) for have in values):
+            missing.append(f"{name}: {cell!r}")
+    assert not missing, f"{layout}: " + "; ".join(missing)
