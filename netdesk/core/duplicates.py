@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from netdesk.core.domain import Tie
 from netdesk.core.matching import company_key, normalize_email, normalize_linkedin
+from netdesk.core.records import join_tags, split_tags
 
 # Names scoring at least this (0-100, rapidfuzz's ratio of the sorted name words) are similar.
 NAME_CUTOFF = 88.0
@@ -138,15 +139,6 @@ def name_words(candidate: Candidate) -> tuple[str, ...]:
     if "@" in name:
         return ()
     return tuple(sorted(_WORD.findall(_fold(name))))
-
-
-def region_from_locale(name: str) -> str | None:
-    """The phone region of a locale name ("en_GB.UTF-8" -> "GB", "de-AT" -> "AT")."""
-    base = name.split(".", 1)[0].split("@", 1)[0].replace("-", "_")
-    parts = base.split("_")
-    if len(parts) >= 2 and len(parts[-1]) == 2 and parts[-1].isalpha():
-        return parts[-1].upper()
-    return None
 
 
 _EXTENSION = re.compile(r"(?:;ext=|\s*(?:ext\.?|x|#)\s*)(\d+)\s*$", re.IGNORECASE)
@@ -401,16 +393,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _tags(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
-
-
 def combine(name: str, first: str, second: str) -> str:
     """Both values of a field holding several: each value once, the first contact's first."""
     if name in ALWAYS_BOTH:
-        seen = {t.casefold() for t in _tags(first)}
-        extra = [t for t in _tags(second) if t.casefold() not in seen]
-        return ", ".join([*_tags(first), *extra])
+        seen = {t.casefold() for t in split_tags(first)}
+        extra = [t for t in split_tags(second) if t.casefold() not in seen]
+        return join_tags([*split_tags(first), *extra])
     if name in LINE_FIELDS:
         return "\n".join(dict.fromkeys([*_lines(first), *_lines(second)]))
     first, second = first.strip(), second.strip()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.core.duplicates import Candidate, LikelyPair, region_from_locale
+from netdesk.core.duplicates import Candidate, LikelyPair
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.ui import look
@@ -45,8 +45,11 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def phone_region() -> str | None:
-    """Where numbers written without a country code are from: the user's locale's region."""
-    return region_from_locale(QLocale.system().name())
+    """Where numbers written without a country code are from: the region an import reads
+    them in (the setting, else the locale's), else the system locale's region."""
+    from netdesk.core import matching
+
+    return matching.phone_region() or matching.region_from_locale(QLocale.system().name()) or None
 
 
 def _person(person: Candidate | None) -> str:

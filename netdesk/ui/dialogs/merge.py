@@ -27,6 +27,7 @@ from netdesk.core.duplicates import (
     default_take,
     is_blank,
 )
+from netdesk.core.records import split_tags
 from netdesk.store import reader
 from netdesk.ui import look
 from netdesk.ui.widgets import bold_font, plain_label, plain_tooltip
@@ -100,9 +101,10 @@ def shown(name: str, value: Any) -> str:
     if name == "photo":
         size = len(value) if isinstance(value, bytes) else 0
         return f"Photo ({max(1, round(size / 1024))} KB)"
+    if name == "tags":
+        return ", ".join(split_tags(str(value)))
     if name in MULTI_FIELDS - {"notes"}:
-        parts = str(value).splitlines() if name != "tags" else [str(value)]
-        return "\n".join(p.strip() for p in parts if p.strip())
+        return "\n".join(p.strip() for p in str(value).splitlines() if p.strip())
     return str(value)
 
 
