@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -46,10 +45,10 @@ Index = QModelIndex | QPersistentModelIndex
 
 def phone_region() -> str | None:
     """Where numbers written without a country code are from: the region an import reads
-    them in (the setting, else the locale's), else the system locale's region."""
+    them in (the setting, else the locale's); None when neither says."""
     from netdesk.core import matching
 
-    return matching.phone_region() or matching.region_from_locale(QLocale.system().name()) or None
+    return matching.phone_region() or None
 
 
 def _person(person: Candidate | None) -> str:
