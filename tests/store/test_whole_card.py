@@ -314,3 +314,32 @@ def test_every_column_of_each_csv_layout_comes_back_in_the_export(
         if not any(all(w in have for w in wanted_items) for have in values):
             missing.append(f"{name}: {cell!r}")
     assert not missing, f"{layout}: " + "; ".join(missing)
+
+
+def test_phones_without_a_number_and_extensions_are_all_stored(
+    store: pw.SqliteDatabase, tmp_path: Path
+) -> None:
+    from netdesk.store import reader
+    from netdesk.store.models import Contact
+
+    card = tmp_path / "phones.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Placeholder Person\r\n"
+        "TEL;TYPE=HOME:homephone\r\nTEL;TYPE=FAX:fax\r\nTEL:x 5\r\n"
+        "TEL;TYPE=WORK:+1 555 0100 x12\r\nTEL:x13\r\nCATEGORIES:a\\, b\\, c,d\r\nEND:VCARD\r\n"
+    )
+    importer.stream_import([card], NOW)
+    [contact] = Contact.select()
+    assert reader.contact_phones(contact.id) == [
+        "homephone",
+        "fax",
+        "x 5",
+        "+1 555 0100 x12",
+        "x13",
+    ]
+    assert contact.tag_list == ["a, b, c", "d"]
+    [exported] = _export(store)
+    tels = {
+        (p.value, frozenset(p.params.get("TYPE", ()))) for p in exported.props if p.name == "TEL"
+    }
+    assert ("homephone", frozenset({"home"})) in tels and ("fax", frozenset({"fax"})) in tels
