@@ -288,8 +288,15 @@ class FindDuplicatesDialog(QDialog):
         pair = self.current_pair()
         if pair is None:
             return None
-        keep, drop = reader.merge_order(*pair.key)
-        dialog = MergeDialog(reader.merge_sides(keep, drop), self)
+        try:
+            keep, drop = reader.merge_order(*pair.key)
+            sides = reader.merge_sides(keep, drop)
+        except LookupError:  # merged or deleted since the scan (an undo, another window)
+            self.model.remove_pair(pair)
+            self.status.setText("One of those two contacts is gone. Scan again to see the rest.")
+            self._enable()
+            return None
+        dialog = MergeDialog(sides, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.merge_dialog = dialog
         dialog.accepted.connect(lambda: self._merge(dialog))
