@@ -161,9 +161,33 @@ class BookSync:
         if not batch:
             return
         # One transaction for the batch: the server's cards land together or not at all.
+        # Cards that are nobody here yet are inserted together, as an import inserts.
+        new: list[tuple[dav.Card, ContactRecord]] = []
         with writer.quiet_sync(self.now):
             for card in batch:
-                self.take(card)
+                record = cards.read_card(card.text, card.href)
+                if record is None:
+                    continue
+                if reader.card_at(self.book.book_id, card.href) is None and (
+                    self._match(record) is None
+                ):
+                    new.append((card, record))
+                else:
+                    self.take(card)
+            if new:
+                ids = writer.insert_synced_records([r for _, r in new], self.now)
+                for contact_id, (card, record) in zip(ids, new, strict=True):
+                    writer.link_card(
+                        self.book.book_id,
+                        card.href,
+                        contact_id,
+                        uid=record.uid,
+                        etag=card.etag,
+                        base=card.text,
+                    )
+                self.report.added_here += len(ids)
+                self.report.contacts.update(ids)
+                self._linked_contacts().update(ids)
 
     def _linked_contacts(self) -> set[int]:
         if self._linked is None:

@@ -9,8 +9,9 @@ import ssl
 import urllib.parse
 from dataclasses import dataclass, field
 
-# Seconds to wait for the server before calling it unreachable.
-TIMEOUT = 30.0
+# Seconds to wait for the server before calling it unreachable (a large address book's
+# first listing can take a slow server half a minute).
+TIMEOUT = 90.0
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 

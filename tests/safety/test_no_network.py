@@ -283,8 +283,6 @@ def test_a_sync_connects_to_its_server_only(store: pw.SqliteDatabase, tmp_path: 
     finally:
         process.terminate()
         process.wait(10)
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 @pytest.mark.skipif(STRACE is None, reason="strace is not installed")

@@ -30,8 +30,17 @@ class Server:
     url: str
     folder: Path
 
-    def client(self, user: str = "alice") -> Client:
-        return Client(self.url, user, "secret")
+    def client(self, user: str = "alice", timeout: float = 30.0) -> Client:
+        return Client(self.url, user, "secret", timeout=timeout)
+
+    def warm(self, book: str = BOOK) -> None:
+        """Radicale reads every card once to fill its cache: done before anything is timed."""
+        client = self.client(timeout=600)
+        try:
+            dav.list_etags(client, book)
+            dav.changes_since(client, book, "")
+        finally:
+            client.close()
 
     def make_book(self, href: str = BOOK, name: str = "Contacts") -> str:
         client = self.client(href.strip("/").split("/")[0])
@@ -79,6 +88,9 @@ class Server:
 
 def start_radicale(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # Its messages go to a file: a pipe nobody reads would stop the server once full.
+    log = (folder.parent / f"{folder.name}.log").open("wb")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -94,14 +106,15 @@ def start_radicale(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
             "error",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    log.close()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
             return process, f"http://127.0.0.1:{port}/"
         if process.poll() is not None:
-            err = process.stderr.read().decode() if process.stderr else ""
+            err = (folder.parent / f"{folder.name}.log").read_text(errors="replace")
             raise RuntimeError(f"radicale did not start: {err}")
         time.sleep(0.05)
     process.kill()
@@ -121,8 +134,6 @@ def radicale(tmp_path: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 # --- a scripted server: Radicale behind a proxy that misbehaves on demand -----------------

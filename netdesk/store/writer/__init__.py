@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from netdesk.store.writer.settings import set_setting as set_setting
     from netdesk.store.writer.settings import set_template as set_template
     from netdesk.store.writer.sync import add_sync_account as add_sync_account
+    from netdesk.store.writer.sync import insert_synced_records as insert_synced_records
     from netdesk.store.writer.sync import delete_synced_contacts as delete_synced_contacts
     from netdesk.store.writer.sync import drop_card as drop_card
     from netdesk.store.writer.sync import keep_conflicts as keep_conflicts
@@ -77,6 +78,7 @@ _WHERE = {
     "mark_not_duplicate": "netdesk.store.writer.merge",
     "merge_contacts": "netdesk.store.writer.merge",
     "add_sync_account": "netdesk.store.writer.sync",
+    "insert_synced_records": "netdesk.store.writer.sync",
     "delete_synced_contacts": "netdesk.store.writer.sync",
     "drop_card": "netdesk.store.writer.sync",
     "keep_conflicts": "netdesk.store.writer.sync",
@@ -148,6 +150,7 @@ __all__ = [
     "dismiss_follow_up",
     "drop_card",
     "ensure_store_id",
+    "insert_synced_records",
     "keep_conflicts",
     "link_card",
     "log_interaction",
