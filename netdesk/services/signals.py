@@ -35,7 +35,7 @@ class Hub(QObject):
     contactRequested = Signal(int)
     followUpRequested = Signal(int)
     importRequested = Signal(list)
-    # A message for the in-window banner (the last notifier in the chain).
+    # A message for the in-window banner (a restore, a notice about the store).
     bannerRequested = Signal(str, int)  # text, follow-up id (0 when none)
 
     def publish(self, changes: Changes) -> None:
