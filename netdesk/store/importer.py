@@ -19,10 +19,12 @@ from netdesk.core.matching import (
     CHANGE_FIELDS,
     BlockPlanner,
     Changes,
+    Choice,
     ImportPlan,
     KnownContacts,
     PlanEntry,
     RecordKeys,
+    apply_choices,
     company_key,
     merge_records,
     name_key,
@@ -214,11 +216,14 @@ def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRe
 
 @dataclass(slots=True)
 class Decisions:
-    """What the user chose in the preview for likely duplicates, by plan entry index."""
+    """What the user chose in the preview, by plan entry index: for likely duplicates, and
+    per field where a card differs from the stored contact (PlanEntry.conflicts)."""
 
     merge_into: dict[int, int] = field(default_factory=dict)  # entry -> contact id
     keep_both: set[int] = field(default_factory=set)
     skip: set[int] = field(default_factory=set)
+    # entry -> field -> "mine", "theirs" or "both" (matching.apply_choices)
+    choices: dict[int, dict[str, Choice]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -951,12 +956,22 @@ class _Writer:
             elif action in ("update", "unchanged") and entry.contact_id is not None:
                 kind = _UPDATED if action == "update" else _UNCHANGED
                 contact_id = entry.contact_id
+                chosen = self.decisions.choices.get(index)
+                if chosen and entry.conflicts:
+                    # What the user chose where the card and the contact differ.
+                    record = apply_choices(record, entry.conflicts, chosen)
+                    if record.overrides and action == "unchanged":
+                        kind, writes = _UPDATED, True
+                        updates.append((contact_id, record))
                 if action == "update":
                     updates.append((contact_id, record))
                     if entry.changes:
                         self.changes[index] = entry.changes
             elif action in ("new", "duplicate"):
-                target = self._duplicate_target(index, entry) if action == "duplicate" else None
+                if action == "duplicate":
+                    target = self._duplicate_target(index, entry)
+                else:  # a namesake in this file: added unless the user said to skip it
+                    target = 0 if index in self.decisions.skip else None
                 if target == 0:
                     self.result.skipped += 1
                 elif target is not None:
