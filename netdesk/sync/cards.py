@@ -22,12 +22,15 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "display_name": (("display_name",), ("FN",)),
     "name_parts": (("family_name", "given_name", "middle_name", "prefix", "suffix"), ("N",)),
     "nickname": (("nickname",), ("NICKNAME",)),
-    "organization": (("organization",), ("ORG",)),
+    "organization": (("organization", "org_units"), ("ORG",)),
     "title": (("title",), ("TITLE",)),
-    "emails": (("emails",), ("EMAIL",)),
-    "phones": (("phones",), ("TEL",)),
-    "web": (("linkedin_url", "urls"), ("URL", "X-SOCIALPROFILE", "X-LINKEDIN")),
+    "role": (("role",), ("ROLE",)),
+    "emails": (("emails", "email_attrs"), ("EMAIL",)),
+    "phones": (("phones", "phone_attrs"), ("TEL",)),
+    "web": (("linkedin_url", "urls", "url_attrs"), ("URL", "X-SOCIALPROFILE", "X-LINKEDIN")),
+    "addresses": (("addresses",), ("ADR", "LABEL")),
     "birthday": (("birthday",), ("BDAY",)),
+    "anniversary": (("anniversary",), ("ANNIVERSARY", "X-ANNIVERSARY")),
     "tags": (("tags",), ("CATEGORIES",)),
     "notes": (("notes",), ("NOTE",)),
     "photo": (("photo", "photo_mime"), ("PHOTO",)),
@@ -55,7 +58,10 @@ def _norm(name: str, rec: ContactRecord) -> Any:
     if name == "phones":
         return tuple(k for k in (normalize_phone(p) for p in rec.phones) if k)
     if name == "organization":
-        return company_key(rec.organization) or rec.organization.strip().casefold()
+        company = company_key(rec.organization) or rec.organization.strip().casefold()
+        return (company, *(" ".join(u.split()) for u in rec.org_units if u.strip()))
+    if name == "addresses":
+        return tuple(sorted(a.key() for a in rec.addresses))
     if name == "web":
         urls = [rec.linkedin_url, *rec.urls]
         return tuple(sorted({u.strip().rstrip("/").lower() for u in urls if u.strip()}))
@@ -63,8 +69,8 @@ def _norm(name: str, rec: ContactRecord) -> Any:
         return tuple(sorted({t.strip().casefold() for t in rec.tags if t.strip()}))
     if name == "photo":
         return bytes(rec.photo) if rec.photo else b""
-    if name == "birthday":
-        return rec.birthday.strip()
+    if name in ("birthday", "anniversary"):
+        return str(getattr(rec, name)).strip()
     attrs = FIELDS[name][0]
     return tuple(" ".join(str(getattr(rec, a) or "").split()) for a in attrs)
 
@@ -87,11 +93,21 @@ def take(target: ContactRecord, source: ContactRecord, names: Iterable[str]) -> 
         phones=list(target.phones),
         urls=list(target.urls),
         tags=list(target.tags),
+        addresses=list(target.addresses),
+        org_units=list(target.org_units),
+        extra=list(target.extra),
+        email_attrs=dict(target.email_attrs),
+        phone_attrs=dict(target.phone_attrs),
+        url_attrs=dict(target.url_attrs),
     )
     for name in names:
         for attr in FIELDS[name][0]:
             value = getattr(source, attr)
-            setattr(out, attr, list(value) if isinstance(value, list) else value)
+            if isinstance(value, list):
+                value = list(value)
+            elif isinstance(value, dict):
+                value = dict(value)
+            setattr(out, attr, value)
     return out
 
 
@@ -100,11 +116,17 @@ def field_value(name: str, rec: ContactRecord) -> Any:
     attrs = FIELDS[name][0]
     if name == "photo":
         return f"{len(rec.photo)} bytes" if rec.photo else ""
+    if name == "web":
+        return [u for u in [rec.linkedin_url, *rec.urls] if u]
+    if name in ("emails", "phones"):
+        return list(getattr(rec, name))
+    if name == "addresses":
+        return [str(a) for a in rec.addresses]
+    if name == "organization":
+        return [p for p in [rec.organization, *rec.org_units] if p]
     if len(attrs) == 1:
         value = getattr(rec, attrs[0])
         return list(value) if isinstance(value, list) else value
-    if name == "web":
-        return [u for u in [rec.linkedin_url, *rec.urls] if u]
     return {a: getattr(rec, a) for a in attrs}
 
 
@@ -146,7 +168,7 @@ def merge(
             whole.add(name)
         elif (base is not None and t == b) or (base is None and empty(name, theirs)):
             out.push.add(name)
-        elif base is None and name in ("emails", "phones", "web", "tags"):
+        elif base is None and name in ("emails", "phones", "web", "tags", "addresses"):
             _join(out.record, theirs, name)
             joined = _norm(name, out.record)
             if joined != m:
@@ -172,6 +194,10 @@ def _join(rec: ContactRecord, other: ContactRecord, name: str) -> None:
             if u and key not in have:
                 rec.urls.append(u)
                 have.add(key)
+        return
+    if name == "addresses":
+        keys = {a.key() for a in rec.addresses}
+        rec.addresses.extend(a for a in other.addresses if a.key() not in keys)
         return
     keyer = {"emails": normalize_email, "phones": normalize_phone, "tags": str.casefold}[name]
     values: list[str] = getattr(rec, name)
@@ -242,10 +268,15 @@ def compose(server_text: str, record: ContactRecord, names: Iterable[str]) -> st
         and _name_of(p[0])[1] in _FIELD_OF_PROPERTY
         and _name_of(p[0])[1] not in props
     }
-    fresh = [
+    written = _logical_lines(new_card(record, version))
+    fresh = [physical for physical in written if _name_of(physical[0])[1] in props]
+    # The labels (item1.X-ABLABEL) of the lines written again come with them.
+    regrouped = {_name_of(p[0])[0] for p in fresh} - {""}
+    fresh += [
         physical
-        for physical in _logical_lines(new_card(record, version))
-        if _name_of(physical[0])[1] in props
+        for physical in written
+        if _name_of(physical[0])[0] in regrouped and _name_of(physical[0])[1] not in props
+        and _name_of(physical[0])[1] not in _FIELD_OF_PROPERTY
     ]
     out: list[str] = []
     inserted = False

@@ -245,9 +245,13 @@ class BookSync:
         self._linked_contacts().add(contact_id)
         held = reader.conflicted_fields(contact_id)
         merged = cards.merge(base, mine, record, held=held)
-        if merged.local:
-            writer.save_synced_record(contact_id, _with_uid(merged.record, mine.uid), self.now)
-            self.report.updated_here += 1
+        # What NetDesk does not model is the server's: kept here as the server has it.
+        extra_moved = list(mine.extra) != list(record.extra)
+        if merged.local or extra_moved:
+            written = _with_uid(merged.record, mine.uid)
+            written.extra = list(record.extra)
+            writer.save_synced_record(contact_id, written, self.now)
+            self.report.updated_here += 1 if merged.local else 0
             self.report.contacts.add(contact_id)
         moved = {n for n in held if base is None or cards.differing(base, record, [n])}
         found = merged.conflicts | moved

@@ -199,3 +199,37 @@ def test_a_server_that_rewrites_cards_is_not_taken_for_an_edit(
     report = sync(account)
     assert report.updated_here == 0 and report.conflicts == 0 and report.updated_there == 0
     assert contact("Rewritten Card").updated_at == before
+
+
+def test_the_whole_card_comes_in_and_only_what_changed_goes_out(
+    synced: tuple[Server, int],
+) -> None:
+    server, account = synced
+    adr = "ADR;TYPE=work:;;1 Main St;Springfield;IL;62701;USA\r\n"
+    extra = adr + "ROLE:Lead\r\nitem2.TEL;TYPE=cell:+1 555 0100\r\nitem2.X-ABLabel:mobile\r\n"
+    server.put(BOOK + "w.vcf", card("w", "Whole Card", "whole@x.example", extra))
+    sync(account)
+    whole = contact("Whole Card")
+    record = reader.contact_record_of(whole.id)
+    assert record is not None
+    assert record.role == "Lead"
+    assert [a.street for a in record.addresses] == ["1 Main St"]
+    assert "cell" in record.phone_attrs["+1 555 0100"].types
+    writer.update_contact(whole.id, {}, NOW, phones=["+1 555 0100", "+1 555 0199"])
+    assert sync(account).updated_there == 1
+    text = server.cards()[BOOK + "w.vcf"]
+    assert "1 Main St;Springfield" in text and "ROLE:Lead" in text
+    assert "555 0199" in text and "555 0100" in text
+    assert re.search(r"^item2\.X-ABLABEL:mobile$", text, re.IGNORECASE | re.MULTILINE)
+    # A postal address changed on the phone arrives whole.
+    current = server.get(BOOK + "w.vcf")
+    assert current is not None
+    server.put(
+        BOOK + "w.vcf",
+        current.text.replace("1 Main St", "9 Elm Ave"),
+        etag=current.etag,
+    )
+    assert sync(account).updated_here == 1
+    record = reader.contact_record_of(whole.id)
+    assert record is not None and [a.street for a in record.addresses] == ["9 Elm Ave"]
+    assert reader.contact_phones(whole.id) == ["+1 555 0100", "+1 555 0199"]

@@ -17,7 +17,12 @@ from netdesk.core.records import ContactRecord
 from netdesk.store.models import Contact, db
 from netdesk.store.sql import iso, run_sql
 from netdesk.store.writer.changes import change
-from netdesk.store.writer.contacts import create_contact, delete_contacts, update_contact
+from netdesk.store.writer.contacts import (
+    create_contact,
+    delete_contacts,
+    set_card,
+    update_contact,
+)
 
 
 @contextlib.contextmanager
@@ -221,31 +226,29 @@ def _fields(record: ContactRecord) -> dict[str, Any]:
         "tags": ", ".join(record.tags),
         "photo": record.photo,
         "photo_mime": record.photo_mime if record.photo else "",
+        "role": record.role,
+        "org_units": "\n".join(record.org_units),
+        "anniversary": record.anniversary,
     }
+
+
+def _write_record(contact_id: int | None, record: ContactRecord, now: dt.datetime) -> int:
+    """The contact becomes the record, the whole card: typed emails and phones, web
+    addresses, postal addresses and the properties kept as written."""
+    if contact_id is None:
+        contact = create_contact(_fields(record), now, company=record.organization)
+        contact_id = int(contact.id)
+    else:
+        update_contact(contact_id, _fields(record), now, company=record.organization)
+    set_card(contact_id, record)
+    return contact_id
 
 
 def save_synced_record(contact_id: int | None, record: ContactRecord, now: dt.datetime) -> int:
     """Write a card's record to a contact (a new one when `contact_id` is None), quietly:
     the change came from the server. Returns the contact's id."""
     with quiet_sync(now):
-        if contact_id is None:
-            contact = create_contact(
-                _fields(record),
-                now,
-                emails=record.emails,
-                phones=record.phones,
-                company=record.organization,
-            )
-            contact_id = int(contact.id)
-        else:
-            update_contact(
-                contact_id,
-                _fields(record),
-                now,
-                emails=record.emails,
-                phones=record.phones,
-                company=record.organization,
-            )
+        contact_id = _write_record(contact_id, record, now)
         if record.uid:
             Contact.update(uid=record.uid).where(Contact.id == contact_id).execute()
     return contact_id
@@ -305,14 +308,7 @@ def resolve_conflicts(
     was chosen."""
     with change(now) as changed:
         if record is not None:
-            update_contact(
-                contact_id,
-                _fields(record),
-                now,
-                emails=record.emails,
-                phones=record.phones,
-                company=record.organization,
-            )
+            _write_record(contact_id, record, now)
         if fields:
             run_sql(
                 db,
