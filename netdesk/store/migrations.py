@@ -500,6 +500,16 @@ CREATE INDEX not_duplicate_second_id ON not_duplicate (second_id)
 """
 )
 
+# Schema 11: where an interaction came from (an imported LinkedIn archive, a mailbox) and the
+# key that names it there (a message, an invitation), so a re-import adds only what is new.
+_SCHEMA_11 = _statements(
+    """
+ALTER TABLE interaction ADD COLUMN source VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE interaction ADD COLUMN source_key VARCHAR(255) NOT NULL DEFAULT '';
+CREATE INDEX interaction_source_key ON interaction (source_key) WHERE source_key != ''
+"""
+)
+
 
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
@@ -521,6 +531,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     8: _run(_SCHEMA_8),
     9: _run(_SCHEMA_9),
     10: _run(_SCHEMA_10),
+    11: _run(_SCHEMA_11),
 }
 
 LATEST = max(MIGRATIONS)

@@ -149,6 +149,10 @@ class Interaction(BaseModel):
     direction = pw.CharField(default=Direction.OUTGOING.value)
     created_at = pw.DateTimeField(default=local_now_exact)
     import_batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
+    # Schema 11: where an imported interaction came from ("linkedin", "mail"; "" when the
+    # user logged it) and the key naming it there, so a re-import adds only what is new.
+    source = pw.CharField(default="")
+    source_key = pw.CharField(default="")
 
     class Meta:
         indexes = ((("contact", "at"), False),)
