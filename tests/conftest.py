@@ -34,11 +34,14 @@ def _private_home(
 
 
 @pytest.fixture(autouse=True)
-def _no_phone_region() -> Iterator[None]:
+def _no_phone_region(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Numbers without a country code stay plain digits unless a test sets a region: the
     suite must not depend on the locale of the machine it runs on."""
     from netdesk.core import matching
 
+    for var in ("LC_ALL", "LC_TELEPHONE", "LC_ADDRESS", "LANG"):
+        if matching.region_from_locale(os.environ.get(var, "")):
+            monkeypatch.setenv(var, "C.UTF-8")
     matching.set_phone_region("")
     yield
     matching.set_phone_region("")

@@ -427,6 +427,14 @@ class Actions(QObject):
     def set_my_name(self, name: str) -> None:
         self.perform("Change your name", lambda now: writer.set_my_name(name))
 
+    def set_phone_region(self, region: str) -> None:
+        """The country of phone numbers written without a country code ("" : the locale's)."""
+        chosen = region.strip().upper()
+        self.perform(
+            "Change the country of phone numbers",
+            lambda now: writer.set_setting("phone_region", chosen),
+        )
+
     # --- workflows ----------------------------------------------------------------------
 
     def mark_status_updates_sent(self, sent: Sequence[tuple[int, str]]) -> None:

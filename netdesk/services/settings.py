@@ -174,6 +174,18 @@ MY_NAME = Setting(
     description="Your name, signed at the end of every message",
     section=YOU,
 )
+PHONE_REGION = Setting(
+    "phone_region",
+    Kind.TEXT,
+    "",
+    DATABASE,
+    "&Country of numbers without a country code",
+    description=(
+        "Two-letter country code (GB, US, DE) for phone numbers written without +; "
+        "empty: the country of your system's language settings"
+    ),
+    section=GENERAL,
+)
 TEMPLATES_PREFIX = "templates/"
 TEMPLATES: tuple[Setting[str], ...] = tuple(
     Setting(
@@ -206,6 +218,7 @@ REGISTRY: tuple[Setting[Any], ...] = (
     FOLLOW_UP_AFTER_MEETING,
     STATUS_UPDATE_EVERY,
     MY_NAME,
+    PHONE_REGION,
     *TEMPLATES,
 )
 

@@ -58,6 +58,7 @@ def read_files(paths: Sequence[Path]) -> Iterator[ContactRecord | ImportProblem]
 
 def plan_files(paths: Sequence[Path]) -> ImportPlan:
     """Read the files and match them against the store: what the preview shows."""
+    cards.use_phone_region()
     return plan_import(read_files(paths), known_contacts())
 
 
@@ -787,6 +788,7 @@ def stream_import(
     matched against. Nothing is written (and it is not called) when the file brings
     nothing new, or on a dry run.
     """
+    cards.use_phone_region()
     if block_size == STREAM_BLOCK and _total_size(paths) <= WHOLE_FILE_BYTES:
         # One block: the per-block bookkeeping costs more than the memory it saves here.
         block_size = 1 << 62

@@ -343,3 +343,26 @@ def test_phones_without_a_number_and_extensions_are_all_stored(
         (p.value, frozenset(p.params.get("TYPE", ()))) for p in exported.props if p.name == "TEL"
     }
     assert ("homephone", frozenset({"home"})) in tels and ("fax", frozenset({"fax"})) in tels
+
+
+def test_the_phone_region_setting_makes_a_national_number_match(
+    store: pw.SqliteDatabase, tmp_path: Path
+) -> None:
+    import json
+
+    from netdesk.store.models import Contact, Setting
+
+    first = tmp_path / "first.vcf"
+    first.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nTEL:+44 20 7946 0958\r\nEND:VCARD\r\n"
+    )
+    again = tmp_path / "again.vcf"
+    again.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nTEL:020 7946 0958\r\n"
+        "TITLE:Analyst\r\nEND:VCARD\r\n"
+    )
+    importer.stream_import([first], NOW)
+    Setting.create(key="phone_region", value=json.dumps("GB"))
+    done = importer.stream_import([again], NOW)
+    assert done.counts["update"] == 1 and Contact.select().count() == 1
+    assert Contact.get().title == "Analyst"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from netdesk.core import matching
 from netdesk.core.domain import (
     CompanyStatus,
     Tie,
@@ -26,6 +28,7 @@ from netdesk.store.models import (
     ContactPhone,
     ContactProperty,
     ContactUrl,
+    Setting,
     db,
 )
 from netdesk.store.sql import chunks, raw_connection
@@ -222,6 +225,14 @@ def _sync_urls(contact_id: int) -> None:
     set_urls(contact_id, record)
 
 
+def use_phone_region() -> None:
+    """Read numbers without a country code as the user's chosen country's (the setting), or
+    the locale's when none is chosen."""
+    row = Setting.get_or_none(Setting.key == "phone_region")
+    chosen = str(json.loads(row.value) or "").strip() if row is not None else ""
+    matching.set_phone_region(chosen or None)
+
+
 def set_card(contact_id: int, record: ContactRecord) -> None:
     """Replace every row of a contact's card (emails, phones, web, addresses, the rest)."""
     set_emails(contact_id, record.emails, record.email_attrs)
@@ -261,6 +272,7 @@ def create_contact(
     addresses: Sequence[Address] = (),
 ) -> Contact:
     """A new contact from editor fields; one transaction."""
+    use_phone_region()
     with change(now) as changed:
         values = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
         values.setdefault("display_name", "")
@@ -288,6 +300,8 @@ def update_contact(
 ) -> None:
     """Change a contact's fields (and, when given, its emails, phones, company, addresses)
     at once; an email, phone or web address kept keeps its types."""
+    if phones is not None:
+        use_phone_region()
     with change(now) as changed:
         values = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
         if "linkedin_url" in values:

@@ -147,6 +147,8 @@ class PreferencesDialog(QDialog):
             return self._settings.get(setting)
         if setting is registry.MY_NAME:
             return reader.my_name()
+        if setting is registry.PHONE_REGION:
+            return reader.get_setting(setting.key, setting.default) or ""
         return getattr(stored, registry.playbook_field(setting))
 
     @staticmethod
@@ -180,11 +182,17 @@ class PreferencesDialog(QDialog):
         numbers = {
             registry.playbook_field(setting): self._chosen(editor)
             for setting, editor in self.editors.items()
-            if setting.stored_in is StoredIn.DATABASE and setting is not registry.MY_NAME
+            if setting.stored_in is StoredIn.DATABASE
+            and setting not in (registry.MY_NAME, registry.PHONE_REGION)
         }
         chosen = dataclasses.replace(stored, **numbers)
         if chosen != stored:
             self._actions.set_playbook_settings(chosen)
+        region_editor = self.editors.get(registry.PHONE_REGION)
+        if region_editor is not None:
+            region = str(self._chosen(region_editor)).upper()
+            if region != (reader.get_setting(registry.PHONE_REGION.key) or ""):
+                self._actions.set_phone_region(region)
         name_editor = self.editors.get(registry.MY_NAME)
         if name_editor is not None and self._chosen(name_editor) != reader.my_name():
             self._actions.set_my_name(self._chosen(name_editor))
