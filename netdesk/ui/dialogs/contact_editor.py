@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -29,12 +30,47 @@ from PySide6.QtWidgets import (
 
 from netdesk.core import playbook
 from netdesk.core.domain import HOW_KNOWN_LABELS, TIE_DEFINITIONS, HowKnown, Tie
+from netdesk.core.records import Attrs, join_tags, split_tags
 from netdesk.core.templates import is_valid_email
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 
 _BIRTHDAY = re.compile(r"^(\d{4}|--)-?(\d{2})-(\d{2})$")
+
+
+def _address_line(types: tuple[str, ...], text: str) -> str:
+    kinds = ", ".join(t for t in types if t not in ("pref", "postal", "parcel"))
+    return f"{kinds.capitalize()}: {text}" if kinds else text
+
+
+def _unescaped(value: str) -> str:
+    """A card's value as a person reads it (vCard escapes undone, lines joined)."""
+    out = []
+    chars = iter(value)
+    for c in chars:
+        if c == "\\":
+            nxt = next(chars, "")
+            out.append(" " if nxt in "nN" else nxt)
+        else:
+            out.append(c)
+    return " ".join("".join(out).split())
+
+
+def _show_types(label: QLabel, values: list[str], attrs: Mapping[str, Attrs]) -> None:
+    """Under emails or phones: each one's types (work, cell, preferred), when the card gave any."""
+    parts = []
+    for value in values:
+        a = attrs.get(value)
+        if a is None:
+            continue
+        words = [t for t in a.types if t not in ("internet", "voice")]
+        if a.pref:
+            words.append("preferred")
+        if words:
+            parts.append(f"{value}: {', '.join(words)}")
+    label.setText("; ".join(parts))
+    label.setVisible(bool(parts))
 
 
 def _lines(text: str) -> list[str]:
@@ -155,12 +191,28 @@ class ContactEditor(QDialog):
         form.addRow("Nic&kname:", self.nickname)
         self.emails = self._lines_field("emails", "Email addresses", "One address per line")
         form.addRow("&Emails:", self.emails)
+        self.email_types = self._types_label("emailTypes")
+        form.addRow("", self.email_types)
         self.phones = self._lines_field("phones", "Phone numbers", "One number per line")
         form.addRow("&Phones:", self.phones)
+        self.phone_types = self._types_label("phoneTypes")
+        form.addRow("", self.phone_types)
         self.company = self._line("company", "Company")
         form.addRow("&Company:", self.company)
+        self.department = self._line("department", "Department", "e.g. Platform; Payments")
+        form.addRow("De&partment:", self.department)
         self.title = self._line("jobTitle", "Job title")
         form.addRow("&Title:", self.title)
+        self.role = self._line("role", "Role", "e.g. Hiring manager")
+        form.addRow("R&ole:", self.role)
+        self.addresses = QPlainTextEdit()
+        self.addresses.setObjectName("addresses")
+        self.addresses.setAccessibleName("Postal addresses, as the contact file gave them")
+        self.addresses.setReadOnly(True)
+        self.addresses.setTabChangesFocus(True)
+        self.addresses.setFixedHeight(self.addresses.fontMetrics().lineSpacing() * 3 + 14)
+        self.addresses.setPlaceholderText("No postal address")
+        form.addRow("&Addresses:", self.addresses)
         self.linkedin_url = self._line(
             "linkedinUrl", "LinkedIn URL", "https://www.linkedin.com/in/…"
         )
@@ -169,7 +221,17 @@ class ContactEditor(QDialog):
         form.addRow("&Web:", self.urls)
         self.birthday = self._line("birthday", "Birthday", "YYYY-MM-DD, or --MM-DD without year")
         form.addRow("&Birthday:", self.birthday)
+        self.anniversary = self._line(
+            "anniversary", "Anniversary", "YYYY-MM-DD, or --MM-DD without year"
+        )
+        form.addRow("Anni&versary:", self.anniversary)
         return page
+
+    def _types_label(self, name: str) -> QLabel:
+        label = plain_label(wrap=True)
+        label.setObjectName(name)
+        label.hide()
+        return label
 
     def _relationship_tab(self) -> QWidget:
         page = QWidget()
@@ -247,6 +309,14 @@ class ContactEditor(QDialog):
         self.notes.setAccessibleName("Notes")
         self.notes.setTabChangesFocus(True)
         form.addRow("N&otes:", self.notes)
+        self.card_extra = QPlainTextEdit()
+        self.card_extra.setObjectName("cardExtra")
+        self.card_extra.setAccessibleName("Other details of the contact file, kept as they are")
+        self.card_extra.setReadOnly(True)
+        self.card_extra.setTabChangesFocus(True)
+        self.card_extra.setFixedHeight(self.card_extra.fontMetrics().lineSpacing() * 4 + 14)
+        self.card_extra.setPlaceholderText("Nothing else")
+        form.addRow("Also on the card:", self.card_extra)
         return page
 
     # --- tie: chosen by the user, or suggested by how you know them ------------------------
@@ -298,6 +368,17 @@ class ContactEditor(QDialog):
         self.company.setText(contact.company)
         self.emails.setPlainText("\n".join(contact.emails))
         self.phones.setPlainText("\n".join(contact.phones))
+        self.department.setText("; ".join(contact.org_units))
+        self.role.setText(contact.role)
+        self.anniversary.setText(contact.anniversary)
+        _show_types(self.email_types, contact.emails, contact.email_attrs or {})
+        _show_types(self.phone_types, contact.phones, contact.phone_attrs or {})
+        self.addresses.setPlainText(
+            "\n".join(_address_line(a.attrs.types, str(a)) for a in contact.addresses)
+        )
+        self.card_extra.setPlainText(
+            "\n".join(f"{p.name.title()}: {_unescaped(p.value)}" for p in contact.extra)
+        )
         self.urls.setPlainText(contact.urls)
         self.notes.setPlainText(contact.notes)
         index = self.how_known.findData(contact.how_known)
@@ -343,6 +424,11 @@ class ContactEditor(QDialog):
             found.append(
                 (f"“{birthday}” is not a date: write YYYY-MM-DD, or --MM-DD.", self.birthday)
             )
+        anniversary = self.anniversary.text().strip()
+        if anniversary and not _valid_birthday(anniversary):
+            found.append(
+                (f"“{anniversary}” is not a date: write YYYY-MM-DD, or --MM-DD.", self.anniversary)
+            )
         linkedin = self.linkedin_url.text().strip()
         if linkedin and " " in linkedin:
             found.append((f"“{linkedin}” is not a web address.", self.linkedin_url))
@@ -386,7 +472,12 @@ class ContactEditor(QDialog):
             "linkedin_url": self.linkedin_url.text().strip(),
             "urls": "\n".join(_lines(self.urls.toPlainText())),
             "birthday": self.birthday.text().strip(),
-            "tags": ", ".join(t.strip() for t in self.tags.text().split(",") if t.strip()),
+            "tags": join_tags(split_tags(self.tags.text())),
+            "role": self.role.text().strip(),
+            "org_units": "\n".join(
+                u.strip() for u in self.department.text().split(";") if u.strip()
+            ),
+            "anniversary": self.anniversary.text().strip(),
             "archived": self.archived.isChecked(),
         }
 
