@@ -49,7 +49,8 @@ DEFAULT_THEMES = ("light", "dark")
 STORES = ("demo", "empty")
 REPORT = "report.json"
 
-# A small file to import, for the import preview: one card new, one the demo already holds.
+# A small file to import, for the import preview: a new card, one the demo network already
+# holds (a changed title), and one that cannot be read.
 IMPORT_SAMPLE = """BEGIN:VCARD
 VERSION:3.0
 FN:Ada Quinterro-Lindqvist
@@ -61,8 +62,13 @@ TEL:+1 415 555 0132
 END:VCARD
 BEGIN:VCARD
 VERSION:3.0
-FN:Bo Nakamura
-EMAIL:bo.nakamura@example.com
+FN:Ahmed Hussain
+EMAIL:ahmed.hussain@rekall-travel.example
+TITLE:Lead Data Scientist
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+NOTE:A card with no name
 END:VCARD
 """
 
@@ -136,7 +142,7 @@ def shoot(stage: Stage, widget: QWidget, name: str) -> None:
     """Save `widget` as NAME.png and record what does not fit in it."""
     from netdesk.ui.fits import find_cuts
 
-    settle(stage.app, 30)
+    settle(stage.app, 10)
     for cut in find_cuts(widget):
         stage.cuts.append({"picture": name, **cut.as_dict()})
     if stage.out is not None:
@@ -167,13 +173,13 @@ def _wait_for_work(app: QApplication, window: QWidget, longest: float = 10.0) ->
     """Let the window settle, and finish what its threads are reading (a scan, a plan)."""
     from PySide6.QtCore import QThread
 
-    settle(app, 40)
+    settle(app, 15)
     end = time.monotonic() + longest
     while time.monotonic() < end and any(
         thread.isRunning() for thread in window.findChildren(QThread)
     ):
         settle(app, 20)
-    settle(app, 20)
+    settle(app, 10)
 
 
 def _close(widget: QWidget) -> None:
@@ -186,7 +192,7 @@ def _close(widget: QWidget) -> None:
         widget.close()
 
 
-def capture(stage: Stage, name: str, open_it: Callable[[], object], patience: float = 0.4) -> int:
+def capture(stage: Stage, name: str, open_it: Callable[[], object], patience: float = 0.25) -> int:
     """Open something (`open_it`), then draw each window it opens and close it.
 
     A modal dialog runs its own event loop inside `open_it`: a timer draws and closes it from
@@ -232,10 +238,10 @@ def capture(stage: Stage, name: str, open_it: Callable[[], object], patience: fl
         open_it()
         end = time.monotonic() + patience
         while time.monotonic() < end:
-            settle(stage.app, 20)
+            settle(stage.app, 10)
             poll()
             if count[0]:
-                settle(stage.app, 20)
+                settle(stage.app, 10)
                 poll()
                 break
     finally:
@@ -286,7 +292,7 @@ def select_first(stage: Stage, name: str) -> bool:
         index, flags.ClearAndSelect | flags.Rows
     )
     view.scrollTo(index)
-    settle(stage.app, 60)
+    settle(stage.app, 30)
     return True
 
 
@@ -298,7 +304,7 @@ def clear_selection(stage: Stage) -> None:
     if isinstance(view, QAbstractItemView):
         view.clearSelection()
         view.setCurrentIndex(QModelIndex())
-    settle(stage.app, 60)
+    settle(stage.app, 30)
 
 
 def type_search(stage: Stage, text: str) -> None:
@@ -307,7 +313,7 @@ def type_search(stage: Stage, text: str) -> None:
     field_ = _find(stage, "searchField")
     if isinstance(field_, QLineEdit):
         field_.setText(text)
-        settle(stage.app, 500)  # the search waits for typing to pause
+        settle(stage.app, 200)  # time for a search that waits for typing to pause
 
 
 def _first_name(stage: Stage) -> str:
@@ -343,7 +349,7 @@ def main_window_states(stage: Stage) -> Iterator[str]:
     stage.window.hub.bannerRequested.emit(
         "3 follow-ups fell due while NetDesk was closed. They are in the list on the right.", 0
     )
-    settle(stage.app, 60)
+    settle(stage.app, 30)
     yield "main-message"
 
 
@@ -470,15 +476,15 @@ def _about(stage: Stage) -> None:
 
 # Dialogs no "…" action of the window opens. Each opens one the way the app does.
 EXTRA_DIALOGS: list[tuple[str, Callable[[Stage], None], float]] = [
-    ("about", _about, 0.4),
+    ("about", _about, 0.25),
     ("import-preview", _import_preview, 8.0),
-    ("recovery", _recovery, 0.4),
-    ("first-run", _first_run, 0.4),
-    ("accounts", _accounts, 0.4),
-    ("sync-conflicts-none", _sync_conflicts, 0.4),
-    ("merge", _merge, 0.4),
+    ("recovery", _recovery, 0.25),
+    ("first-run", _first_run, 0.25),
+    ("accounts", _accounts, 0.25),
+    ("sync-conflicts-none", _sync_conflicts, 0.25),
+    ("merge", _merge, 0.25),
     # Last: it records an offer, which changes what the windows above would show.
-    ("wrap-up-under-way", _wrap_up_under_way, 0.4),
+    ("wrap-up-under-way", _wrap_up_under_way, 0.25),
 ]
 
 
