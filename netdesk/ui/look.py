@@ -10,9 +10,11 @@ from PySide6.QtGui import QColor, QFontMetricsF, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFrame,
     QHeaderView,
     QLineEdit,
     QListWidget,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -271,3 +273,26 @@ def wrap_lines(view: QListWidget) -> None:
     view.setWordWrap(True)
     view.setResizeMode(QListWidget.ResizeMode.Adjust)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+
+class _PageScroller(QScrollArea):
+    """Asks for its whole page (a plain scroll area asks for a fixed, small size), so the
+    window is as large as the page where the screen has room."""
+
+    def sizeHint(self) -> QSize:
+        page = self.widget()
+        if page is None:
+            return super().sizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return page.sizeHint() + QSize(bar + 2 * self.frameWidth(), 2 * self.frameWidth())
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """`page` in a frameless scroll area: shown whole where the screen has room, scrolled
+    (instead of pushing its window past the screen's edge) where it has not."""
+    area = _PageScroller()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(page)
+    return area

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,6 +34,7 @@ from netdesk.core.records import Attrs, join_tags, split_tags
 from netdesk.core.templates import is_valid_email
 from netdesk.services.actions import Actions
 from netdesk.store import reader
+from netdesk.ui import look
 from netdesk.ui.widgets import OVERDUE_COLOR, plain_label
 
 _BIRTHDAY = re.compile(r"^(\d{4}|--)-?(\d{2})-(\d{2})$")
@@ -123,9 +124,10 @@ class ContactEditor(QDialog):
 
         tabs = QTabWidget()
         layout.addWidget(tabs, 1)
-        tabs.addTab(self._details_tab(), "&Details")
-        tabs.addTab(self._relationship_tab(), "&Relationship")
-        tabs.addTab(self._notes_tab(), "&Notes and tags")
+        # Each page scrolls on a screen too small for it (the window stays on the screen).
+        tabs.addTab(look.scrolling(self._details_tab()), "&Details")
+        tabs.addTab(look.scrolling(self._relationship_tab()), "&Relationship")
+        tabs.addTab(look.scrolling(self._notes_tab()), "&Notes and tags")
 
         self.error = plain_label(wrap=True)
         self.error.setObjectName("editorError")
@@ -141,7 +143,7 @@ class ContactEditor(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        look.size_to_content(self, QSize(620, 560))
 
         if contact_id:
             self._load(contact_id)
