@@ -329,7 +329,7 @@ class ContactCard(QFrame):
             ),
         )
         self._set_row(self.linkedin, _links("", [d.linkedin_url]) if d.linkedin_url else "")
-        self._set_row(self.tags, ", ".join(t for t in d.tags.split(",") if t.strip()))
+        self._set_row(self.tags, ", ".join(t.strip() for t in d.tags.split(",") if t.strip()))
         self._set_row(self.notes, d.notes.strip())
         self.setAccessibleDescription(f"{d.display_name}. {role}".strip())
 

@@ -200,6 +200,12 @@ class MainWindow(QMainWindow):
             tip="Export your network as vCard or CSV",
             icon_name="document-export",
         )
+        self._action(
+            "import_mail",
+            "Import &mail history…",
+            QKeySequence("Ctrl+Shift+M"),
+            tip="Date your emails with your contacts from a mailbox on this computer (read only)",
+        )
         undo_import = self._action(
             "undo_import",
             "&Undo import",
@@ -316,7 +322,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         a = self.actions
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([a["import"], a["export"], a["undo_import"]])
+        file_menu.addActions([a["import"], a["import_mail"], a["export"], a["undo_import"]])
         file_menu.addSeparator()
         file_menu.addAction(a["preferences"])
         file_menu.addSeparator()
@@ -445,8 +451,13 @@ class MainWindow(QMainWindow):
     def _size_card_area(self) -> None:
         """The card takes the height it needs, up to half the pane (then it scrolls); the
         timeline has the rest."""
-        wanted = self.card.minimumHeight() + 2 * self.card_area.frameWidth()
-        self.card_area.setFixedHeight(min(wanted, max(self.middle.height() // 2, 120)))
+        area = self.card_area
+        # Measured at the width left beside a scroll bar: showing one must not need another.
+        width = area.width() - area.verticalScrollBar().sizeHint().width() - 2 * area.frameWidth()
+        layout = self.card.layout()
+        needed = layout.totalHeightForWidth(width) if layout is not None else -1
+        wanted = max(needed, self.card.minimumHeight()) + 2 * area.frameWidth()
+        area.setFixedHeight(min(wanted, max(self.middle.height() // 2, 120)))
 
     # --- start-up --------------------------------------------------------------------------
 
