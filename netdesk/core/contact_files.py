@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO, cast
 
 from netdesk.core.csv_import import find_header, read_csv
+from netdesk.core.lines import BoundedLines
 from netdesk.core.records import ContactRecord, ImportProblem
 from netdesk.core.vcard import DEFAULT_MAX_PHOTO_BYTES, read_vcards
 
@@ -173,7 +175,8 @@ def read_contact_file(
     errors = "surrogateescape" if sniffed.raw_bytes else "replace"
     newline = sniffed.newline if sniffed.kind == "vcard" else ""
     try:
-        with open(path, encoding=sniffed.encoding, errors=errors, newline=newline) as f:
+        with open(path, encoding=sniffed.encoding, errors=errors, newline=newline) as raw:
+            f = BoundedLines(raw, source)  # no line held whole past its limit; no NULs
             if sniffed.kind == "vcard":
                 items = read_vcards(
                     f,
@@ -184,13 +187,17 @@ def read_contact_file(
                 )
             else:
                 items = read_csv(
-                    f,
+                    cast(TextIO, f),  # it reads lines only: readline and iteration
                     source,
                     header_line=sniffed.header_line,
                     delimiter=sniffed.delimiter,
                     raw_bytes=sniffed.raw_bytes,
                     fallback_charset=sniffed.fallback,
                 )
-            yield from items
+            for item in items:
+                if f.problems:
+                    yield from f.take_problems()
+                yield item
+            yield from f.take_problems()
     except Exception as exc:
         yield ImportProblem(source, 0, _describe(exc) + "; the rest of it was skipped")

@@ -21,6 +21,9 @@ from netdesk.core.records import (
 )
 
 DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# The longest property value (after unfolding) a card may hold; a longer one is left out with
+# a remark, read past without being held whole.
+MAX_VALUE_CHARS = 8 * 1_000_000
 
 # Properties only the line reader handles (the fast path hands their cards to it). Every
 # property the reader does not turn into a field is kept as written (CardProperty).
@@ -249,10 +252,22 @@ def _photo_mime(data: bytes, params: dict[str, list[str]]) -> str:
 class _Card:
     """A card being read: the record plus the bookkeeping that needs the whole card."""
 
-    __slots__ = ("agent", "agent_depth", "agent_head", "bad_line", "n_parts", "org_parts", "rec")
+    __slots__ = (
+        "agent",
+        "agent_depth",
+        "agent_head",
+        "bad_line",
+        "n_parts",
+        "org_parts",
+        "rec",
+        "seen",
+    )
 
     def __init__(self, source: str, line: int) -> None:
         self.rec = ContactRecord(source=source, line=line)
+        # The values of each list field so far, as a set: a card of 80,000 EMAIL lines is
+        # read in linear time, not quadratic.
+        self.seen: dict[int, set[str]] = {}
         self.n_parts: list[str] | None = None
         self.org_parts: list[str] | None = None
         self.bad_line = 0
@@ -302,6 +317,12 @@ class _LineReader:
             if mode == "qp" and chunks[-1].endswith("="):
                 # Soft line break: the next physical line continues the value as is.
                 chunks[-1] = chunks[-1][:-1]
+                self.size += len(line)
+                if self.size > MAX_VALUE_CHARS:
+                    self.oversize = True
+                    if line.endswith("="):
+                        chunks[-1] += "="  # the value goes on; nothing more of it is kept
+                    return
                 chunks.append(line)
                 return
             first = line[:1]
@@ -311,6 +332,14 @@ class _LineReader:
                     piece = piece.strip()
                     self.size += len(piece)
                     if self.size > self.b64_cap:
+                        self.oversize = True
+                        return
+                elif self.oversize:
+                    return
+                else:
+                    # A value folded over many lines is held only up to MAX_VALUE_CHARS.
+                    self.size += len(piece)
+                    if self.size > MAX_VALUE_CHARS:
                         self.oversize = True
                         return
                 chunks.append(piece)
@@ -329,7 +358,7 @@ class _LineReader:
             return
         self.chunks = [line]
         self.start = self.lineno
-        self.size = 0
+        self.size = len(line)
         self.oversize = False
         colon = line.find(":")
         head_upper = line[:colon].upper() if colon >= 0 else ""
@@ -340,7 +369,7 @@ class _LineReader:
             self.oversize = self.size > cap
             if self.oversize:
                 self.chunks = [line[: colon + 1]]
-        elif not mode and head_upper.startswith("PHOTO") and line[colon + 1 : colon + 6] in _DATA:
+        elif not mode and _is_photo(head_upper) and line[colon + 1 : colon + 6] in _DATA:
             mode = "b64"
             self.size = len(line) - colon
             self.oversize = self.size > cap
@@ -426,6 +455,8 @@ class _LineReader:
 _BATCH_CHARS = 256 * 1024
 _MAX_CARD_LINES = 4096
 _BEGIN_LINES = ("BEGIN:VCARD\r\n", "BEGIN:VCARD\n")
+# A card longer than this is read by the line reader, which holds one value at a time.
+_MAX_CARD_CHARS = 4 * _BATCH_CHARS
 
 
 def _batches(lines: Iterable[str] | TextIO) -> Iterator[list[str]]:
@@ -491,7 +522,12 @@ def read_vcards(
                 j = buf.index(end_line, i + 1, i + _MAX_CARD_LINES)
             except ValueError:
                 j = -1
-            if (j < 0 or j + 1 >= n) and not exhausted and n - i < _MAX_CARD_LINES:
+            if (
+                (j < 0 or j + 1 >= n)
+                and not exhausted
+                and n - i < _MAX_CARD_LINES
+                and sum(map(len, buf[i:])) < _MAX_CARD_CHARS
+            ):
                 # The card (or the line after it) is in the next batch: read on first.
                 nxt = next(batches, None)
                 if nxt is None:
@@ -577,6 +613,12 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
     return out
 
 
+def _is_photo(head_upper: str) -> bool:
+    """`PHOTO;...` or `ITEM1.PHOTO;...`: a photo, whatever its group."""
+    name = head_upper.split(";", 1)[0].rsplit(".", 1)[-1].strip()
+    return name == "PHOTO"
+
+
 def _canonical_name(raw: str) -> str:
     """`item1.tel ` -> `TEL`: the property name without group, spaces or case."""
     name = raw.strip()
@@ -622,6 +664,12 @@ def _apply(
     if name == "PHOTO":
         if not _apply_photo(card.rec, params, value, oversize, max_photo_bytes):
             _keep(card, value, head)
+        return
+    if oversize and mode != "b64":
+        card.rec.remarks.append(
+            f"a {name} value longer than {MAX_VALUE_CHARS // 1_000_000} million characters "
+            "was left out"
+        )
         return
     if mode == "b64":
         if oversize:
@@ -755,15 +803,25 @@ def _note_attrs(attrs: dict[str, Attrs], value: str, new: Attrs) -> None:
     attrs[value] = Attrs(types, pref, old.group or new.group, old.params or new.params)
 
 
+def _add_once(card: _Card, values: list[str], value: str) -> bool:
+    """Append `value` to one of the card's lists unless it is there; True when appended."""
+    seen = card.seen.get(id(values))
+    if seen is None or len(seen) != len(values):  # new, or changed by another path
+        seen = card.seen[id(values)] = set(values)
+    if value in seen:
+        return False
+    seen.add(value)
+    values.append(value)
+    return True
+
+
 def _set_email(card: _Card, value: str, head: _Head) -> None:
     email = _unescape(value).strip()
     if email.lower().startswith("mailto:"):
         email = email[7:].strip()
     if not email:
         return
-    emails = card.rec.emails
-    if email not in emails:
-        emails.append(email)
+    _add_once(card, card.rec.emails, email)
     _note_attrs(card.rec.email_attrs, email, head.attrs)
 
 
@@ -775,9 +833,7 @@ def _set_tel(card: _Card, value: str, head: _Head) -> None:
         tel = f"{number} ext. {ext.split(';')[0]}" if ext else number.split(";")[0]
     if not tel:
         return
-    phones = card.rec.phones
-    if tel not in phones:
-        phones.append(tel)
+    _add_once(card, card.rec.phones, tel)
     _note_attrs(card.rec.phone_attrs, tel, head.attrs)
 
 
@@ -796,8 +852,8 @@ def _set_url(card: _Card, value: str, head: _Head) -> None:
             if name != "URL":
                 return
             rec.urls.append(url)
-    elif name == "URL" and url not in rec.urls:
-        rec.urls.append(url)
+    elif name == "URL":
+        _add_once(card, rec.urls, url)
     if name == "URL":
         _note_attrs(rec.url_attrs, url, head.attrs)
 
@@ -843,8 +899,8 @@ def _set_categories(card: _Card, value: str, head: _Head) -> None:
     tags = card.rec.tags
     for tag in _split_unescaped(value, ","):
         tag = _unescape(tag).strip()
-        if tag and tag not in tags:
-            tags.append(tag)
+        if tag:
+            _add_once(card, tags, tag)
     _decorated(card, value, head)
 
 
