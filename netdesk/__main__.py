@@ -34,6 +34,8 @@ write to, and why.
 EPILOG = """\
 commands:
   import [--dry-run] [--json] FILE...    read vCard or CSV files into the store
+  import ARCHIVE.zip                     a LinkedIn data archive: connections and history
+  import --mail PATH [--me ADDRESS]      date your emails with contacts (headers only)
   export --format vcard|csv|json [-o F]  write the network out
   due [--json] [--at DATE]               list the follow-ups that are due
   backup [-o FILE]                       copy the store to a backup file
@@ -92,9 +94,27 @@ def command_parser() -> argparse.ArgumentParser:
     _add_data_dir(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("import", help="read vCard or CSV files into the store")
+    p = sub.add_parser(
+        "import",
+        help="read vCard or CSV files, a LinkedIn data archive, or (--mail) a mailbox into "
+        "the store",
+    )
     _add_data_dir(p)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument(
+        "--mail",
+        metavar="PATH",
+        help="a local mailbox (an mbox file, a Maildir, or a folder of them such as "
+        "Thunderbird's profile folder): read its headers only, never sent anywhere, to date "
+        "your emails with your contacts",
+    )
+    p.add_argument(
+        "--me",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="one of your own email addresses (with --mail; also found from Sent folders)",
+    )
     p.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
 import os
 import sys
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -127,7 +129,22 @@ def _output(target: str | None) -> Iterator[TextIO]:
 
 
 def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
+    from netdesk.core.linkedin_archive import is_archive
+
+    if args.mail:
+        if args.files:
+            raise CommandError("import a mailbox on its own: --mail PATH, without files")
+        return _import_mail(args, where, Path(args.mail))
+    if args.me:
+        raise CommandError("--me goes with --mail")
+    if not args.files:
+        raise CommandError("name a file to import (or a mailbox with --mail PATH)")
     files = [Path(f) for f in args.files]
+    archives = [f for f in files if f.exists() and is_archive(f)]
+    if archives:
+        if len(files) > 1:
+            raise CommandError(f"{archives[0]}: import a LinkedIn data archive on its own")
+        return _import_archive(args, where, archives[0])
     for f in files:
         if not f.exists():
             raise CommandError(f"{f}: no such file")
@@ -179,6 +196,103 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
             _write_import_text(entries, counts, args.dry_run)
     readable = counts["new"] + counts["update"] + counts["unchanged"] + counts["duplicate"]
     return 1 if counts["error"] and not readable else 0
+
+
+def _import_archive(args: argparse.Namespace, where: paths_mod.Paths, path: Path) -> int:
+    """A LinkedIn data archive: Connections.csv as any LinkedIn CSV, then the history
+    (messages, invitations, recommendations, endorsements), in one batch."""
+    from netdesk.core import linkedin_archive
+    from netdesk.store import writer
+
+    try:
+        with linkedin_archive.open_archive(path) as archive, _store(where) as database:
+            history = linkedin_archive.read_history(archive)
+            sources = [archive.label]
+            with archive.connections_file() as connections:
+                plan = importer.plan_files([connections]) if connections else None
+            newcomers = [
+                e.record for e in (plan.entries if plan else []) if e.action == "new" and e.record
+            ]
+            files = reader.plan_linkedin(history, newcomers)
+            for problem in history.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            if plan is not None:
+                print(
+                    f"{archive.display_name(linkedin_archive.CONNECTIONS)}: {plan.new} new, "
+                    f"{plan.updated} updated, {plan.unchanged} unchanged, "
+                    f"{plan.duplicates} likely duplicates"
+                )
+            for file in files:
+                print(f"{file.name}: {history_line(file)}")
+            if history.owner is None and linkedin_archive.MESSAGES in archive.names:
+                print(
+                    "note: the archive does not say whose it is (no Profile.csv, and no one "
+                    "is in every conversation): messages without a direction were left out"
+                )
+            if args.dry_run:
+                print("nothing was written (dry run).")
+                return 0
+            backup.backup_database(database, where.backups, reason="before-import")
+            when = now()
+            with writer.change(when):
+                batch_id = None
+                if plan is not None:
+                    batch_id = importer.apply_plan(plan, sources, when).batch_id
+                added = writer.import_linkedin_history(history, sources, when, batch_id=batch_id)
+            print(
+                f"import done: {added.added} timeline entries added for {added.contacts} "
+                f"people ({added.already} were there already)."
+            )
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise CommandError(f"{path.name}: {exc}") from exc
+    return 0
+
+
+def history_line(file: reader.FilePlan) -> str:
+    """'12 rows: 9 new timeline entries for 4 people, 2 already there, 1 about people not in
+    your network, 1 left out (drafts or rows without a date)'."""
+    parts = [f"{file.new} new timeline {'entry' if file.new == 1 else 'entries'}"]
+    if file.new:
+        parts[0] += f" for {file.people} {'person' if file.people == 1 else 'people'}"
+    if file.already:
+        parts.append(f"{file.already} already there")
+    if file.outside:
+        parts.append(f"{file.outside} about people not in your network")
+    if file.left_out:
+        parts.append(f"{file.left_out} left out (drafts or rows without a date)")
+    rows = f"{file.rows} {'row' if file.rows == 1 else 'rows'}: " if file.rows else ""
+    return rows + ", ".join(parts)
+
+
+def _import_mail(args: argparse.Namespace, where: paths_mod.Paths, path: Path) -> int:
+    """A local mailbox, headers only: "email sent / received" entries with the contacts."""
+    from netdesk.core import mail_history
+    from netdesk.store import writer
+
+    try:
+        folders = mail_history.find_folders(path)
+    except (OSError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    with _store(where) as database:
+        known = reader.email_directory()
+        try:
+            reading = mail_history.read_mail(folders, known.__contains__, own=args.me)
+        except OSError as exc:
+            raise CommandError(f"{path.name}: {exc.strerror or exc}") from exc
+        plan = reader.plan_mail(reading)
+        mine = ", ".join(sorted(reading.own)) or "none found (give them with --me)"
+        print(f"{reading.messages} messages in {len(folders)} folders; your addresses: {mine}")
+        print(f"{plan.name}: {history_line(dataclasses.replace(plan, rows=0))}")
+        if args.dry_run:
+            print("nothing was written (dry run).")
+            return 0
+        backup.backup_database(database, where.backups, reason="before-import")
+        added = writer.import_mail_history(reading, [path.name], now())
+        print(
+            f"import done: {added.added} emails added to the timelines of {added.contacts} "
+            f"people ({added.already} were there already)."
+        )
+    return 0
 
 
 def _spilled_entries(

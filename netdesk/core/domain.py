@@ -80,6 +80,8 @@ class InteractionKind(StrEnum):
     REFERRAL = "referral"
     NOTE = "note"
     CONNECTED = "connected"  # e.g. LinkedIn's "Connected On"
+    INVITATION = "invitation"  # an invitation to connect that carried a note (LinkedIn)
+    ENDORSEMENT = "endorsement"  # they endorsed a skill of the user's (LinkedIn)
 
     @property
     def label(self) -> str:
@@ -101,10 +103,13 @@ INTERACTION_LABELS = {
     InteractionKind.REFERRAL: "Referral",
     InteractionKind.NOTE: "Note",
     InteractionKind.CONNECTED: "Connected",
+    InteractionKind.INVITATION: "Invitation",
+    InteractionKind.ENDORSEMENT: "Endorsement",
 }
 
-# A note is something the user wrote down, not a touch: it does not reset cadences.
-NOT_A_TOUCH = frozenset({InteractionKind.NOTE})
+# A note is something the user wrote down, not a touch: it does not reset cadences. Nor is
+# an endorsement: a click on the contact's side, whose help rule 4 still thanks for.
+NOT_A_TOUCH = frozenset({InteractionKind.NOTE, InteractionKind.ENDORSEMENT})
 
 # Meetings that call for a follow-up within days (playbook rule 2).
 MEETING_KINDS = frozenset(
@@ -114,6 +119,8 @@ MEETING_KINDS = frozenset(
         InteractionKind.INTRODUCTION,
         InteractionKind.MEETING,
         InteractionKind.CALL,
+        # An invitation to connect with a note in it: the first words of a new connection.
+        InteractionKind.INVITATION,
     }
 )
 

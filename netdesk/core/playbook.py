@@ -71,6 +71,10 @@ class ContactFacts:
     last_exchange_at: dt.datetime | None = None
     last_exchange_kind: InteractionKind | None = None
     last_exchange_summary: str = ""
+    # Where that exchange came from when it was imported ("linkedin", "mail"; "" when the
+    # user logged it), and whether the user wrote it: the sentence names the source.
+    last_exchange_source: str = ""
+    last_exchange_outgoing: bool = False
 
     @property
     def first_name(self) -> str:
@@ -191,7 +195,28 @@ _MET_VERB = {
     InteractionKind.INTRODUCTION: "were introduced to {name}",
     InteractionKind.MEETING: "met {name}",
     InteractionKind.CALL: "spoke with {name}",
+    InteractionKind.INVITATION: "connected with {name} on LinkedIn",
 }
+
+# An imported exchange as the sentence names it: what it was, and where it came from.
+_IMPORTED_TOUCH = {
+    ("linkedin", InteractionKind.MESSAGE): "a message on LinkedIn",
+    ("linkedin", InteractionKind.INVITATION): "an invitation on LinkedIn",
+    ("linkedin", InteractionKind.REFERENCE_GIVEN): "a recommendation on LinkedIn",
+    ("mail", InteractionKind.EMAIL): "an email",
+}
+
+
+def imported_touch(facts: ContactFacts) -> str:
+    """'a message on LinkedIn', 'an email you sent': the last touch when it is an imported
+    exchange (the user's own log says nothing of where it came from); "" otherwise."""
+    if not facts.last_exchange_source or facts.last_exchange_at != facts.last_touch_at:
+        return ""
+    kind = facts.last_exchange_kind or InteractionKind.MESSAGE
+    what = _IMPORTED_TOUCH.get((facts.last_exchange_source, kind), "")
+    if what == "an email":
+        what += " you sent" if facts.last_exchange_outgoing else f" from {facts.first_name}"
+    return what
 
 _TIE_PLURAL = {Tie.ADVOCATE: "advocates", Tie.WORK_ACQUAINTANCE: "work acquaintances"}
 
@@ -232,6 +257,8 @@ def describe(
     elif since is None:
         quiet = f"You haven't logged anything with {name} since adding them"
         quiet += f" {day_phrase(facts.added_at.date(), today)}"
+    elif what := imported_touch(facts):
+        quiet = f"Your last touch with {name} was {what} {day_phrase(since.date(), today)}"
     else:
         quiet = f"Your last touch with {name} was {day_phrase(since.date(), today)}"
     anchor = since or facts.added_at

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     # Import is wired after the first paint: its modules are not loaded before it.
     from netdesk.core.calendar import CalendarOptions
     from netdesk.core.duplicates import MergePlan
+    from netdesk.core.linkedin_archive import ArchiveHistory
+    from netdesk.core.mail_history import MailReading
     from netdesk.core.matching import ImportPlan
     from netdesk.store import importer
     from netdesk.store.reader.sync import SyncAccount
@@ -40,6 +43,22 @@ log = logging.getLogger("netdesk.services.actions")
 T = TypeVar("T")
 
 UNDO_LIMIT = 100  # steps kept: the log of each stays in memory until it falls off
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedInImport:
+    """A LinkedIn archive read and matched: its connections' plan (None without
+    Connections.csv) and its history, with the files named as the archive names them."""
+
+    plan: ImportPlan | None
+    history: ArchiveHistory
+    sources: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedInResult:
+    contacts: importer.ImportResult | None
+    history: writer.HistoryAdded
 
 
 class BulkSend:
@@ -610,6 +629,51 @@ def record_import(
         return result
 
     return record(now, write)
+
+
+def record_linkedin_import(
+    archive: LinkedInImport,
+    decisions: importer.Decisions | None,
+    now: dt.datetime,
+    *,
+    backup_dir: Path,
+) -> tuple[LinkedInResult, undo.Step, Changes]:
+    """Apply a LinkedIn archive the user accepted, as one undoable import: its connections
+    (as any LinkedIn CSV is imported), then its history matched to the people in the store
+    now, both in one batch (in the worker that writes it, after a backup)."""
+    from netdesk.store import backup, db, importer
+
+    database = db.open_database()
+    if database is not None:
+        backup.backup_database(database, backup_dir, reason="before-import", now=now)
+
+    def write(when: dt.datetime) -> LinkedInResult:
+        with writer.change(when) as changes:
+            contacts = None
+            batch_id = None
+            if archive.plan is not None:
+                contacts = importer.apply_plan(archive.plan, archive.sources, when, decisions)
+                batch_id = contacts.batch_id
+                changes.import_batches.add(batch_id)
+            history = writer.import_linkedin_history(
+                archive.history, archive.sources, when, batch_id=batch_id
+            )
+        return LinkedInResult(contacts, history)
+
+    return record(now, write)
+
+
+def record_mail_import(
+    reading: MailReading, sources: Sequence[str], now: dt.datetime, *, backup_dir: Path
+) -> tuple[writer.HistoryAdded, undo.Step, Changes]:
+    """Write a mailbox's emails with the network's people into their timelines, as one
+    undoable import (in the worker that writes it, after a backup)."""
+    from netdesk.store import backup, db
+
+    database = db.open_database()
+    if database is not None:
+        backup.backup_database(database, backup_dir, reason="before-import", now=now)
+    return record(now, lambda when: writer.import_mail_history(reading, sources, when))
 
 
 def record_undo_import(

@@ -608,6 +608,14 @@ def undo_import(batch_id: int, now: dt.datetime) -> tuple[int, int]:
         added = [c.id for c in Contact.select(Contact.id).where(Contact.import_batch == batch_id)]
         for chunk in chunks(added):
             Contact.delete().where(Contact.id.in_(chunk)).execute()
+        # Contacts the batch only gave timeline entries (an imported history) are brought
+        # in step too once those entries go.
+        timelines = {
+            i.contact_id
+            for i in Interaction.select(Interaction.contact).where(
+                Interaction.import_batch == batch_id
+            )
+        } - set(added)
         Interaction.delete().where(Interaction.import_batch == batch_id).execute()
         reverted = []
         saved = json.loads(batch.undo_data or "[]")
@@ -628,8 +636,9 @@ def undo_import(batch_id: int, now: dt.datetime) -> tuple[int, int]:
             reverted.append(cid)
         batch.undone_at = now
         batch.save()
-        derived.refresh_touch_summary(reverted)
-        derived.recompute_follow_ups(reverted, now)
+        settled = sorted(set(reverted) | timelines)
+        derived.refresh_touch_summary(settled)
+        derived.recompute_follow_ups(settled, now)
     return (len(added), len(reverted))
 
 

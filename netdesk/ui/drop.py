@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.contact_files import read_contact_file, sniff_contact_file
+from netdesk.core.linkedin_archive import is_archive
 from netdesk.core.records import ImportProblem
 
 
@@ -70,7 +71,9 @@ def judge_drop(mime: QMimeData | None) -> DropVerdict:
             )
             continue
         path = Path(url.toLocalFile())
-        if path.is_dir():
+        if is_archive(path):  # a LinkedIn data archive, zipped or unpacked
+            verdict.paths.append(str(path))
+        elif path.is_dir():
             verdict.refusals.append(f"A folder cannot be imported: {path.name}")
         elif not path.exists():
             verdict.refusals.append(f"File not found: {path.name}")

@@ -13,11 +13,29 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
+from netdesk.core import linkedin_archive, mail_history
+from netdesk.core.linkedin_archive import is_archive
+from netdesk.core.mail_history import MailReading
 from netdesk.core.matching import ImportPlan, plan_import
 from netdesk.core.records import ContactRecord, ImportProblem
-from netdesk.services.actions import Actions, record_import, record_undo_import
+from netdesk.services.actions import (
+    Actions,
+    LinkedInImport,
+    LinkedInResult,
+    record_import,
+    record_linkedin_import,
+    record_mail_import,
+    record_undo_import,
+)
 from netdesk.services.clock import Clock
 from netdesk.services.signals import Hub
 from netdesk.store import export, importer, reader
@@ -26,6 +44,7 @@ from netdesk.store import export, importer, reader
 from netdesk.store.undo import Step
 from netdesk.store.writer import Changes
 from netdesk.ui.dialogs.export_dialog import FORMATS, ExportChoice, ExportDialog
+from netdesk.ui.dialogs.history_preview import HistoryPreviewDialog, describe_file
 from netdesk.ui.dialogs.import_preview import ImportPreviewDialog, will_write
 from netdesk.ui.drop import FileDropTarget, Notice
 from netdesk.ui.message_bar import Message, MessageBar
@@ -247,8 +266,18 @@ class ImportController(QObject):
         paths = [str(p) for p in paths]
         if not paths:
             return
+        archives = [p for p in paths if is_archive(Path(p))]
+        if archives and len(paths) > 1:
+            # Each LinkedIn archive is an import of its own; the other files one together.
+            rest = [p for p in paths if p not in archives]
+            for group in [*([a] for a in archives), *([rest] if rest else [])]:
+                self.import_files(group)
+            return
         if self.busy:
             self._queue.append(paths)
+            return
+        if archives:
+            self.import_archive(archives[0])
             return
         names = describe_sources(source_names(paths))
         self.progress = self._progress_dialog(f"Reading {names}…", cancellable=True)
@@ -419,6 +448,201 @@ class ImportController(QObject):
 
         self._start(found.import_check_job(batch_id), offer)
 
+    # --- history: a LinkedIn data archive, a mailbox ----------------------------------------
+
+    def import_archive(self, path: str) -> None:
+        """Read a LinkedIn data archive (ZIP or folder) in a worker, then preview it."""
+        self.progress = self._progress_dialog(f"Reading {Path(path).name}…", cancellable=True)
+        self._start(archive_job(path), self._show_archive_preview)
+
+    def _show_archive_preview(self, planned: PlannedArchive) -> None:
+        self._close_progress()
+        dialog = HistoryPreviewDialog(
+            "Import a LinkedIn archive",
+            planned.intro(),
+            planned.lines(),
+            self.window,
+            notes=planned.notes(),
+            writes=planned.writes(),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview = dialog
+        dialog.finished.connect(lambda result: self._archive_closed(planned, dialog, result))
+        dialog.open()
+        self.previewShown.emit(dialog)
+
+    def _archive_closed(self, planned: PlannedArchive, dialog: QDialog, result: int) -> None:
+        if self.preview is dialog:
+            self.preview = None
+        if result == QDialog.DialogCode.Accepted.value and planned.writes():
+            now = self.clock.now()
+            backup_dir = self.backup_dir
+            archive = planned.archive
+
+            def job(worker: Worker) -> tuple[LinkedInResult, Recorded]:
+                outcome, step, changes = record_linkedin_import(
+                    archive, None, now, backup_dir=backup_dir
+                )
+                return outcome, (step, changes)
+
+            self.progress = self._progress_dialog(
+                f"Importing {planned.label}…", cancellable=False
+            )
+            self._start(job, lambda outcome: self._archive_applied(planned, outcome))
+        elif planned.writes():
+            self.message.emit("Import cancelled: nothing was written.")
+        self._next()
+
+    def _archive_applied(
+        self, planned: PlannedArchive, outcome: tuple[LinkedInResult, Recorded]
+    ) -> None:
+        result, (step, changes) = outcome
+        self._close_progress()
+        self.actions.recorded(f"Import {planned.label}", step, changes)
+        added = result.contacts.added if result.contacts is not None else 0
+        updated = result.contacts.updated if result.contacts is not None else 0
+        parts = [f"Imported {planned.label}: {_contacts(added)} added"]
+        if updated:
+            parts.append(f"{_contacts(updated)} updated")
+        entries = result.history.added
+        parts.append(
+            f"{entries:,} timeline {'entry' if entries == 1 else 'entries'} for "
+            f"{result.history.contacts:,} {'person' if result.history.contacts == 1 else 'people'}"
+        )
+        text = ", ".join(parts) + "."
+        batch_id = result.history.batch_id
+        self.show_message(text, "Undo", lambda: self.confirm_undo(batch_id))
+        self.imported.emit(batch_id, added)
+        if added:
+            self._offer_duplicates(batch_id, text)
+
+    def choose_mail(self) -> None:
+        """File > Import mail history…: a mailbox file (mbox) or a folder (a Maildir, a
+        Thunderbird profile's mail folder), read only."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Import mail history",
+            "Which mailbox should NetDesk read?",
+            parent=self.window,
+        )
+        box.setObjectName("chooseMailbox")
+        box.setInformativeText(
+            "NetDesk reads the date, the addresses and the subject of each message (never "
+            "its text) to find when you last wrote to each contact. Nothing is sent anywhere."
+        )
+        file_button = box.addButton("A mailbox file…", QMessageBox.ButtonRole.AcceptRole)
+        folder_button = box.addButton("A mail folder…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen(_: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is file_button:
+                path, _f = QFileDialog.getOpenFileName(
+                    self.window, "Import mail history", str(Path.home()), "Mailboxes (*)"
+                )
+            elif clicked is folder_button:
+                path = QFileDialog.getExistingDirectory(
+                    self.window, "Import mail history", str(Path.home())
+                )
+            else:
+                return
+            if path:
+                self.import_mail(path)
+
+        box.finished.connect(chosen)
+        box.open()
+
+    def import_mail(self, path: str, own: Sequence[str] = ()) -> None:
+        """Read a mailbox's headers in a worker (progress, Cancel), then preview."""
+        if self.busy:
+            self.show_message("Wait for the import under way to finish, then import mail.")
+            return
+        self.progress = self._progress_dialog(f"Reading {Path(path).name}…", cancellable=True)
+        worker = self._start(mail_job(path, list(own)), self._show_mail_preview)
+        worker.progressed.connect(self._on_mail_progress)
+
+    def _on_mail_progress(self, done_kb: int, total_kb: int) -> None:
+        dialog = self.progress
+        if dialog is None or total_kb <= 0:
+            return
+        dialog.setMaximum(total_kb)
+        dialog.setValue(min(done_kb, total_kb - 1))
+        head = dialog.labelText().split("…")[0]
+        dialog.setLabelText(f"{head}… {done_kb / 1024:,.0f} of {total_kb / 1024:,.0f} MB")
+
+    def _show_mail_preview(self, planned: PlannedMail) -> None:
+        self._close_progress()
+        reading, plan = planned.reading, planned.plan
+        folders = describe_sources(reading.folders)
+        lines = [(folders, f"{reading.messages:,} messages", describe_file(plan))]
+        notes = []
+        if not reading.own:
+            notes.append(
+                "NetDesk found no Sent folder, so it does not know your own addresses yet: "
+                "type them below to count the mail you sent."
+            )
+        dialog = HistoryPreviewDialog(
+            "Import mail history",
+            f"From {Path(planned.path).name}: emails with the people in your network, by "
+            "date and subject, never their text.",
+            lines,
+            self.window,
+            notes=notes,
+            writes=True,
+            addresses=sorted(reading.own),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview = dialog
+        dialog.finished.connect(lambda result: self._mail_closed(planned, dialog, result))
+        dialog.open()
+        self.previewShown.emit(dialog)
+
+    def _mail_closed(
+        self, planned: PlannedMail, dialog: HistoryPreviewDialog, result: int
+    ) -> None:
+        if self.preview is dialog:
+            self.preview = None
+        if result != QDialog.DialogCode.Accepted.value:
+            self.message.emit("Import cancelled: nothing was written.")
+            self._next()
+            return
+        own = dialog.own_addresses()
+        if set(own) != planned.reading.own:
+            # Addresses the user added or took away: read the mailbox again with them.
+            self.import_mail(planned.path, own)
+            return
+        if not planned.plan.new:
+            self.show_message("Nothing new in that mailbox: your timelines already have it.")
+            self._next()
+            return
+        now = self.clock.now()
+        backup_dir = self.backup_dir
+        sources = [Path(planned.path).name]
+
+        def job(worker: Worker) -> tuple[Any, Recorded]:
+            added, step, changes = record_mail_import(
+                planned.reading, sources, now, backup_dir=backup_dir
+            )
+            return added, (step, changes)
+
+        def done(outcome: tuple[Any, Recorded]) -> None:
+            added, (step, changes) = outcome
+            self._close_progress()
+            self.actions.recorded(f"Import mail from {sources[0]}", step, changes)
+            self.show_message(
+                f"Imported {added.added:,} {'email' if added.added == 1 else 'emails'} with "
+                f"{added.contacts:,} {'person' if added.contacts == 1 else 'people'} from "
+                f"{sources[0]}.",
+                "Undo",
+                lambda: self.confirm_undo(added.batch_id),
+            )
+
+        self.progress = self._progress_dialog(
+            "Adding the emails to the timelines…", cancellable=False
+        )
+        self._start(job, done)
+
     # --- undo ----------------------------------------------------------------------------
 
     def refresh_undo_action(self, *_: Any) -> None:
@@ -528,6 +752,107 @@ class ImportController(QObject):
         self._start(job, done)
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedArchive:
+    """A LinkedIn archive read and matched, for its preview."""
+
+    path: str
+    label: str
+    archive: LinkedInImport
+    files: list[reader.FilePlan]
+
+    def writes(self) -> bool:
+        plan = self.archive.plan
+        return will_write(plan) if plan is not None else any(f.new for f in self.files)
+
+    def intro(self) -> str:
+        owner = self.archive.history.owner
+        whose = f"{owner.name}'s LinkedIn data" if owner is not None else "LinkedIn data"
+        return (
+            f"{self.label} holds {whose}. Its connections are imported as contacts, and its "
+            "messages, invitations, recommendations and endorsements join the timelines of "
+            "the people they are with."
+        )
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        out = []
+        plan = self.archive.plan
+        if plan is not None:
+            parts = [f"{_contacts(plan.new)} to add"]
+            if plan.updated:
+                parts.append(f"{_contacts(plan.updated)} to update")
+            if plan.unchanged:
+                parts.append(f"{_contacts(plan.unchanged)} already there")
+            if plan.duplicates:
+                parts.append(f"{plan.duplicates:,} likely duplicates, merged")
+            rows = plan.new + plan.updated + plan.unchanged + plan.duplicates
+            out.append(("Connections.csv", f"{rows:,} connections", "; ".join(parts)))
+        for f in self.files:
+            out.append((f.name, f"{f.rows:,} {'row' if f.rows == 1 else 'rows'}", describe_file(f)))
+        return out
+
+    def notes(self) -> list[str]:
+        history = self.archive.history
+        notes = [f"{p.source}: {p.reason}" for p in history.problems]
+        if history.owner is None and any(f.name.lower() == "messages.csv" for f in self.files):
+            notes.append(
+                "The archive does not say whose it is (no Profile.csv, and no one is in every "
+                "conversation), so messages without a direction are left out."
+            )
+        return notes
+
+
+def archive_job(path: str) -> Callable[[Worker], PlannedArchive]:
+    """Reading a LinkedIn archive and matching it against the store, as a worker job."""
+
+    def job(worker: Worker) -> PlannedArchive:
+        with linkedin_archive.open_archive(Path(path)) as archive:
+            history = linkedin_archive.read_history(archive)
+            worker.check()
+            plan = None
+            with archive.connections_file() as connections:
+                if connections is not None:
+                    records = importer.read_files([connections])
+                    plan = plan_import(records, importer.known_contacts())
+            worker.check()
+            newcomers = [
+                e.record for e in (plan.entries if plan else []) if e.action == "new" and e.record
+            ]
+            files = reader.plan_linkedin(history, newcomers)
+            label = archive.label
+        return PlannedArchive(path, label, LinkedInImport(plan, history, [label]), files)
+
+    return job
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMail:
+    path: str
+    reading: MailReading
+    plan: reader.FilePlan
+
+
+def mail_job(path: str, own: list[str]) -> Callable[[Worker], PlannedMail]:
+    """Reading a mailbox's headers, as a worker job: progress in KB read, Cancel between
+    messages; memory holds the mail with contacts only."""
+
+    def job(worker: Worker) -> PlannedMail:
+        folders = mail_history.find_folders(Path(path))
+        total_kb = max(1, sum(f.size() for f in folders) // 1024)
+        worker.report(0, total_kb)
+        known = reader.email_directory()
+        reading = mail_history.read_mail(
+            folders,
+            known.__contains__,
+            own=own,
+            progress=lambda done: worker.report(done // 1024, total_kb),
+            check=worker.check,
+        )
+        return PlannedMail(path, reading, reader.plan_mail(reading))
+
+    return job
+
+
 def install_import(window: MainWindow, backup_dir: Path) -> ImportController:
     """Wire import and export into the main window, as the app does: drops (on the window and
     over the contact list), File > Import / Export / Undo import, and hub.importRequested."""
@@ -538,6 +863,9 @@ def install_import(window: MainWindow, backup_dir: Path) -> ImportController:
     controller.connect_actions(
         window.actions["import"], window.actions["export"], window.actions["undo_import"]
     )
+    mail = window.actions.get("import_mail")
+    if mail is not None:
+        mail.triggered.connect(controller.choose_mail)
     app = QApplication.instance()
     if app is not None:
         # A worker still reading must stop before its thread object goes with the window.

@@ -58,6 +58,13 @@ if TYPE_CHECKING:
     from netdesk.store.reader.duplicates import likely_duplicates as likely_duplicates
     from netdesk.store.reader.duplicates import merge_order as merge_order
     from netdesk.store.reader.duplicates import merge_sides as merge_sides
+    from netdesk.store.reader.history import FilePlan as FilePlan
+    from netdesk.store.reader.history import email_directory as email_directory
+    from netdesk.store.reader.history import imported_keys as imported_keys
+    from netdesk.store.reader.history import mail_rows as mail_rows
+    from netdesk.store.reader.history import people_directory as people_directory
+    from netdesk.store.reader.history import plan_linkedin as plan_linkedin
+    from netdesk.store.reader.history import plan_mail as plan_mail
     from netdesk.store.reader.imports import ImportSummary as ImportSummary
     from netdesk.store.reader.imports import import_summary as import_summary
     from netdesk.store.reader.imports import last_import as last_import
@@ -126,6 +133,13 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "FilePlan": "netdesk.store.reader.history",
+    "mail_rows": "netdesk.store.reader.history",
+    "plan_linkedin": "netdesk.store.reader.history",
+    "plan_mail": "netdesk.store.reader.history",
+    "email_directory": "netdesk.store.reader.history",
+    "imported_keys": "netdesk.store.reader.history",
+    "people_directory": "netdesk.store.reader.history",
     "DuplicateScan": "netdesk.store.reader.duplicates",
     "MergeField": "netdesk.store.reader.duplicates",
     "MergeRows": "netdesk.store.reader.duplicates",
@@ -245,6 +259,7 @@ __all__ = [
     "DueFollowUp",
     "DueList",
     "DuplicateScan",
+    "FilePlan",
     "Glance",
     "ImportSummary",
     "ListFilter",
@@ -301,6 +316,7 @@ __all__ = [
     "dismissed_pairs",
     "due_now",
     "duplicate_candidates",
+    "email_directory",
     "follow_ups",
     "fts_query",
     "get_setting",
@@ -309,17 +325,22 @@ __all__ = [
     "help_owed",
     "help_to_thank",
     "import_summary",
+    "imported_keys",
     "is_default_template",
     "job_search",
     "last_import",
     "likely_duplicates",
     "linked_contacts",
     "listed_contacts",
+    "mail_rows",
     "merge_order",
     "merge_sides",
     "my_name",
     "networked_during_search",
     "next_due_moment",
+    "people_directory",
+    "plan_linkedin",
+    "plan_mail",
     "playbook_settings",
     "recent_activity",
     "reference_asks",

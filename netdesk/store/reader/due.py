@@ -13,6 +13,7 @@ from netdesk.core.domain import (
     NOT_AN_EXCHANGE,
     RULE_OF_REASON,
     RULE_REASONS,
+    Direction,
     FollowUpReason,
     FollowUpRule,
     FollowUpState,
@@ -41,9 +42,12 @@ def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
     (_, name, tie, cadence, added, count, first_at, first_kind, first_summary, last_at, reset) = (
         row[:11]
     )
-    # The latest exchange, as one text: its moment, kind and summary (see _FACTS_COLUMNS).
-    exchange = str(row[11] or "").split(_SEP, 2)
-    exchange_at, exchange_kind, exchange_summary = exchange + [""] * (3 - len(exchange))
+    # The latest exchange, as one text: its moment, kind, where it came from (an imported
+    # history's source, "" when logged), direction and summary (see _FACTS_COLUMNS).
+    exchange = str(row[11] or "").split(_SEP, 4)
+    exchange_at, exchange_kind, exchange_source, exchange_direction, exchange_summary = (
+        exchange + [""] * (5 - len(exchange))
+    )
     return playbook.ContactFacts(
         name=name,
         tie=Tie(tie) if tie in Tie._value2member_map_ else Tie.UNSORTED,
@@ -58,6 +62,8 @@ def _facts_from_row(row: Sequence[Any]) -> playbook.ContactFacts:
         last_exchange_at=parse_datetime(exchange_at),
         last_exchange_kind=_kind(exchange_kind),
         last_exchange_summary=exchange_summary,
+        last_exchange_source=exchange_source,
+        last_exchange_outgoing=exchange_direction == Direction.OUTGOING.value,
     )
 
 
@@ -70,7 +76,8 @@ _FACTS_COLUMNS = (
     # The latest exchange (rule 2): one walk back along the index on (contact_id, at), for
     # contacts with a timeline (a fresh import of cards has none).
     "CASE WHEN c.touch_count > 0 THEN "
-    "(SELECT i.at || char(31) || i.kind || char(31) || substr(i.summary, 1, 200) "
+    "(SELECT i.at || char(31) || i.kind || char(31) || i.source || char(31) || i.direction "
+    "|| char(31) || substr(i.summary, 1, 200) "
     f"FROM interaction i WHERE i.contact_id = c.id AND i.kind IN ({_EXCHANGE_KINDS}) "
     "ORDER BY i.at DESC, i.id DESC LIMIT 1) END"
 )

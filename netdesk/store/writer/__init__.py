@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from netdesk.store.writer.follow_ups import snooze_all_due as snooze_all_due
     from netdesk.store.writer.follow_ups import snooze_follow_up as snooze_follow_up
     from netdesk.store.writer.follow_ups import snooze_follow_ups as snooze_follow_ups
+    from netdesk.store.writer.history import HistoryAdded as HistoryAdded
+    from netdesk.store.writer.history import HistoryRow as HistoryRow
+    from netdesk.store.writer.history import add_history as add_history
+    from netdesk.store.writer.history import import_linkedin_history as import_linkedin_history
+    from netdesk.store.writer.history import import_mail_history as import_mail_history
     from netdesk.store.writer.interactions import delete_interaction as delete_interaction
     from netdesk.store.writer.interactions import log_interaction as log_interaction
     from netdesk.store.writer.interactions import update_interaction as update_interaction
@@ -48,9 +53,9 @@ if TYPE_CHECKING:
     from netdesk.store.writer.settings import set_setting as set_setting
     from netdesk.store.writer.settings import set_template as set_template
     from netdesk.store.writer.sync import add_sync_account as add_sync_account
-    from netdesk.store.writer.sync import insert_synced_records as insert_synced_records
     from netdesk.store.writer.sync import delete_synced_contacts as delete_synced_contacts
     from netdesk.store.writer.sync import drop_card as drop_card
+    from netdesk.store.writer.sync import insert_synced_records as insert_synced_records
     from netdesk.store.writer.sync import keep_conflicts as keep_conflicts
     from netdesk.store.writer.sync import link_card as link_card
     from netdesk.store.writer.sync import mark_pushed as mark_pushed
@@ -74,6 +79,11 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "import_linkedin_history": "netdesk.store.writer.history",
+    "import_mail_history": "netdesk.store.writer.history",
+    "HistoryAdded": "netdesk.store.writer.history",
+    "HistoryRow": "netdesk.store.writer.history",
+    "add_history": "netdesk.store.writer.history",
     "contact_links": "netdesk.store.writer.merge",
     "mark_not_duplicate": "netdesk.store.writer.merge",
     "merge_contacts": "netdesk.store.writer.merge",
@@ -135,6 +145,9 @@ _WHERE = {
 
 __all__ = [
     "Changes",
+    "HistoryAdded",
+    "HistoryRow",
+    "add_history",
     "add_sync_account",
     "add_tag",
     "ask_reference",
@@ -150,6 +163,8 @@ __all__ = [
     "dismiss_follow_up",
     "drop_card",
     "ensure_store_id",
+    "import_linkedin_history",
+    "import_mail_history",
     "insert_synced_records",
     "keep_conflicts",
     "link_card",
