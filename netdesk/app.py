@@ -111,16 +111,25 @@ def _open_store_or_explain(where: paths.Paths, clock: Clock) -> pw.SqliteDatabas
         return open_store_or_recover(where, clock)
 
 
-def _install_error_hook(log_file: Path | None) -> None:
+def _install_error_hook(
+    log_file: Path | None,
+    database: Path | None = None,
+    restart: list[Callable[[], None]] | None = None,
+) -> None:
     """Uncaught errors go to the log and a plain message (recovery.install_error_hook); its
-    module is imported by the first error, not at start-up."""
+    module is imported by the first error, not at start-up. An error that says the store is
+    damaged offers to restart into recovery (`restart`, filled once the app can end)."""
     previous = sys.excepthook
 
     def first_error(*exc_info: Any) -> None:
         from netdesk.ui.dialogs.recovery import install_error_hook
 
+        def again() -> None:
+            if restart:
+                restart[0]()
+
         sys.excepthook = previous
-        install_error_hook(log_file)
+        install_error_hook(log_file, database=database, restart=again)
         sys.excepthook(*exc_info)
 
     sys.excepthook = first_error
@@ -217,7 +226,8 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         _fill_demo(where.data_dir, clock)
     log_file = logs.setup_logging(where.log_dir)
     app = _make_app()
-    _install_error_hook(log_file)
+    restart_into_recovery: list[Callable[[], None]] = []
+    _install_error_hook(log_file, where.database, restart_into_recovery)
     shown: list[MainWindow] = []
 
     def save_layouts() -> None:
@@ -226,7 +236,7 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
 
     on_signal = _QuitOnSignal(app, save_layouts)
     try:
-        return _run_app(args, where, clock, demo, app, shown)
+        return _run_app(args, where, clock, demo, app, shown, restart_into_recovery)
     finally:
         on_signal.restore()
 
@@ -238,6 +248,7 @@ def _run_app(
     demo: Path | None,
     app: QApplication,
     shown: list[MainWindow],
+    restart_into_recovery: list[Callable[[], None]] | None = None,
 ) -> int:
     # One NetDesk per data folder, decided before the store opens: a later launch hands over.
     guard = SingleInstance(where.data_dir, where.lock_file)
@@ -273,6 +284,9 @@ def _run_app(
             restart.append(again)
             window.save_layout()
             app.exit(0)
+
+        if restart_into_recovery is not None:
+            restart_into_recovery.append(lambda: end(True))
 
         def after_first_paint() -> None:
             kept.append(_wire_services(app, window, where, args, guard, demo is not None, end))
@@ -326,6 +340,10 @@ def _wire_services(
     from netdesk.ui.sync_flow import install_sync
     from netdesk.ui.workflows import install_workflows
 
+    # Recovery and the deferred check first: File > Restore from backup… and the check of a
+    # large store are there even when what follows meets a damaged store.
+    install_recovery(window, where, background=True)
+    check = check_store_later(window, where, restart)
     install_import(window, where.backups)
     install_calendar_export(window)
     # Sync timers: idle, and off the network, until an account is added.
@@ -342,8 +360,6 @@ def _wire_services(
             window.settings,
             import_file=window.actions["import"].trigger,
         )
-    # Called after the first paint: the daily backups start on the next turn of the loop.
-    install_recovery(window, where, background=True)
     chosen_dir = args.data_dir or os.environ.get(paths.ENV_DATA_DIR)
     services = wire_tray_services(
         app,
@@ -356,7 +372,7 @@ def _wire_services(
         start=not args.exit_after_launch,
         manage_autostart=not demo,
     )
-    return (services, check_store_later(window, where, restart))
+    return (services, check)
 
 
 def _when_shown(window: MainWindow, call: Callable[[], None]) -> None:

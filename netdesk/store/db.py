@@ -200,9 +200,12 @@ def open_store(
         # store. Treated as damaged, it is moved aside and the newest backup offered.
         raise DamagedStoreError(path, "the file is empty (0 bytes); backups are beside it")
     if path.exists() and path.stat().st_size > 0:
+        marked = check_mark(path).exists()
         if full_check is None:
-            full_check = path.stat().st_size <= FULL_CHECK_BYTES
+            full_check = path.stat().st_size <= FULL_CHECK_BYTES or marked
         version = inspect_file(path, full=full_check)
+        if full_check and marked:
+            check_mark(path).unlink(missing_ok=True)  # checked whole and found sound
         if version > migrations.LATEST:
             raise NewerSchemaError(
                 f"The database at {path} was written by a newer NetDesk (schema {version}; "
@@ -293,6 +296,26 @@ def _roll_back_abandoned_imports(database: pw.SqliteDatabase, path: Path) -> Non
             run_sql(database, "DELETE FROM import_batch WHERE id = ?", [batch_id])
     finally:
         os.close(fd)
+
+
+def check_mark(path: Path) -> Path:
+    """A file beside the store that asks the next open for the full check, whatever the
+    store's size: left when damage showed itself while the app ran (a large store is checked
+    after the window is up, and a read may hit the damage first)."""
+    return path.with_name(path.name + "-check")
+
+
+def mark_for_full_check(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        check_mark(path).touch(mode=0o600)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when SQLite's error says the file itself is damaged (not busy, not full)."""
+    if not isinstance(exc, sqlite3.DatabaseError | pw.DatabaseError):
+        return False
+    text = str(exc).casefold()
+    return any(w in text for w in ("malformed", "not a database", "corrupt", "disk image"))
 
 
 def needs_verifying(path: Path) -> bool:

@@ -18,6 +18,7 @@ import pytest
 
 from netdesk.store import backup, db, writer
 
+NOW = dt.datetime(2026, 11, 26, 9)
 CARD = "BEGIN:VCARD\nVERSION:3.0\nFN:Ana Lima\nEMAIL:ana@example.org\nEND:VCARD\n"
 
 
@@ -220,7 +221,7 @@ def test_a_terminated_app_cleans_up_its_lock_socket_and_demo_folder(
         _wait_for(lambda: list(tmp_path.glob("netdesk-*[0-9a-f]")), proc)  # the socket
         time.sleep(1.0)  # let the window's deferred start-up run
         proc.send_signal(sig)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -247,3 +248,68 @@ def test_a_terminated_app_releases_its_data_folder(tmp_path: Path) -> None:
     assert not (data / "netdesk.sqlite3-wal").exists() or not (
         data / "netdesk.sqlite3-wal"
     ).stat().st_size  # closed cleanly: the log was checkpointed
+
+
+def _damage_contact_table(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'contact'").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xa5" * page_size)
+
+
+def test_a_damaged_large_store_is_checked_whole_at_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netdesk.ui.dialogs.recovery import install_error_hook
+
+    data = tmp_path / "data"
+    path = data / db.DATABASE_NAME
+    database = db.open_store(path, backup_dir=data / "backups")
+    for i in range(400):
+        writer.create_contact({"display_name": f"Person {i}", "notes": "x" * 300}, NOW)
+    backup.backup_database(database, data / "backups", reason="manual")
+    db.close_store(database)
+    _damage_contact_table(path)
+    # A store over the size checked whole at open: the header passes, a read meets damage.
+    monkeypatch.setattr(db, "FULL_CHECK_BYTES", path.stat().st_size // 2)
+    database = db.open_store(path, backup_dir=data / "backups")
+    try:
+        with pytest.raises(Exception) as raised:
+            db.run_sql(database, "SELECT count(*), max(length(notes)) FROM contact").fetchall()
+    finally:
+        db.close_store(database)
+    assert db.is_damage(raised.value)
+
+    asked: list[str] = []
+    restarted: list[bool] = []
+    previous = sys.excepthook
+    try:
+        install_error_hook(
+            None,
+            database=path,
+            restart=lambda: restarted.append(True),
+            ask_restart=lambda _parent, detail: asked.append(detail) or True,
+        )
+        sys.excepthook(type(raised.value), raised.value, None)
+    finally:
+        sys.excepthook = previous
+    assert asked and "malformed" in asked[0]
+    assert restarted == [True]
+    # The next start checks the whole file, finds the damage, and so offers recovery.
+    with pytest.raises(db.DamagedStoreError):
+        db.open_store(path, backup_dir=data / "backups")
+    assert db.check_mark(path).exists()
+
+
+def test_a_sound_large_store_loses_its_check_mark_after_the_full_check(
+    tmp_path: Path, store  # type: ignore[no-untyped-def]
+) -> None:
+    path = Path(db.database_file(store) or "")
+    db.close_store(store)
+    db.mark_for_full_check(path)
+    db.close_store(db.open_store(path))
+    assert not db.check_mark(path).exists()

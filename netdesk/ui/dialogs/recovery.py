@@ -309,8 +309,20 @@ def install_recovery(window: MainWindow, paths: Paths, *, background: bool = Fal
     return daily
 
 
-def install_error_hook(log_file: Path | None = None) -> None:
-    """Uncaught exceptions go to the log with their traceback, then to a plain message box."""
+def install_error_hook(
+    log_file: Path | None = None,
+    *,
+    database: Path | None = None,
+    restart: Callable[[], None] | None = None,
+    ask_restart: Callable[[QWidget | None, str], bool] | None = None,
+) -> None:
+    """Uncaught exceptions go to the log with their traceback, then to a plain message box.
+
+    An error that says the store is damaged (a large store is checked whole only after the
+    window is up, and a read may meet the damage first) marks `database` for the full check
+    at the next start and offers `restart`, into recovery: the store is moved aside and the
+    newest backup offered.
+    """
     previous = sys.excepthook
     showing = [False]
 
@@ -325,6 +337,16 @@ def install_error_hook(log_file: Path | None = None) -> None:
         showing[0] = True
         try:
             where = f" The details were written to {log_file}." if log_file else ""
+            if database is not None and db.is_damage(value):
+                db.mark_for_full_check(database)
+                ask = ask_restart
+                if ask is None:
+                    from netdesk.ui import store_check
+
+                    ask = store_check.ask_restart
+                if ask(None, str(value)) and restart is not None:
+                    restart()
+                return
             full = db.disk_full_cause(value)
             if full is not None:
                 tell_error(
