@@ -107,14 +107,17 @@ class Stage:
     skipped: list[str] = field(default_factory=list)
 
 
-def settle(app: QApplication, ms: int = 60) -> None:
-    """Let queued work, layouts and timers run for a moment."""
+def settle(app: QApplication, ms: int = 60, rounds: int = 6) -> None:
+    """Let queued work, layouts and timers run: for `ms`, and at least `rounds` turns of the
+    loop (a layout that wraps text settles over several turns, however busy the machine)."""
     end = time.monotonic() + ms / 1000
+    turn = 0
     while True:
         app.processEvents()
-        if time.monotonic() >= end:
+        turn += 1
+        if turn >= rounds and time.monotonic() >= end:
             break
-        time.sleep(0.005)
+        time.sleep(0.002)
 
 
 def _pointer(widget: QWidget) -> int:
