@@ -116,6 +116,20 @@ def messages_2020() -> bytes:
     return _csv([header, *rows])
 
 
+def messages_2018() -> bytes:
+    """The oldest layout: a Messages.csv that says each message's direction itself, with
+    no conversation, no profile addresses and no sender beyond the name."""
+    header = ["From", "To", "Date", "Subject", "Content", "Direction"]
+    me = _name(OWNER)
+    rows = [
+        [_name(DANA), me, "3/10/26, 9:15 AM", "", TRICKY, "INCOMING"],
+        [me, _name(DANA), "3/12/26, 5:40 PM", "", "Thanks Dana!\nSee you soon", "OUTGOING"],
+        [_name(STRANGER), me, "2/1/26, 10:00 AM", "Opportunity",
+         "Hello, I have a role for you", "INCOMING"],
+    ]
+    return _csv([header, *rows])
+
+
 def invitations_2023() -> bytes:
     header = ["From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl",
               "inviteeProfileUrl"]
@@ -162,7 +176,7 @@ def endorsements_received() -> bytes:
 
 
 def archive_files(layout: str) -> dict[str, bytes]:
-    """The files of an archive in `layout` ("2023" or "2020")."""
+    """The files of an archive in `layout` ("2023", "2020" or "2018")."""
     if layout == "2023":
         return {
             "Connections.csv": connections_csv(),
@@ -180,6 +194,8 @@ def archive_files(layout: str) -> dict[str, bytes]:
             "messages.csv": messages_2020(),
             "Invitations.csv": invitations_2020(),
         }
+    if layout == "2018":
+        return {"Connections.csv": connections_csv(), "Messages.csv": messages_2018()}
     raise ValueError(layout)
 
 

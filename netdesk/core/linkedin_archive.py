@@ -203,7 +203,9 @@ def _rows(f: IO[str], source: str) -> Iterator[tuple[int, dict[str, str]]]:
     header (Connections.csv's "Notes:") is skipped: the header is the first row of
     several cells."""
     csv.field_size_limit(MAX_FIELD_CHARS)
-    reader = csv.reader(f)
+    # strict: a quoted cell left open (a file cut short) is an error naming its line, not
+    # a cell that silently swallows the rest of the file.
+    reader = csv.reader(f, strict=True)
     header: list[str] | None = None
     line = 1
     try:
@@ -217,7 +219,20 @@ def _rows(f: IO[str], source: str) -> Iterator[tuple[int, dict[str, str]]]:
                 continue
             yield start, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
     except csv.Error as exc:
-        raise ValueError(f"{source}, line {reader.line_num}: {exc}") from exc
+        raise DamagedFile(reader.line_num, f"the file is damaged here ({exc})") from exc
+
+
+class DamagedFile(ValueError):
+    """A file of the archive that cannot be read past a line."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def _problem(source: str, exc: Exception) -> ImportProblem:
+    line = exc.line if isinstance(exc, DamagedFile) else 0
+    return ImportProblem(source, line, str(exc) or exc.__class__.__name__)
 
 
 def _get(row: dict[str, str], *names: str) -> str:
@@ -403,9 +418,10 @@ def read_history(archive: Archive) -> ArchiveHistory:
     messages: list[_Message] = []
     if MESSAGES in archive.names:
         try:
-            messages = list(_messages(archive))
+            for message in _messages(archive):
+                messages.append(message)  # those before a damaged line are kept
         except (ValueError, OSError, zipfile.BadZipFile) as exc:
-            history.problems.append(ImportProblem(archive.display_name(MESSAGES), 0, str(exc)))
+            history.problems.append(_problem(archive.display_name(MESSAGES), exc))
     if messages:
         found = _owner_from_messages(messages)
         if owner is None:
@@ -435,7 +451,7 @@ def read_history(archive: Archive) -> ArchiveHistory:
                     reading.entries += len(entries)
                     history.entries.extend(entries)
         except (ValueError, OSError, zipfile.BadZipFile) as exc:
-            history.problems.append(ImportProblem(source, 0, str(exc)))
+            history.problems.append(_problem(source, exc))
     return history
 
 

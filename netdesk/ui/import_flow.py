@@ -793,7 +793,7 @@ class PlannedArchive:
 
     def notes(self) -> list[str]:
         history = self.archive.history
-        notes = [f"{p.source}: {p.reason}" for p in history.problems]
+        notes = [str(p) for p in history.problems]
         if history.owner is None and any(f.name.lower() == "messages.csv" for f in self.files):
             notes.append(
                 "The archive does not say whose it is (no Profile.csv, and no one is in every "
