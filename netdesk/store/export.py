@@ -19,6 +19,11 @@ from netdesk.store import reader
 from netdesk.store.models import (
     Company,
     Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactPhone,
+    ContactProperty,
+    ContactUrl,
     FollowUp,
     ImportBatch,
     Interaction,
@@ -102,6 +107,13 @@ _SECTIONS: tuple[tuple[str, Any], ...] = (
     ("reference_requests", ReferenceRequest),
     ("wrap_up", WrapUpStep),
     ("import_batches", ImportBatch),
+    # The rest of each card: emails and phones with their types, web addresses, postal
+    # addresses and the properties kept as written (by contact_id).
+    ("contact_emails", ContactEmail),
+    ("contact_phones", ContactPhone),
+    ("contact_urls", ContactUrl),
+    ("contact_addresses", ContactAddress),
+    ("contact_properties", ContactProperty),
 )
 
 

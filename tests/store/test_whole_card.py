@@ -366,3 +366,27 @@ def test_the_phone_region_setting_makes_a_national_number_match(
     done = importer.stream_import([again], NOW)
     assert done.counts["update"] == 1 and Contact.select().count() == 1
     assert Contact.get().title == "Analyst"
+
+
+def test_the_json_export_holds_the_whole_card(store: pw.SqliteDatabase, tmp_path: Path) -> None:
+    import json
+
+    card = tmp_path / "card.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nTEL;TYPE=CELL:+1 212 555 0101\r\n"
+        "ADR;TYPE=WORK:;;1 Navy Way;Arlington;VA;22201;USA\r\nIMPP:xmpp:grace@example.com\r\n"
+        "URL;TYPE=blog:https://grace.example.org\r\nEND:VCARD\r\n"
+    )
+    importer.stream_import([card], NOW)
+    out = io.StringIO()
+    export.write_export(out, "json", None, NOW)
+    data = json.loads(out.getvalue())
+    phones = [(p["phone"], p["types"]) for p in data["contact_phones"]]
+    assert phones == [("+1 212 555 0101", "cell")]
+    assert [a["street"] for a in data["contact_addresses"]] == ["1 Navy Way"]
+    assert [(p["name"], p["value"]) for p in data["contact_properties"]] == [
+        ("IMPP", "xmpp:grace@example.com")
+    ]
+    assert [(u["url"], u["types"]) for u in data["contact_urls"]] == [
+        ("https://grace.example.org", "blog")
+    ]
