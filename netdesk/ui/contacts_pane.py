@@ -141,7 +141,9 @@ class ContactsPane(QWidget):
                 max(header_width(header, HEADERS[column]), metrics.horizontalAdvance(text) + 16),
             )
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        self.view.viewport().installEventFilter(self)
+        self._viewport = self.view.viewport()
+        self._column_widths: dict[int, int] = {}
+        self._viewport.installEventFilter(self)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
@@ -172,7 +174,7 @@ class ContactsPane(QWidget):
         self.setTabOrder(previous, self.view)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self.fit_columns()
         return False
 
@@ -180,7 +182,12 @@ class ContactsPane(QWidget):
         header = self.view.horizontalHeader()
         name_min = header_width(header, HEADERS[NAME]) + 40
         fit_columns(
-            header, self.view.viewport().width(), NAME, name_min, [LAST_CONTACT, COMPANY]
+            header,
+            self._viewport.width(),
+            NAME,
+            name_min,
+            [LAST_CONTACT, COMPANY],
+            self._column_widths,
         )
 
     # --- loading ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
@@ -37,10 +38,12 @@ from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteraction
 from netdesk.ui.icons import icon
 from netdesk.ui.models.followups_model import (
     UPCOMING_DAYS,
-    FollowUpDelegate,
     FollowUpsModel,
 )
 from netdesk.ui.widgets import bold_font, plain_label
+
+if TYPE_CHECKING:
+    from netdesk.ui.models.followups_delegate import FollowUpDelegate
 
 # What Write… opens for each rule: a workflow's composer, or a message to the contact.
 COMPOSERS = {
@@ -104,6 +107,7 @@ class FollowUpsPane(QWidget):
         self._now = now
         self._actions = actions
         self.model = FollowUpsModel(self)
+        self._delegate: FollowUpDelegate | None = None
         # Pick a date… replaced in tests; returns None when the user cancels.
         self.pick_date: Callable[[], dt.datetime | None] = self._ask_date
 
@@ -124,7 +128,6 @@ class FollowUpsPane(QWidget):
         self.view.setObjectName("followUps")
         self.view.setAccessibleName("Follow-ups")
         self.view.setModel(self.model)
-        self.view.setItemDelegate(FollowUpDelegate(self.view))
         self.view.setUniformItemSizes(True)
         self.view.setWordWrap(False)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -235,6 +238,12 @@ class FollowUpsPane(QWidget):
 
     def reload(self) -> None:
         self._reload_timer.stop()
+        if self._delegate is None:
+            # Made with the first rows (after the window's first paint): it paints them.
+            from netdesk.ui.models.followups_delegate import FollowUpDelegate
+
+            self._delegate = FollowUpDelegate(self.view)
+            self.view.setItemDelegate(self._delegate)
         current = self.selected().follow_up_id if self.selected() else 0
         now = self._now()
         self.model.set_follow_ups(

@@ -3,6 +3,7 @@ small set (resources/icons/actions, drawn for NetDesk), so every platform gets a
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from PySide6.QtGui import QIcon
@@ -37,9 +38,15 @@ THEME_NAMES = {
 }
 
 
+@cache
+def _folder() -> str:
+    # Found once: resolving a path for each of twenty icons is time the first paint waits.
+    return str(resource_path("icons", "actions"))
+
+
 def bundled_path(name: str) -> str:
     """The file of NetDesk's own icon `name` (every name in THEME_NAMES has one)."""
-    return str(resource_path("icons", "actions", f"{name}.svg"))
+    return os.path.join(_folder(), f"{name}.svg")
 
 
 @cache

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QProcess, Qt, QTimer, QUrl, Signal
@@ -38,13 +39,15 @@ from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
-from netdesk.ui.contact_card import ContactCard
 from netdesk.ui.contacts_pane import ContactsPane
 from netdesk.ui.followups_pane import FollowUpsPane
 from netdesk.ui.icons import icon
-from netdesk.ui.message_bar import Kind, MessageBar
+from netdesk.ui.message_bar import Kind, Message, MessageBar
 from netdesk.ui.models.contacts_model import QuickFilter
 from netdesk.ui.timeline_pane import TimelinePane
+
+if TYPE_CHECKING:
+    from netdesk.ui.contact_card import ContactCard
 
 DEMO_NOTICE = "Demo network — changes are thrown away"
 
@@ -102,15 +105,15 @@ class MainWindow(QMainWindow):
         # by the workflows, goes above them).
         self.message_bar = MessageBar()
         outer.addWidget(self.message_bar)
-        self.banner = self.message_bar.channel("banner")  # reminders shown in the window
         self._banner_follow_up = 0
-        self.write_notice = self.message_bar.channel("writeNotice")
         self._write_contact = 0
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.contacts = ContactsPane(self.hub, self.clock.now)
-        self.card = ContactCard(self.hub, self.clock.now)
+        # The card is made after the first paint (`load_deferred`), like the timeline's
+        # rows: the window shows sooner. Until then its room is empty.
+        self.card: ContactCard | None = None
         self.timeline = TimelinePane(self.hub, self.clock.now, context.actions)
         self.middle = QWidget()
         self.middle.setObjectName("contactPane")
@@ -119,18 +122,18 @@ class MainWindow(QMainWindow):
         # The card scrolls inside its room rather than squeezing its lines on a low screen.
         self.card_area = QScrollArea()
         self.card_area.setObjectName("contactCardArea")
-        self.card_area.setWidget(self.card)
         self.card_area.setWidgetResizable(True)
         self.card_area.setFrameShape(QFrame.Shape.NoFrame)
         self.card_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.card_area.setFixedHeight(0)
         middle.addWidget(self.card_area)
         middle.addWidget(self.timeline, 1)
-        # One width whatever the card and timeline show, so the splitter keeps its sizes.
+        # One width whatever the card and timeline show, so the splitter keeps its sizes
+        # (the card is narrower than the timeline's row of buttons).
         self.middle.setMinimumWidth(
-            max(self.card.minimumSizeHint().width(), self.timeline.minimumSizeHint().width())
+            self.timeline.minimumSizeHint().width()
             + self.card_area.verticalScrollBar().sizeHint().width()
         )
-        self.card.heightNeeded.connect(lambda _h: self._size_card_area())
         self.middle.installEventFilter(self)
         self.follow_ups = FollowUpsPane(self.hub, self.clock.now, context.actions)
         for pane in (self.contacts, self.middle, self.follow_ups):
@@ -407,7 +410,6 @@ class MainWindow(QMainWindow):
             self.contacts.search_field,
             *self.contacts.filter_buttons.values(),
             self.contacts.view,
-            self.card.edit_button,
             self.timeline.view,
             self.timeline.log_button,
             self.timeline.edit_button,
@@ -430,14 +432,11 @@ class MainWindow(QMainWindow):
         self.contacts.empty_state.demoClicked.connect(self.launch_demo)
         self.follow_ups.contactActivated.connect(self.contacts.select_contact)
         self.follow_ups.writeRequested.connect(self.write_to)
-        self.card.editRequested.connect(self.edit_contact)
         self.timeline.contactActivated.connect(self.contacts.select_contact)
         self.hub.followUpRequested.connect(lambda _id: self.bring_to_front())
         self.hub.contactRequested.connect(self._contact_requested)
         self.hub.showWindowRequested.connect(self.bring_to_front)
         self.hub.bannerRequested.connect(self.show_banner)
-        self.banner.actionTriggered.connect(self._banner_activated)
-        self.write_notice.actionTriggered.connect(lambda: self.edit_contact(self._write_contact))
         self.undo_stack.indexChanged.connect(self._show_undo_hint)
         self.user_actions.historyLost.connect(
             lambda text: self.message_bar.channel("history").show_message(text, kind=Kind.WARNING)
@@ -452,6 +451,8 @@ class MainWindow(QMainWindow):
         """The card takes the height it needs, up to half the pane (then it scrolls); the
         timeline has the rest."""
         area = self.card_area
+        if self.card is None:
+            return
         # Measured at the width left beside a scroll bar: showing one must not need another.
         width = area.width() - area.verticalScrollBar().sizeHint().width() - 2 * area.frameWidth()
         layout = self.card.layout()
@@ -479,9 +480,24 @@ class MainWindow(QMainWindow):
         if self._deferred_loaded:
             return
         self._deferred_loaded = True
+        self._build_card()
         self.contacts.load_rest()
         self.follow_ups.reload()
         self.timeline.show_contact(self.contacts.current_id())
+
+    def _build_card(self) -> None:
+        """The contact card in its room above the timeline, following the selection."""
+        from netdesk.ui.contact_card import ContactCard
+
+        card = ContactCard(self.hub, self.clock.now)
+        self.card = card
+        self.card_area.setWidget(card)
+        card.editRequested.connect(self.edit_contact)
+        card.heightNeeded.connect(lambda _h: self._size_card_area())
+        QWidget.setTabOrder(self.contacts.view, card.edit_button)
+        QWidget.setTabOrder(card.edit_button, self.timeline.view)
+        card.show_selection(self.contacts.selected_ids())
+        self._size_card_area()
 
     # --- layout persistence ----------------------------------------------------------------
 
@@ -558,7 +574,8 @@ class MainWindow(QMainWindow):
         self.actions["log_interaction"].setEnabled(one)
         # The card and the timeline follow the selection: nobody (or several) chosen shows
         # the card's empty state and the network's recent activity.
-        self.card.show_selection(ids)
+        if self.card is not None:
+            self.card.show_selection(ids)
         self._current_changed(ids[0] if one else 0)
         if len(ids) > 1:
             self.statusBar().showMessage(f"{len(ids)} contacts selected")
@@ -566,7 +583,7 @@ class MainWindow(QMainWindow):
     def _current_changed(self, contact_id: int) -> None:
         if len(self.contacts.selected_ids()) != 1:
             contact_id = 0
-        if contact_id and contact_id != self.card.contact_id:
+        if self.card is not None and contact_id and contact_id != self.card.contact_id:
             self.card.show_contact(contact_id)
         if self._deferred_loaded and contact_id != self.timeline.contact_id:
             self.timeline.show_contact(contact_id)
@@ -574,6 +591,21 @@ class MainWindow(QMainWindow):
     def _contact_requested(self, contact_id: int) -> None:
         self.bring_to_front()
         self.contacts.select_contact(contact_id)
+
+    @property
+    def banner(self) -> Message:
+        """The message bar's line for reminders shown in the window (made on first use)."""
+        if "banner" not in self.message_bar.channels():
+            self.message_bar.channel("banner").actionTriggered.connect(self._banner_activated)
+        return self.message_bar.channel("banner")
+
+    @property
+    def write_notice(self) -> Message:
+        """The line that says Write… found no address to write to."""
+        if "writeNotice" not in self.message_bar.channels():
+            line = self.message_bar.channel("writeNotice")
+            line.actionTriggered.connect(lambda: self.edit_contact(self._write_contact))
+        return self.message_bar.channel("writeNotice")
 
     def show_banner(self, text: str, follow_up_id: int = 0) -> None:
         """A reminder (or any word from the app) in the message bar; Open shows the

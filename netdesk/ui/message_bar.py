@@ -162,6 +162,10 @@ class MessageBar(QWidget):
         line.installEventFilter(self)
         return line
 
+    def channels(self) -> list[str]:
+        """The names of the lines made so far."""
+        return list(self._channels)
+
     def messages(self) -> list[Message]:
         """The lines showing, top first."""
         shown = []

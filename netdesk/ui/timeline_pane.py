@@ -80,7 +80,9 @@ class TimelinePane(QWidget):
         kind = max(metrics.horizontalAdvance(k.label) for k in InteractionKind) + 16
         for column, width in ((WHEN, when), (KIND, kind), (CONTACT, 110), (HELPED, 140)):
             header.resizeSection(column, width)
-        self.view.viewport().installEventFilter(self)
+        self._viewport = self.view.viewport()
+        self._column_widths: dict[int, int] = {}
+        self._viewport.installEventFilter(self)
         # What happened takes the room that is left, however wide the pane.
         header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
@@ -156,7 +158,7 @@ class TimelinePane(QWidget):
         return None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self.fit_columns()
         return False
 
@@ -164,10 +166,11 @@ class TimelinePane(QWidget):
         header = self.view.header()
         fit_columns(
             header,
-            self.view.viewport().width(),
+            self._viewport.width(),
             SUMMARY,
             header_width(header, "What happened"),
             [KIND],
+            self._column_widths,
         )
 
     def _timeline_changed(self, contact_id: int) -> None:

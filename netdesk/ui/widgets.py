@@ -70,26 +70,33 @@ def header_width(header: QHeaderView, text: str) -> int:
 
 
 def fit_columns(
-    header: QHeaderView, width: int, stretch: int, stretch_min: int, optional: list[int]
+    header: QHeaderView,
+    width: int,
+    stretch: int,
+    stretch_min: int,
+    optional: list[int],
+    widths: dict[int, int],
 ) -> None:
     """Hide the `optional` columns (the first listed goes first) that would leave the
     stretching column less than `stretch_min` px of `width`; show them again when they fit.
-    A narrow pane keeps its most useful columns whole rather than cutting every one."""
+    A narrow pane keeps its most useful columns whole rather than cutting every one.
+    `widths` remembers each column's width while it is hidden (Qt says 0 for those)."""
+    for column in range(header.count()):
+        if not header.isSectionHidden(column):
+            widths[column] = header.sectionSize(column)
+    fixed = {
+        column: widths.get(column, 0)
+        for column in range(header.count())
+        if column != stretch and (column in optional or not header.isSectionHidden(column))
+    }
+    hidden: set[int] = set()
     for column in optional:
-        header.setSectionHidden(column, False)
-
-    def needed() -> int:
-        fixed = sum(
-            header.sectionSize(c)
-            for c in range(header.count())
-            if c != stretch and not header.isSectionHidden(c)
-        )
-        return fixed + stretch_min
-
-    for column in optional:
-        if needed() <= width:
+        if sum(w for c, w in fixed.items() if c not in hidden) + stretch_min <= width:
             break
-        header.setSectionHidden(column, True)
+        hidden.add(column)
+    for column in optional:
+        if header.isSectionHidden(column) != (column in hidden):
+            header.setSectionHidden(column, column in hidden)
 
 
 def bold_font(font: QFont) -> QFont:
