@@ -349,9 +349,12 @@ def main_window_states(stage: Stage) -> Iterator[str]:
     type_search(stage, "")
     if select_first(stage, "followUps"):
         yield "main-follow-up"
-    stage.window.hub.bannerRequested.emit(
-        "3 follow-ups fell due while NetDesk was closed. They are in the list on the right.", 0
+    notice = (
+        "3 follow-ups fell due while NetDesk was closed. They are in the list on the right."
+        if stage.store == "demo"
+        else "Your network is backed up every day; File > Restore from backup lists the copies."
     )
+    stage.window.hub.bannerRequested.emit(notice, 0)
     settle(stage.app, 30)
     yield "main-message"
 
