@@ -24,12 +24,12 @@ from netdesk.core.domain import Tie
 
 # The one accent that is not a palette role: a warm red that reads on light and dark bases.
 OVERDUE_COLOR = QColor("#d9480f")
-# Each tie's colour (the card's tie badge, white text on it): mid tones that read on light
-# and dark palettes alike.
+# Each tie's colour (the card's tie badge, white text on it): dark enough that the white text
+# reads at 4.5:1 or better, on light and dark palettes alike.
 TIE_COLORS = {
-    Tie.ADVOCATE: QColor("#2f9e44"),
-    Tie.WORK_ACQUAINTANCE: QColor("#1c7ed6"),
-    Tie.UNSORTED: QColor("#868e96"),
+    Tie.ADVOCATE: QColor("#237a36"),
+    Tie.WORK_ACQUAINTANCE: QColor("#1971c2"),
+    Tie.UNSORTED: QColor("#6b737b"),
 }
 
 

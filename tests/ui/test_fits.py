@@ -212,3 +212,13 @@ def test_a_wrapped_address_breaks_but_a_long_word_is_cut(qtbot) -> None:  # type
 
     cuts = fits.find_cuts(_window(qtbot, build))
     assert [c.text for c in cuts] == ["Donaudampfschifffahrtsgesellschaftskapitän"]
+
+
+def test_the_tie_badges_white_text_reads_on_each_tie_colour(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+
+    from netdesk.ui.widgets import TIE_COLORS
+
+    for tie, colour in TIE_COLORS.items():
+        ratio = look.contrast(QColor("white"), colour)
+        assert ratio >= 4.5, f"white on the {tie.label} badge is {ratio:.2f}:1"
