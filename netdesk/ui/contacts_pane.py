@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -34,7 +33,10 @@ from netdesk.ui.models.contacts_model import (
     ContactsModel,
     QuickFilter,
 )
-from netdesk.ui.widgets import EmptyState, fit_columns, header_width
+from netdesk.ui.widgets import EmptyState, fit_columns, header_width, view_width
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QResizeEvent
 
 SEARCH_PLACEHOLDER = "Search names, companies, emails, notes, tags"
 
@@ -141,9 +143,7 @@ class ContactsPane(QWidget):
                 max(header_width(header, HEADERS[column]), metrics.horizontalAdvance(text) + 16),
             )
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        self._viewport = self.view.viewport()
         self._column_widths: dict[int, int] = {}
-        self._viewport.installEventFilter(self)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
@@ -173,17 +173,17 @@ class ContactsPane(QWidget):
             previous = button
         self.setTabOrder(previous, self.view)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._viewport:
-            self.fit_columns()
-        return False
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The layout has placed the view by now: fit its columns to the width it got.
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def fit_columns(self) -> None:
         header = self.view.horizontalHeader()
         name_min = header_width(header, HEADERS[NAME]) + 40
         fit_columns(
             header,
-            self._viewport.width(),
+            view_width(self.view),
             NAME,
             name_min,
             [LAST_CONTACT, COMPANY],
@@ -205,6 +205,7 @@ class ContactsPane(QWidget):
     def load_rest(self) -> None:
         """After the first paint: the rest of the ordered ids, for search and selection."""
         self.model.fetch_rest()
+        self.fit_columns()  # a scroll bar may have come with the rows
 
     def _update_empty_state(self) -> None:
         empty = self.model.rowCount() == 0 and not reader.store_has_contacts()

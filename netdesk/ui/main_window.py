@@ -10,11 +10,10 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, QProcess, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QKeySequence,
     QShowEvent,
 )
@@ -401,6 +400,8 @@ class MainWindow(QMainWindow):
         if menu is None:
             self.playbook_button.setEnabled(False)
             return
+        from PySide6.QtCore import QPoint
+
         button = self.playbook_button
         menu.popup(button.mapToGlobal(QPoint(0, button.height())))
 
@@ -693,6 +694,9 @@ class MainWindow(QMainWindow):
         if mail is not None:
             mail.open_mail(url)
         else:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromEncoded(url.encode("ascii")))
 
     def set_tie(self, tie: Tie) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +25,10 @@ from netdesk.store import reader
 from netdesk.ui.dialogs.log_interaction import LoggedInteraction, LogInteractionDialog
 from netdesk.ui.icons import icon
 from netdesk.ui.models.timeline_model import CONTACT, HELPED, KIND, SUMMARY, WHEN, TimelineModel
-from netdesk.ui.widgets import bold_font, fit_columns, header_width, plain_label
+from netdesk.ui.widgets import bold_font, fit_columns, header_width, plain_label, view_width
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
 
 RECENT_LIMIT = 100
 
@@ -80,9 +83,7 @@ class TimelinePane(QWidget):
         kind = max(metrics.horizontalAdvance(k.label) for k in InteractionKind) + 16
         for column, width in ((WHEN, when), (KIND, kind), (CONTACT, 110), (HELPED, 140)):
             header.resizeSection(column, width)
-        self._viewport = self.view.viewport()
         self._column_widths: dict[int, int] = {}
-        self._viewport.installEventFilter(self)
         # What happened takes the room that is left, however wide the pane.
         header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
@@ -157,16 +158,16 @@ class TimelinePane(QWidget):
         self.fit_columns()
         return None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._viewport:
-            self.fit_columns()
-        return False
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The layout has placed the view by now: fit its columns to the width it got.
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def fit_columns(self) -> None:
         header = self.view.header()
         fit_columns(
             header,
-            self._viewport.width(),
+            view_width(self.view),
             SUMMARY,
             header_width(header, "What happened"),
             [KIND],

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtGui import Qt as QtGuiQt  # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -67,6 +68,14 @@ def header_width(header: QHeaderView, text: str) -> int:
     margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
     return header.fontMetrics().horizontalAdvance(text) + 4 * margin + arrow + 4
+
+
+def view_width(view: QAbstractScrollArea) -> int:
+    """The width an item view has for its columns, room for a scroll bar kept. (Asking the
+    view for its viewport before the first paint would wake parts of Qt it does not need
+    until then.)"""
+    extent = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+    return view.contentsRect().width() - extent
 
 
 def fit_columns(
