@@ -42,8 +42,6 @@ _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _PROPERTY = re.compile(r"^([^:;\n]*)(;[^:\n]*)?:(.*)$", re.MULTILINE)
 _FOLD_OR_BLANK = (" ", "\t", "\n")
-# Property names as written (`item1.tel`) -> canonical (`TEL`), for the plain-card path.
-_NAMES: dict[str, str] = {}
 _DATA = frozenset({"data:", "DATA:", "Data:"})
 _B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t")
 _PHOTO_MAGIC = (
@@ -154,6 +152,7 @@ class _Head(NamedTuple):
     params: dict[str, list[str]]
     attrs: Attrs  # for typed values: types, preference, group, the other parameters
     kept: str  # every parameter but the transfer ones, vCard 4.0 syntax (kept properties)
+    decorated: bool  # a group or parameters: a modelled property is also kept as written
 
 
 _HEADS: dict[str, _Head] = {}
@@ -183,7 +182,8 @@ def _head_of(raw_name: str, params_text: str) -> _Head:
         attrs = Attrs(tuple(types), pref, group, _params_text(params, _ATTR_PARAMS))
         if attrs == NO_ATTRS:
             attrs = NO_ATTRS
-        head = _Head(name, group, params, attrs, _params_text(params, _TRANSFER))
+        kept = _params_text(params, _TRANSFER)
+        head = _Head(name, group, params, attrs, kept, bool(group or kept))
         if len(_HEADS) < 4096:
             _HEADS[key] = head
     return head
@@ -584,33 +584,38 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
     if len(props) != text.count("\n"):
         return None  # a line that is not a property
     card = _Card(reader.source, reader.lineno + 1)
-    names = _NAMES
-    setters = _SETTERS
-    heads = _head_of
+    fast = _FAST
     for raw_name, params, value in props:
-        name = names.get(raw_name)
-        if name is None:
-            name = _canonical_name(raw_name)
-            if len(names) < 512:
-                names[raw_name] = name
-        if name in _WANTED:
-            return None  # BEGIN, END, PHOTO or AGENT: the line reader's business
+        found = fast.get((raw_name, params))
+        if found is None:
+            found = _fast_entry(raw_name, params)
+            if len(fast) < 4096:
+                fast[(raw_name, params)] = found
+        head, setter = found
+        if head is None or setter is None:
+            return None  # BEGIN, END, PHOTO, AGENT or an encoded value: the line reader's
         if quoted and ('"' in raw_name or '"' in params):
             return None
-        if params:
-            if _encoding_of(params.upper()):
-                return None
-            head = heads(raw_name, params)
-            if raw_bytes and not value.isascii():
-                value = _decode(value, head.params, "", True, reader.fallback)
-        else:
-            head = heads(raw_name, "")
-            if odd_bytes and not value.isascii():
-                value = _decode(value, _NO_PARAMS, "", True, reader.fallback)
-        setters.get(name, _keep)(card, value, head)
+        if (raw_bytes if params else odd_bytes) and not value.isascii():
+            value = _decode(value, head.params, "", True, reader.fallback)
+        setter(card, value, head)
     out: list[Item] = []
     _finish(card, reader.source, out)
     return out
+
+
+# (name with group, ";parameters") as written -> its parsed head and what sets it, or
+# (None, None) for a property only the line reader handles: one look-up per property.
+_FAST: dict[tuple[str, str], tuple[_Head | None, Callable[[_Card, str, _Head], None] | None]] = {}
+
+
+def _fast_entry(
+    raw_name: str, params: str
+) -> tuple[_Head | None, Callable[[_Card, str, _Head], None] | None]:
+    name = _canonical_name(raw_name)
+    if name in _WANTED or (params and _encoding_of(params.upper())):
+        return None, None
+    return _head_of(raw_name, params), _SETTERS.get(name, _keep)
 
 
 def _is_photo(head_upper: str) -> bool:
@@ -737,18 +742,13 @@ def _keep(card: _Card, value: str, head: _Head) -> None:
     card.rec.extra.append(CardProperty(head.name, value, head.group, head.kept))
 
 
-def _decorated(card: _Card, value: str, head: _Head) -> None:
-    """A modelled single property with a group or parameters: also kept as written."""
-    if head.group or head.kept:
-        _keep(card, value, head)
-
-
 def _set_fn(card: _Card, value: str, head: _Head) -> None:
     if card.rec.display_name:
         _keep(card, value, head)
         return
     card.rec.display_name = _unescape(value).strip()
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _parts(value: str) -> list[str]:
@@ -763,7 +763,8 @@ def _set_n(card: _Card, value: str, head: _Head) -> None:
         _keep(card, value, head)
         return
     card.n_parts = _parts(value)
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _set_org(card: _Card, value: str, head: _Head) -> None:
@@ -771,7 +772,8 @@ def _set_org(card: _Card, value: str, head: _Head) -> None:
         _keep(card, value, head)
         return
     card.org_parts = _parts(value)
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _set_title(card: _Card, value: str, head: _Head) -> None:
@@ -779,7 +781,8 @@ def _set_title(card: _Card, value: str, head: _Head) -> None:
         _keep(card, value, head)
         return
     card.rec.title = _unescape(value).strip()
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _set_role(card: _Card, value: str, head: _Head) -> None:
@@ -787,7 +790,8 @@ def _set_role(card: _Card, value: str, head: _Head) -> None:
         _keep(card, value, head)
         return
     card.rec.role = _unescape(value).strip()
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _note_attrs(attrs: dict[str, Attrs], value: str, new: Attrs) -> None:
@@ -863,7 +867,8 @@ def _set_note(card: _Card, value: str, head: _Head) -> None:
     if note:
         rec = card.rec
         rec.notes = f"{rec.notes}\n{note}" if rec.notes else note
-        _decorated(card, value, head)
+        if head.decorated:
+            _keep(card, value, head)
 
 
 def _date_value(value: str, head: _Head) -> str:
@@ -883,7 +888,8 @@ def _set_bday(card: _Card, value: str, head: _Head) -> None:
         _keep(card, value, head)
         return
     card.rec.birthday = found
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _set_anniversary(card: _Card, value: str, head: _Head) -> None:
@@ -892,7 +898,8 @@ def _set_anniversary(card: _Card, value: str, head: _Head) -> None:
         _keep(card, value, head)
         return
     card.rec.anniversary = found
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _set_categories(card: _Card, value: str, head: _Head) -> None:
@@ -901,7 +908,8 @@ def _set_categories(card: _Card, value: str, head: _Head) -> None:
         tag = _unescape(tag).strip()
         if tag:
             _add_once(card, tags, tag)
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _set_uid(card: _Card, value: str, head: _Head) -> None:
@@ -909,7 +917,8 @@ def _set_uid(card: _Card, value: str, head: _Head) -> None:
         _keep(card, value, head)
         return
     card.rec.uid = _unescape(value).strip()
-    _decorated(card, value, head)
+    if head.decorated:
+        _keep(card, value, head)
 
 
 def _set_nickname(card: _Card, value: str, head: _Head) -> None:
@@ -920,8 +929,8 @@ def _set_nickname(card: _Card, value: str, head: _Head) -> None:
     card.rec.nickname = _unescape(names[0]).strip()
     if len(names) > 1:
         _keep(card, value, head)  # the others too, as written
-    else:
-        _decorated(card, value, head)
+    elif head.decorated:
+        _keep(card, value, head)
 
 
 def _set_adr(card: _Card, value: str, head: _Head) -> None:
