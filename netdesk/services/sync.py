@@ -95,9 +95,14 @@ class SyncService(QObject):
 
     def _changed(self, _changes: Any) -> None:
         # A change made here is in the outbox (kept by the store's triggers) when an
-        # address book is synced: send it shortly, once the user stops typing.
-        if self._thread is None and reader.has_sync() and reader.sync_outbox():
+        # address book is synced: send it shortly, once the user stops typing (or right
+        # after the sync that is running, which may have read the contact before it).
+        if not reader.has_sync() or not reader.sync_outbox():
+            return
+        if self._thread is None:
             self._soon.start()
+        else:
+            self._again = True
 
     def sync_now(self, confirm_deletions: bool = False) -> bool:
         """Start a sync now (False when there is nothing to sync with). A sync asked for

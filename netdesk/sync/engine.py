@@ -175,7 +175,7 @@ class BookSync:
                 else:
                     self.take(card)
             if new:
-                ids = writer.insert_synced_records([r for _, r in new], self.now)
+                ids = _insert([r for _, r in new], self.now)
                 for contact_id, (card, record) in zip(ids, new, strict=True):
                     writer.link_card(
                         self.book.book_id,
@@ -454,6 +454,15 @@ class BookSync:
         self.report.rejected.append(
             Rejection(contact_id, record.display_name if record else "", exc.status, exc.reason)
         )
+
+
+def _insert(records: list[ContactRecord], now: dt.datetime) -> list[int]:
+    """New contacts from cards new to NetDesk, inserted together as an import inserts them
+    (inside the batch's quiet change: they came from the server)."""
+    with writer.change(now) as changed:
+        ids = importer.insert_contacts([(record, {}) for record in records], now, None)
+        changed.contact(ids, rules=True)
+    return ids
 
 
 def _version(contact_id: int) -> int:

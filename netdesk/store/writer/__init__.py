@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from netdesk.store.writer.sync import add_sync_account as add_sync_account
     from netdesk.store.writer.sync import delete_synced_contacts as delete_synced_contacts
     from netdesk.store.writer.sync import drop_card as drop_card
-    from netdesk.store.writer.sync import insert_synced_records as insert_synced_records
     from netdesk.store.writer.sync import keep_conflicts as keep_conflicts
     from netdesk.store.writer.sync import link_card as link_card
     from netdesk.store.writer.sync import mark_pushed as mark_pushed
@@ -88,7 +87,6 @@ _WHERE = {
     "mark_not_duplicate": "netdesk.store.writer.merge",
     "merge_contacts": "netdesk.store.writer.merge",
     "add_sync_account": "netdesk.store.writer.sync",
-    "insert_synced_records": "netdesk.store.writer.sync",
     "delete_synced_contacts": "netdesk.store.writer.sync",
     "drop_card": "netdesk.store.writer.sync",
     "keep_conflicts": "netdesk.store.writer.sync",
@@ -165,7 +163,6 @@ __all__ = [
     "ensure_store_id",
     "import_linkedin_history",
     "import_mail_history",
-    "insert_synced_records",
     "keep_conflicts",
     "link_card",
     "log_interaction",

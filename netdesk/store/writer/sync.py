@@ -254,17 +254,6 @@ def save_synced_record(contact_id: int | None, record: ContactRecord, now: dt.da
     return contact_id
 
 
-def insert_synced_records(records: Sequence[ContactRecord], now: dt.datetime) -> list[int]:
-    """New contacts from cards new to NetDesk, inserted together as an import inserts them
-    (quietly: they came from the server). Returns their ids, in order."""
-    from netdesk.store.importer import insert_contacts
-
-    with quiet_sync(now), change(now) as changed:
-        ids = insert_contacts([(record, {}) for record in records], now, None)
-        changed.contact(ids, rules=True)
-    return ids
-
-
 def set_card_uid(contact_id: int, uid: str, now: dt.datetime) -> None:
     with quiet_sync(now):
         Contact.update(uid=uid).where(Contact.id == contact_id).execute()

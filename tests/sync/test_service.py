@@ -1,0 +1,48 @@
+"""The sync service's timers: a change made here is sent shortly after, on its own; with
+no account nothing starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import peewee as pw
+import pytest
+from pytestqt.qtbot import QtBot
+
+from netdesk.services.actions import Actions
+from netdesk.services.clock import FixedClock
+from netdesk.services.signals import Hub
+from netdesk.services.sync import SyncService
+from netdesk.store import writer
+from tests.sync.conftest import BOOK, Server
+
+NOW = dt.datetime(2026, 11, 26, 9, 0)
+
+
+@pytest.fixture
+def service(qtbot: QtBot, store: pw.SqliteDatabase) -> Iterator[SyncService]:
+    actions = Actions(Hub(), FixedClock(NOW))
+    made = SyncService(actions, every_ms=60_000, after_change_ms=50)
+    yield made
+    made.wait()
+
+
+def test_a_change_made_here_is_sent_shortly_after(
+    qtbot: QtBot, radicale: Server, service: SyncService
+) -> None:
+    radicale.make_book()
+    actions = service.actions
+    contact_id = actions.create_contact({"display_name": "Before Account"})
+    assert service.sync_now() is False  # no account yet: nothing starts
+    writer.add_sync_account(radicale.url, "alice", [(BOOK, "Contacts", True)], NOW)
+    with qtbot.waitSignal(service.synced, timeout=30_000) as first:
+        actions.edit_contact(contact_id, {"title": "Editor"}, name="Before Account")
+    service.wait()
+    assert first.args[0].added_there == 1
+    with qtbot.waitSignal(service.synced, timeout=30_000) as second:
+        actions.edit_contact(contact_id, {"title": "Chief Editor"}, name="Before Account")
+    service.wait()
+    assert second.args[0].updated_there == 1
+    [text] = radicale.cards().values()
+    assert "TITLE:Chief Editor" in text
