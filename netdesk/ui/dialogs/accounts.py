@@ -39,7 +39,7 @@ def describe(account: SyncAccount) -> str:
         if account.last_sync_at
         else "not synced yet"
     )
-    line = f"{user}{account.url}: syncs {synced}; {when}"
+    line = f"{user}{account.url}\nSyncs {synced}; {when}"
     if account.last_error:
         line += f"\nLast problem: {account.last_error}"
     return line
@@ -68,6 +68,8 @@ class AccountsDialog(QDialog):
         box = QVBoxLayout(existing)
         self.accounts = QListWidget()
         self.accounts.setObjectName("accountList")
+        self.accounts.setWordWrap(True)
+        self.accounts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.accounts.itemChanged.connect(self._ticked)
         box.addWidget(self.accounts)
         self.remove_button = QPushButton("&Remove account")

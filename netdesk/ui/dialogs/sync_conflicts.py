@@ -88,7 +88,11 @@ class SyncConflictsDialog(QDialog):
             self.choices.append(combo)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        for column in (2, 3):  # the two values share what room there is
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        if self.choices:  # room for the longer choice, whichever is shown
+            header.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(4, max(c.sizeHint().width() for c in self.choices))
         self.table.resizeRowsToContents()
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(
