@@ -46,3 +46,30 @@ def test_a_change_made_here_is_sent_shortly_after(
     assert second.args[0].updated_there == 1
     [text] = radicale.cards().values()
     assert "TITLE:Chief Editor" in text
+
+
+def test_undo_after_a_sync_sends_the_undone_values_back(
+    qtbot: QtBot, radicale: Server, store: pw.SqliteDatabase
+) -> None:
+    from netdesk.store import reader
+    from netdesk.sync import engine
+
+    radicale.make_book()
+    actions = Actions(Hub(), FixedClock(NOW))  # no sync service: the test syncs by hand
+    account_id = writer.add_sync_account(radicale.url, "alice", [(BOOK, "Contacts", True)], NOW)
+    contact_id = actions.create_contact({"display_name": "Undo Person", "title": "Clerk"})
+
+    def sync() -> engine.Report:
+        account = reader.sync_account(account_id)
+        assert account is not None
+        return engine.sync_account(account, "", NOW)
+
+    sync()
+    actions.edit_contact(contact_id, {"title": "Manager"}, name="Undo Person")
+    assert sync().updated_there == 1
+    assert "TITLE:Manager" in next(iter(radicale.cards().values()))
+    actions.undo_stack.undo()  # the edit, undone here after the server took it
+    assert reader.sync_outbox_entry(contact_id) is not None  # undo queues like any change
+    assert sync().updated_there == 1
+    assert "TITLE:Clerk" in next(iter(radicale.cards().values()))
+    assert reader.sync_outbox() == []
