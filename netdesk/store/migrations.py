@@ -511,6 +511,89 @@ CREATE INDEX interaction_source_key ON interaction (source_key) WHERE source_key
 )
 
 
+# Schema 12: the follow-ups pushed to a CalDAV calendar of a sync account. The calendars
+# found on the account's server and the one it pushes to, with where the last sync left
+# off; per item on the server, the follow-up it is, its ETag, a digest of what was pushed
+# (so that an unchanged item is not sent again), the day it is shown on, and whether it was
+# closed there (completed) or removed on the server; and the outbox of follow-ups changed in
+# place here (snoozed, reopened, renamed, the calendar's settings changed), kept by triggers
+# like the contacts' outbox. Follow-ups new or closed here are found by comparing the open
+# follow-ups with the items, so nothing is lost when a sync stops halfway.
+_CALENDAR_ON = (
+    "(SELECT quiet FROM sync_quiet) = 0 "
+    "AND EXISTS (SELECT 1 FROM sync_calendar WHERE enabled = 1)"
+)
+_QUEUE_EVENT = (
+    "INSERT INTO sync_event_outbox (follow_up_id, version, queued_at) "
+    "{source} ON CONFLICT (follow_up_id) DO UPDATE SET "
+    "version = version + 1, queued_at = excluded.queued_at"
+)
+_SCHEMA_12 = (
+    *_statements(
+        """
+CREATE TABLE sync_calendar (
+    calendar_id INTEGER NOT NULL PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    href TEXT NOT NULL,
+    name TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 0,
+    sync_token TEXT NOT NULL DEFAULT '',
+    FOREIGN KEY (account_id) REFERENCES sync_account (account_id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX sync_calendar_account_href ON sync_calendar (account_id, href);
+CREATE TABLE sync_event (
+    calendar_id INTEGER NOT NULL,
+    href TEXT NOT NULL,
+    follow_up_id INTEGER NOT NULL,
+    uid TEXT NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    digest TEXT NOT NULL DEFAULT '',
+    shown_on DATE,
+    closed INTEGER NOT NULL DEFAULT 0,
+    removed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (calendar_id, href),
+    FOREIGN KEY (calendar_id) REFERENCES sync_calendar (calendar_id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX sync_event_follow_up ON sync_event (calendar_id, follow_up_id);
+CREATE TABLE sync_event_outbox (
+    follow_up_id INTEGER NOT NULL PRIMARY KEY,
+    version INTEGER NOT NULL,
+    queued_at DATETIME NOT NULL
+)
+"""
+    ),
+    "CREATE TRIGGER sync_event_outbox_follow_up_update AFTER UPDATE OF "
+    f"state, due_at, effective_at, snoozed_until ON follow_up WHEN {_CALENDAR_ON} BEGIN "
+    + _QUEUE_EVENT.format(source="VALUES (NEW.id, 1, datetime('now'))")
+    + "; END",
+    # The summary names the person: their open follow-ups follow a new name.
+    "CREATE TRIGGER sync_event_outbox_contact_name AFTER UPDATE OF display_name ON contact "
+    f"WHEN {_CALENDAR_ON} BEGIN "
+    + _QUEUE_EVENT.format(
+        source="SELECT id, 1, datetime('now') FROM follow_up WHERE contact_id = NEW.id "
+        "AND state IN ('due', 'snoozed')"
+    )
+    + "; END",
+    # What the calendar may say, its form or its alarm changed: every open follow-up again.
+    "CREATE TRIGGER sync_event_outbox_options_insert AFTER INSERT ON setting "
+    f"WHEN NEW.key = 'calendar' AND {_CALENDAR_ON} BEGIN "
+    + _QUEUE_EVENT.format(
+        source="SELECT id, 1, datetime('now') FROM follow_up WHERE state IN ('due', 'snoozed')"
+    )
+    + "; END",
+    "CREATE TRIGGER sync_event_outbox_options_update AFTER UPDATE OF value ON setting "
+    f"WHEN NEW.key = 'calendar' AND {_CALENDAR_ON} BEGIN "
+    + _QUEUE_EVENT.format(
+        source="SELECT id, 1, datetime('now') FROM follow_up WHERE state IN ('due', 'snoozed')"
+    )
+    + "; END",
+    # With no calendar left to push to, the outbox has nowhere to go.
+    "CREATE TRIGGER sync_event_outbox_orphans AFTER DELETE ON sync_calendar "
+    "WHEN NOT EXISTS (SELECT 1 FROM sync_calendar WHERE enabled = 1) BEGIN "
+    "DELETE FROM sync_event_outbox; END",
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -532,6 +615,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     9: _run(_SCHEMA_9),
     10: _run(_SCHEMA_10),
     11: _run(_SCHEMA_11),
+    12: _run(_SCHEMA_12),
 }
 
 LATEST = max(MIGRATIONS)

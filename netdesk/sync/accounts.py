@@ -167,7 +167,10 @@ def sync_all(
 ) -> engine.Report:
     """Sync every account; the reports added up. The first failure stops and is raised."""
     total = engine.Report()
+    calendars = []
     for account in reader.sync_accounts():
+        if reader.pushed_calendar(account.account_id) is not None:
+            calendars.append((account, load_password(account.url, account.username)))
         if not any(b.enabled for b in account.books):
             continue
         password = load_password(account.url, account.username)
@@ -175,6 +178,10 @@ def sync_all(
             account, password, now, confirm_deletions=confirm_deletions, progress=progress
         )
         _add(total, report)
+    if calendars:
+        from netdesk.sync import caldav
+
+        caldav.push_calendars(calendars, now, total)
     return total
 
 

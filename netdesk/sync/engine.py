@@ -65,10 +65,17 @@ class Report:
     rejected: list[Rejection] = field(default_factory=list)
     contacts: set[int] = field(default_factory=set)  # contacts written here
     removed: set[int] = field(default_factory=set)  # contacts deleted here
+    # The calendar push: items written there, items completed or taken off there,
+    # follow-ups completed on another device and so done here, items the server refused.
+    events_put: int = 0
+    events_closed: int = 0
+    done_here: int = 0
+    rejected_items: list[str] = field(default_factory=list)
+    follow_ups: set[int] = field(default_factory=set)  # contacts whose follow-ups changed
 
     def to_json(self) -> dict[str, object]:
         out = dataclasses.asdict(self)
-        del out["contacts"], out["removed"]
+        del out["contacts"], out["removed"], out["follow_ups"]
         out["rejected"] = [dataclasses.asdict(r) for r in self.rejected]
         return out
 

@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     from netdesk.store.reader.calendar import calendar_follow_ups as calendar_follow_ups
     from netdesk.store.reader.calendar import calendar_options as calendar_options
     from netdesk.store.reader.calendar import store_id as store_id
+    from netdesk.store.reader.calendar_sync import SyncCalendar as SyncCalendar
+    from netdesk.store.reader.calendar_sync import SyncEvent as SyncEvent
+    from netdesk.store.reader.calendar_sync import calendar_event_at as calendar_event_at
+    from netdesk.store.reader.calendar_sync import calendar_events as calendar_events
+    from netdesk.store.reader.calendar_sync import calendar_item as calendar_item
+    from netdesk.store.reader.calendar_sync import event_outbox as event_outbox
+    from netdesk.store.reader.calendar_sync import follow_up_states as follow_up_states
+    from netdesk.store.reader.calendar_sync import has_calendar_push as has_calendar_push
+    from netdesk.store.reader.calendar_sync import pushable_follow_ups as pushable_follow_ups
+    from netdesk.store.reader.calendar_sync import pushed_calendar as pushed_calendar
+    from netdesk.store.reader.calendar_sync import sync_calendars as sync_calendars
     from netdesk.store.reader.contact_list import ListedContact as ListedContact
     from netdesk.store.reader.contact_list import ListFilter as ListFilter
     from netdesk.store.reader.contact_list import ListOrder as ListOrder
@@ -133,6 +144,17 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "SyncCalendar": "netdesk.store.reader.calendar_sync",
+    "SyncEvent": "netdesk.store.reader.calendar_sync",
+    "sync_calendars": "netdesk.store.reader.calendar_sync",
+    "pushed_calendar": "netdesk.store.reader.calendar_sync",
+    "has_calendar_push": "netdesk.store.reader.calendar_sync",
+    "calendar_events": "netdesk.store.reader.calendar_sync",
+    "calendar_event_at": "netdesk.store.reader.calendar_sync",
+    "event_outbox": "netdesk.store.reader.calendar_sync",
+    "follow_up_states": "netdesk.store.reader.calendar_sync",
+    "pushable_follow_ups": "netdesk.store.reader.calendar_sync",
+    "calendar_item": "netdesk.store.reader.calendar_sync",
     "FilePlan": "netdesk.store.reader.history",
     "mail_rows": "netdesk.store.reader.history",
     "plan_linkedin": "netdesk.store.reader.history",
@@ -277,8 +299,10 @@ __all__ = [
     "SortCandidate",
     "SyncAccount",
     "SyncBook",
+    "SyncCalendar",
     "SyncCard",
     "SyncConflict",
+    "SyncEvent",
     "SyncRejection",
     "ThankYouContact",
     "TimelineEntry",
@@ -286,7 +310,10 @@ __all__ = [
     "WrapUpState",
     "batch_contact_ids",
     "birthdays",
+    "calendar_event_at",
+    "calendar_events",
     "calendar_follow_ups",
+    "calendar_item",
     "calendar_options",
     "card_at",
     "card_etags",
@@ -317,10 +344,13 @@ __all__ = [
     "due_now",
     "duplicate_candidates",
     "email_directory",
+    "event_outbox",
+    "follow_up_states",
     "follow_ups",
     "fts_query",
     "get_setting",
     "glance",
+    "has_calendar_push",
     "has_sync",
     "help_owed",
     "help_to_thank",
@@ -342,6 +372,8 @@ __all__ = [
     "plan_linkedin",
     "plan_mail",
     "playbook_settings",
+    "pushable_follow_ups",
+    "pushed_calendar",
     "recent_activity",
     "reference_asks",
     "reference_contacts",
@@ -357,6 +389,7 @@ __all__ = [
     "store_id",
     "sync_account",
     "sync_accounts",
+    "sync_calendars",
     "sync_conflicts",
     "sync_outbox",
     "sync_outbox_entry",

@@ -67,8 +67,13 @@ class SyncRejection:
 
 
 def has_sync() -> bool:
-    """True when an address book is synced: only then may anything touch the network."""
-    found = run_sql(db, "SELECT 1 FROM sync_book WHERE enabled = 1 LIMIT 1").fetchone()
+    """True when an address book is synced or a calendar pushed to: only then may anything
+    touch the network."""
+    found = run_sql(
+        db,
+        "SELECT 1 FROM sync_book WHERE enabled = 1 "
+        "UNION ALL SELECT 1 FROM sync_calendar WHERE enabled = 1 LIMIT 1",
+    ).fetchone()
     return found is not None
 
 

@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from netdesk.store.writer.calendar import ensure_store_id as ensure_store_id
     from netdesk.store.writer.calendar import set_calendar_options as set_calendar_options
+    from netdesk.store.writer.calendar_sync import complete_elsewhere as complete_elsewhere
+    from netdesk.store.writer.calendar_sync import drop_event as drop_event
+    from netdesk.store.writer.calendar_sync import link_event as link_event
+    from netdesk.store.writer.calendar_sync import mark_event_pushed as mark_event_pushed
+    from netdesk.store.writer.calendar_sync import set_calendar_token as set_calendar_token
+    from netdesk.store.writer.calendar_sync import set_sync_calendars as set_sync_calendars
     from netdesk.store.writer.changes import Changes as Changes
     from netdesk.store.writer.changes import change as change
     from netdesk.store.writer.contacts import add_tag as add_tag
@@ -78,6 +84,12 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "set_sync_calendars": "netdesk.store.writer.calendar_sync",
+    "set_calendar_token": "netdesk.store.writer.calendar_sync",
+    "link_event": "netdesk.store.writer.calendar_sync",
+    "drop_event": "netdesk.store.writer.calendar_sync",
+    "mark_event_pushed": "netdesk.store.writer.calendar_sync",
+    "complete_elsewhere": "netdesk.store.writer.calendar_sync",
     "import_linkedin_history": "netdesk.store.writer.history",
     "import_mail_history": "netdesk.store.writer.history",
     "HistoryAdded": "netdesk.store.writer.history",
@@ -151,6 +163,7 @@ __all__ = [
     "ask_reference",
     "change",
     "company_for_name",
+    "complete_elsewhere",
     "complete_follow_up",
     "contact_links",
     "create_contact",
@@ -160,13 +173,16 @@ __all__ = [
     "delete_synced_contacts",
     "dismiss_follow_up",
     "drop_card",
+    "drop_event",
     "ensure_store_id",
     "import_linkedin_history",
     "import_mail_history",
     "keep_conflicts",
     "link_card",
+    "link_event",
     "log_interaction",
     "log_status_update",
+    "mark_event_pushed",
     "mark_not_duplicate",
     "mark_notified",
     "mark_pushed",
@@ -185,6 +201,7 @@ __all__ = [
     "set_above_and_beyond",
     "set_archived",
     "set_calendar_options",
+    "set_calendar_token",
     "set_card_uid",
     "set_company_status",
     "set_emails",
@@ -194,6 +211,7 @@ __all__ = [
     "set_playbook_settings",
     "set_setting",
     "set_sync_books",
+    "set_sync_calendars",
     "set_sync_token",
     "set_template",
     "set_tie",
