@@ -38,6 +38,9 @@ class CommandError(Exception):
 
 def run(args: argparse.Namespace) -> int:
     where = paths_mod.resolve(args.data_dir)
+    # The log is secondary: a log that cannot be written (a full disk) must not print
+    # tracebacks over the one line that says what happened.
+    logging.raiseExceptions = False
     try:
         db.check_access(where.database)  # a read-only folder is said as such, before the log
         setup_logging(where.log_dir)

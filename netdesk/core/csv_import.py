@@ -291,7 +291,7 @@ def read_csv(
         if not f.readline():
             return
     lines = _Lines(f)
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader: Iterator[list[str]] = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

@@ -824,11 +824,11 @@ def stream_import(
         start, entries = planner.drain()
         # A block's writes are one transaction of their own when the import commits block
         # by block; reading and matching the next block holds no lock.
-        first_write = by_blocks and writer.batch is None and writer.before_write is not None
-        if first_write and any(e.action in ("new", "update", "duplicate") for e in entries):
+        backup_first = writer.before_write if by_blocks and writer.batch is None else None
+        if backup_first and any(e.action in ("new", "update", "duplicate") for e in entries):
             # The backup reads the store through this connection: before the block's write
             # transaction, which SQLite's backup cannot read from.
-            writer.before_write()
+            backup_first()
             writer.before_write = None
         with contextlib.nullcontext() if dry_run or not by_blocks else write_transaction(db):
             writer.write(start, entries, on_entry)

@@ -80,16 +80,16 @@ class StoreCheck(QObject):
         self.restart = restart
         self.ask: Callable[[QWidget | None, str], bool] = ask_restart
         self.ask_recovery: Callable[[SetAside], Choice] | None = None  # None: the dialog
-        self.thread: _Verifier | None = None
+        self.verifier: _Verifier | None = None
 
     def start(self) -> None:
-        self.thread = _Verifier(self.where.database, self)
-        self.thread.checked.connect(self._checked)
-        self.thread.start()
+        self.verifier = _Verifier(self.where.database, self)
+        self.verifier.checked.connect(self._checked)
+        self.verifier.start()
 
     def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.wait()
+        if self.verifier is not None:
+            self.verifier.wait()
 
     def _checked(self, detail: str) -> None:
         self.finished.emit(detail)

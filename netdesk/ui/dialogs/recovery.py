@@ -260,7 +260,8 @@ def _restore(
     or None when nothing changed (the user was told why)."""
     current = db.open_database()
     try:
-        safety = recovery.restore_backup(Path(picked), paths, clock.now(), current)
+        # On the UI thread: wait a few seconds for an import in flight, else refuse.
+        safety = recovery.restore_backup(Path(picked), paths, clock.now(), current, wait=5.0)
     except (db.StoreError, OSError) as exc:
         log.error("restore from %s failed: %s", Path(picked).name, exc)
         if current is not None and current.is_closed():
