@@ -136,10 +136,17 @@ def _contacts(n: int) -> str:
     return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
 
 
-def undo_text(batch: reader.ImportSummary | None) -> str:
+def _entries(n: int) -> str:
+    return f"{n:,} timeline entry" if n == 1 else f"{n:,} timeline entries"
+
+
+def undo_text(batch: reader.ImportSummary | None, entries: int = 0) -> str:
+    """'Undo import of people.vcf (3 contacts)'; an imported history that added nobody
+    counts its timeline entries instead."""
     if batch is None:
         return "Undo import"
-    count = _contacts(batch.added + batch.updated)
+    contacts = batch.added + batch.updated
+    count = _entries(entries) if entries and not contacts else _contacts(contacts)
     return f"Undo import of {describe_sources(batch.sources)} ({count})"
 
 
@@ -649,7 +656,8 @@ class ImportController(QObject):
         if self.undo_action is None:
             return
         batch = reader.last_import()
-        self.undo_action.setText(undo_text(batch))
+        entries = reader.batch_entries(batch.batch_id) if batch is not None else 0
+        self.undo_action.setText(undo_text(batch, entries))
         self.undo_action.setEnabled(batch is not None and self.worker is None)
 
     def confirm_undo(self, batch_id: int | None = None) -> QMessageBox | None:
@@ -666,6 +674,10 @@ class ImportController(QObject):
             detail.append(
                 f"the {_contacts(batch.updated)} it changed will be put back as they were"
             )
+        entries = reader.batch_entries(batch.batch_id)
+        if entries:
+            taken = f"the {_entries(entries)} it added will be removed"
+            detail.append(taken if detail else taken[0].upper() + taken[1:])
         box = QMessageBox(QMessageBox.Icon.Question, "Undo import", text, parent=self.window)
         box.setObjectName("confirmUndoImport")
         box.setTextFormat(Qt.TextFormat.PlainText)

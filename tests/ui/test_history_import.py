@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QTreeWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTreeWidget
 
 from netdesk.store import reader
 from netdesk.store.models import Contact, Interaction
@@ -92,7 +92,7 @@ def test_a_mailbox_from_the_file_menu_dates_the_emails(
 ) -> None:
     from tests.ui.conftest import add_contact
 
-    ada = add_contact("Ada Lovelace", now, emails=("ada@example.org",))
+    ada = add_contact("Ada Lovelace", now, emails=("ada@example.org",), last_touch_days=30)
     sent = tmp_path / "Mail" / "Local Folders"
     sent.mkdir(parents=True)
     (sent / "Sent").write_bytes(
@@ -121,6 +121,18 @@ def test_a_mailbox_from_the_file_menu_dates_the_emails(
     ]
     assert Contact.get_by_id(ada).last_touch_at == now - dt.timedelta(days=2)
     assert desk.controller.notice.text() == "Imported 2 emails with 1 person from Mail."
+
+    # File > Undo import names what it would take back: the timeline entries.
+    assert desk.window.actions["undo_import"].text() == "Undo import of Mail (2 timeline entries)"
+    box = desk.controller.confirm_undo()
+    assert box is not None
+    assert box.informativeText() == "The 2 timeline entries it added will be removed."
+    undo = box.findChild(QPushButton, "undoImportButton")
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not desk.controller.busy, timeout=10_000)
+    assert reader.timeline(ada)[0].kind.value == "email"  # the one logged by hand stays
+    assert len(reader.timeline(ada)) == 1
+    assert Contact.get_by_id(ada).last_touch_at == now - dt.timedelta(days=30)
 
 
 def test_the_mail_menu_entry_asks_which_mailbox(qtbot, desk: Desk) -> None:

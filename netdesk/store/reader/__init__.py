@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from netdesk.store.reader.duplicates import merge_order as merge_order
     from netdesk.store.reader.duplicates import merge_sides as merge_sides
     from netdesk.store.reader.history import FilePlan as FilePlan
+    from netdesk.store.reader.history import batch_entries as batch_entries
     from netdesk.store.reader.history import email_directory as email_directory
     from netdesk.store.reader.history import imported_keys as imported_keys
     from netdesk.store.reader.history import mail_rows as mail_rows
@@ -144,6 +145,7 @@ if TYPE_CHECKING:
 
 # Where each name lives.
 _WHERE = {
+    "batch_entries": "netdesk.store.reader.history",
     "SyncCalendar": "netdesk.store.reader.calendar_sync",
     "SyncEvent": "netdesk.store.reader.calendar_sync",
     "sync_calendars": "netdesk.store.reader.calendar_sync",
@@ -309,6 +311,7 @@ __all__ = [
     "WrapUpPlan",
     "WrapUpState",
     "batch_contact_ids",
+    "batch_entries",
     "birthdays",
     "calendar_event_at",
     "calendar_events",

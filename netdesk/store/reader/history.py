@@ -122,3 +122,11 @@ def plan_mail(reading: MailReading) -> FilePlan:
     plan.outside = reading.unknown_sender
     plan.left_out = reading.without_date
     return plan
+
+
+def batch_entries(batch_id: int) -> int:
+    """How many timeline entries an import batch wrote that are still there."""
+    row = db.execute_sql(
+        "SELECT count(*) FROM interaction WHERE import_batch_id = ? AND source != ''", [batch_id]
+    ).fetchone()
+    return int(row[0]) if row else 0
