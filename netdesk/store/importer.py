@@ -512,7 +512,7 @@ def apply_plan(
     otherwise: merging never overwrites anything, so nobody is lost and nobody doubled.
     The writes are stream_import's, given the whole plan as one block.
     """
-    with db.atomic():
+    with write_transaction(db):
         writer = _Writer(now, list(sources), decisions=decisions or Decisions())
         writer.begin()
         writer.write(0, plan.entries)

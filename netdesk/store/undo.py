@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from netdesk.store.locks import write_transaction
 from netdesk.store.models import db
 from netdesk.store.sql import run_sql
 
@@ -149,7 +150,7 @@ def replay(step: Step) -> Step:
     """Take a step back: its statements run newest first, in one transaction, and what they
     write is recorded in turn, so the step returned gives the change again."""
     _install(db)
-    with db.atomic():
+    with write_transaction(db):  # waits its turn behind another writer, then retries
         # A row and the rows that hang on it come back in whichever order they were
         # recorded; the keys are checked once all are back.
         run_sql(db, "PRAGMA defer_foreign_keys = ON")
