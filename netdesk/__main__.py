@@ -42,6 +42,7 @@ commands:
   restore FILE                           replace the store with a backup
   demo --contacts N [--seed S]           fill the store with a demo network
   account add URL [--user NAME]           sync with a CardDAV server (list, remove)
+  account add URL --calendar NAME        ...and keep the follow-ups on a CalDAV calendar
   sync [--json]                          sync with the accounts added
 
 Every command takes --data-dir DIR (or the NETDESK_DATA_DIR variable) to choose
@@ -200,6 +201,12 @@ def command_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="NAME",
         help="sync only this address book (repeat for more; default: all found)",
+    )
+    a.add_argument(
+        "--calendar",
+        metavar="NAME",
+        help="also keep the follow-ups on this calendar of the account (made when the server "
+        'has none by that name, e.g. --calendar "NetDesk follow-ups")',
     )
     a = actions.add_parser("list", help="the accounts, what they sync, when they last did")
     _add_data_dir(a)

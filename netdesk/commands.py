@@ -626,6 +626,8 @@ def _account(args: argparse.Namespace, where: paths_mod.Paths) -> int:
         if args.action == "add":
             url = accounts.normalized_url(args.url)
             password = _read_password(args)
+            if args.calendar is not None:
+                return _account_with_calendar(args, where, url, password)
             books = accounts.find_books(url, args.user or "", password)
             chosen = accounts.choose_books(books, args.address_book or [])
             with _store(where):
@@ -642,8 +644,28 @@ def _account(args: argparse.Namespace, where: paths_mod.Paths) -> int:
                 print(f"Account {account.account_id} removed; your contacts stay in NetDesk.")
                 return 0
             listed = reader.sync_accounts()
+            calendars = {
+                a.account_id: c
+                for a in listed
+                if (c := reader.pushed_calendar(a.account_id)) is not None
+            }
         if args.json:
-            json.dump([_account_json(a) for a in listed], sys.stdout, indent=2)
+            json.dump(
+                [
+                    {
+                        **_account_json(a),
+                        "calendar": (
+                            {"href": calendars[a.account_id].href,
+                             "name": calendars[a.account_id].name}
+                            if a.account_id in calendars
+                            else None
+                        ),
+                    }
+                    for a in listed
+                ],
+                sys.stdout,
+                indent=2,
+            )
             sys.stdout.write("\n")
         elif not listed:
             print("No accounts. Add one with `netdesk account add URL --user NAME`.")
@@ -652,11 +674,48 @@ def _account(args: argparse.Namespace, where: paths_mod.Paths) -> int:
             last = account.last_sync_at.isoformat(sep=" ") if account.last_sync_at else "never"
             user = f" as {account.username}" if account.username else ""
             print(f"{account.account_id}  {account.url}{user}  syncs {synced}; last sync {last}")
+            if (calendar := calendars.get(account.account_id)) is not None:
+                print(f"   follow-ups on the calendar {calendar.name!r}")
             if account.last_error:
                 print(f"   last problem: {account.last_error}")
         return 0
     except SyncError as exc:
         raise CommandError(str(exc)) from exc
+
+
+def _account_with_calendar(
+    args: argparse.Namespace, where: paths_mod.Paths, url: str, password: str
+) -> int:
+    """`account add URL --calendar NAME`: the follow-ups go to that calendar of the account
+    (made when the server has none by that name); its address books are synced too when it
+    has any. An account already added for this server and user gets the calendar."""
+    from netdesk.sync import accounts, caldav
+    from netdesk.sync.http import SyncError
+
+    user = args.user or ""
+    try:
+        books = accounts.find_books(url, user, password)
+    except SyncError:
+        if args.address_book:
+            raise
+        books = []  # a calendar-only server
+    chosen = accounts.choose_books(books, args.address_book or []) if books else []
+    with _store(where):
+        existing = next(
+            (a for a in reader.sync_accounts() if (a.url, a.username) == (url, user)), None
+        )
+        if existing is not None:
+            account_id = existing.account_id
+            accounts.save_password(url, user, password)
+        else:
+            account_id = accounts.add_account(url, user, password, books, chosen, now())
+        calendar, made = caldav.use_calendar(account_id, url, user, password, args.calendar)
+    names = ", ".join(b.name for b in books if b.href in chosen)
+    head = f"Account {account_id} added: {url}" if existing is None else f"Account {account_id}"
+    syncs = f"; syncing {names}" if names and existing is None else ""
+    where_to = f"the new calendar {calendar.name!r}" if made else f"the calendar {calendar.name!r}"
+    print(f"{head}{syncs}; follow-ups go to {where_to}. Run `netdesk sync`.")
+    return 0
 
 
 def _account_json(account: Any) -> dict[str, Any]:
@@ -697,13 +756,33 @@ def _sync(args: argparse.Namespace, where: paths_mod.Paths) -> int:
         f"{report.deleted_here} deleted here; {report.added_there} added, "
         f"{report.updated_there} updated, {report.deleted_there} deleted on the server."
     )
+    if report.events_put or report.events_closed or report.done_here:
+        print(_calendar_line(report))
     for rejected in report.rejected:
         who = rejected.name or "a contact"
         print(f"The server refused {who}: {rejected.reason}", file=sys.stderr)
+    for refused in report.rejected_items:
+        print(f"The calendar refused a follow-up: {refused}", file=sys.stderr)
     if conflicts:
         noun = "contact has" if conflicts == 1 else "contacts have"
         print(f"{conflicts} {noun} changes on both sides; open NetDesk to choose what to keep.")
     return 0
+
+
+def _calendar_line(report: Any) -> str:
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    parts = [
+        count(report.events_put, "follow-up", "follow-ups") + " put on the calendar",
+        f"{report.events_closed} completed or taken off there",
+    ]
+    if report.done_here:
+        parts.append(
+            count(report.done_here, "follow-up", "follow-ups") + " completed on another device "
+            "and so done here"
+        )
+    return "Calendar: " + "; ".join(parts) + "."
 
 
 _COMMANDS = {

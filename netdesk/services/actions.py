@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from netdesk.core.matching import ImportPlan
     from netdesk.store import importer
     from netdesk.store.reader.sync import SyncAccount
+    from netdesk.sync.caldav import Calendar
     from netdesk.sync.dav import AddressBook
     from netdesk.sync.engine import Report as SyncReport
 
@@ -558,6 +559,15 @@ class Actions(QObject):
         writer.set_sync_books(account_id, books)
         self.syncAccountsChanged.emit()
 
+    def set_sync_calendar(
+        self, account_id: int, calendars: Sequence[Calendar], href: str | None
+    ) -> None:
+        """Keep the follow-ups on the account's calendar at `href` (None: on none)."""
+        from netdesk.sync import caldav
+
+        caldav.choose(account_id, calendars, href)
+        self.syncAccountsChanged.emit()
+
     def remove_sync_account(self, account: SyncAccount) -> None:
         from netdesk.sync import accounts
 
@@ -572,6 +582,8 @@ class Actions(QObject):
         if report is not None:
             changes.contacts = set(report.contacts)
             changes.removed = set(report.removed)
+            # Follow-ups completed on another device: done here, their panes refreshed.
+            changes.follow_ups = set(report.follow_ups)
         if (changes.contacts or changes.removed) and self.undo_stack.count():
             log.info("undo history cleared: a sync changed contacts")
             self.undo_stack.clear()

@@ -97,12 +97,18 @@ class SyncService(QObject):
         # A change made here is in the outbox (kept by the store's triggers) when an
         # address book is synced: send it shortly, once the user stops typing (or right
         # after the sync that is running, which may have read the contact before it).
-        if not reader.has_sync() or not reader.sync_outbox():
+        if not reader.has_sync() or not (reader.sync_outbox() or self._calendar_due()):
             return
         if self._thread is None:
             self._soon.start()
         else:
             self._again = True
+
+    @staticmethod
+    def _calendar_due() -> bool:
+        """A follow-up made, done or moved here, when a calendar keeps them (the calendar's
+        outbox, kept by the store's triggers too)."""
+        return reader.has_calendar_push() and bool(reader.event_outbox())
 
     def sync_now(self, confirm_deletions: bool = False) -> bool:
         """Start a sync now (False when there is nothing to sync with). A sync asked for

@@ -515,10 +515,11 @@ CREATE INDEX interaction_source_key ON interaction (source_key) WHERE source_key
 # found on the account's server and the one it pushes to, with where the last sync left
 # off; per item on the server, the follow-up it is, its ETag, a digest of what was pushed
 # (so that an unchanged item is not sent again), the day it is shown on, and whether it was
-# closed there (completed) or removed on the server; and the outbox of follow-ups changed in
-# place here (snoozed, reopened, renamed, the calendar's settings changed), kept by triggers
-# like the contacts' outbox. Follow-ups new or closed here are found by comparing the open
-# follow-ups with the items, so nothing is lost when a sync stops halfway.
+# closed there (completed) or removed on the server; and the outbox of follow-ups made or
+# changed here (new, snoozed, done, reopened, renamed, the calendar's settings changed), kept
+# by triggers like the contacts' outbox. A push also compares the open follow-ups with the
+# items, so what the sync's own writes made is found too, and nothing is lost when a sync
+# stops halfway.
 _CALENDAR_ON = (
     "(SELECT quiet FROM sync_quiet) = 0 "
     "AND EXISTS (SELECT 1 FROM sync_calendar WHERE enabled = 1)"
@@ -562,6 +563,10 @@ CREATE TABLE sync_event_outbox (
 )
 """
     ),
+    "CREATE TRIGGER sync_event_outbox_follow_up_insert AFTER INSERT ON follow_up "
+    f"WHEN {_CALENDAR_ON} AND NEW.state IN ('due', 'snoozed') BEGIN "
+    + _QUEUE_EVENT.format(source="VALUES (NEW.id, 1, datetime('now'))")
+    + "; END",
     "CREATE TRIGGER sync_event_outbox_follow_up_update AFTER UPDATE OF "
     f"state, due_at, effective_at, snoozed_until ON follow_up WHEN {_CALENDAR_ON} BEGIN "
     + _QUEUE_EVENT.format(source="VALUES (NEW.id, 1, datetime('now'))")

@@ -300,6 +300,16 @@ def put_item(client: Client, href: str, text: str, *, etag: str | None) -> str:
     return "" if tag.startswith("W/") else tag
 
 
+def _digest(component: icalendar.Component) -> str:
+    """What an item says, without its time stamp: equal digests need no second PUT."""
+    stamp = component.pop("dtstamp", None)
+    try:
+        return hashlib.sha256(bytes(component.to_ical())).hexdigest()[:32]
+    finally:
+        if stamp is not None:
+            component["dtstamp"] = stamp
+
+
 def _calendar_text(component: icalendar.Todo | icalendar.Event) -> str:
     import icalendar
 
@@ -503,8 +513,8 @@ class CalendarPush:
         if self.options.form is CalendarForm.TODO:
             moment = min(self.now, item.due_at)
         component = follow_up_component(item, self.options, self.store, moment)
-        del component["dtstamp"]
-        digest = hashlib.sha256(bytes(component.to_ical())).hexdigest()[:32]
+        digest = _digest(component)
+        component.pop("dtstamp", None)
         stamp = self.now if self.now.tzinfo is not None else self.now.astimezone()
         component.add("dtstamp", stamp.astimezone(dt.UTC).replace(microsecond=0))
         return _calendar_text(component), digest, shown_on(item, moment)
@@ -540,6 +550,14 @@ class CalendarPush:
             else:
                 component = _own_component(found.text, uid)
                 when = completed_at(component, self.now) if component is not None else None
+                if component is not None and when is None and _digest(component) == digest:
+                    # Sent by a push that stopped before it heard back: it is there as is.
+                    with writer.quiet_sync(self.now):
+                        writer.link_event(
+                            calendar_id, href, item.follow_up_id, uid=uid, etag=found.etag,
+                            digest=digest, shown_on=day,
+                        )
+                    return
                 if when is not None:
                     touched = writer.complete_elsewhere(
                         {item.follow_up_id: when}, COMPLETED_ELSEWHERE, self.now

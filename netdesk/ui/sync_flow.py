@@ -84,6 +84,12 @@ class SyncFlow:
 
     def _synced(self, report: Any) -> None:
         self.refresh()
+        done = getattr(report, "done_here", 0)
+        if done:
+            what = "follow-up was" if done == 1 else "follow-ups were"
+            self.window.statusBar().showMessage(
+                f"{done} {what} completed on another device and marked done here.", 10000
+            )
         for rejected in report.rejected:
             who = rejected.name or "A contact"
             self.window.statusBar().showMessage(

@@ -76,6 +76,11 @@ class AccountsDialog(QDialog):
         self.remove_button.setObjectName("removeAccount")
         self.remove_button.clicked.connect(self._remove)
         row = QHBoxLayout()
+        # Which calendar of an account keeps the follow-ups, and what it may say.
+        self.calendar_button = QPushButton("Follow-ups on a ca&lendar…")
+        self.calendar_button.setObjectName("calendarPushButton")
+        self.calendar_button.clicked.connect(lambda _=False: self.open_calendar())
+        row.addWidget(self.calendar_button)
         row.addStretch(1)
         row.addWidget(self.remove_button)
         box.addLayout(row)
@@ -137,6 +142,14 @@ class AccountsDialog(QDialog):
                 self.accounts.addItem(item)
         self.accounts.blockSignals(False)
         self.remove_button.setEnabled(self.accounts.count() > 0)
+        self.calendar_button.setEnabled(self.accounts.count() > 0)
+
+    def open_calendar(self) -> QDialog:
+        from netdesk.ui.dialogs.calendar_push import CalendarPushDialog
+
+        dialog = CalendarPushDialog(self._actions, self)
+        dialog.open()
+        return dialog
 
     def _ticked(self, item: QListWidgetItem) -> None:
         account_id = item.data(_ACCOUNT)
