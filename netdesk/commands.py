@@ -217,35 +217,61 @@ def _import_archive(args: argparse.Namespace, where: paths_mod.Paths, path: Path
                 e.record for e in (plan.entries if plan else []) if e.action == "new" and e.record
             ]
             files = reader.plan_linkedin(history, newcomers)
+            report: dict[str, Any] = {
+                "archive": archive.label,
+                "owner": history.owner.name if history.owner is not None else None,
+                "files": [dataclasses.asdict(f) for f in files],
+                "problems": [str(p) for p in history.problems],
+                "dry_run": bool(args.dry_run),
+            }
             for problem in history.problems:
                 print(f"error: {problem}", file=sys.stderr)
+            lines = []
             if plan is not None:
-                print(
+                report["connections"] = {
+                    "new": plan.new,
+                    "updated": plan.updated,
+                    "unchanged": plan.unchanged,
+                    "duplicates": plan.duplicates,
+                }
+                lines.append(
                     f"{archive.display_name(linkedin_archive.CONNECTIONS)}: {plan.new} new, "
                     f"{plan.updated} updated, {plan.unchanged} unchanged, "
                     f"{plan.duplicates} likely duplicates"
                 )
-            for file in files:
-                print(f"{file.name}: {history_line(file)}")
+            lines += [f"{file.name}: {history_line(file)}" for file in files]
             if history.owner is None and linkedin_archive.MESSAGES in archive.names:
-                print(
+                lines.append(
                     "note: the archive does not say whose it is (no Profile.csv, and no one "
                     "is in every conversation): messages without a direction were left out"
                 )
-            if args.dry_run:
-                print("nothing was written (dry run).")
-                return 0
-            backup.backup_database(database, where.backups, reason="before-import")
-            when = now()
-            with writer.change(when):
-                batch_id = None
-                if plan is not None:
-                    batch_id = importer.apply_plan(plan, sources, when).batch_id
-                added = writer.import_linkedin_history(history, sources, when, batch_id=batch_id)
-            print(
-                f"import done: {added.added} timeline entries added for {added.contacts} "
-                f"people ({added.already} were there already)."
+            writes = any(f.new for f in files) or (
+                plan is not None and bool(plan.new or plan.updated or plan.duplicates)
             )
+            if args.dry_run or not writes:
+                lines.append(
+                    "nothing was written (dry run)." if args.dry_run else "nothing new to import."
+                )
+            else:
+                backup.backup_database(database, where.backups, reason="before-import")
+                when = now()
+                with writer.change(when):
+                    batch_id = None
+                    if plan is not None:
+                        batch_id = importer.apply_plan(plan, sources, when).batch_id
+                    added = writer.import_linkedin_history(
+                        history, sources, when, batch_id=batch_id
+                    )
+                report["added"] = {"timeline_entries": added.added, "people": added.contacts}
+                report["batch_id"] = added.batch_id
+                lines.append(
+                    f"import done: {added.added} timeline entries added for {added.contacts} "
+                    f"people ({added.already} were there already)."
+                )
+            if args.json:
+                print(json.dumps(report, ensure_ascii=False, indent=2))
+            else:
+                print("\n".join(lines))
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise CommandError(f"{path.name}: {exc}") from exc
     return 0
@@ -263,6 +289,8 @@ def history_line(file: reader.FilePlan) -> str:
         parts.append(f"{file.outside} about people not in your network")
     if file.left_out:
         parts.append(f"{file.left_out} left out (drafts or rows without a date)")
+    if file.not_yours:
+        parts.append(f"{file.not_yours} to them from addresses not known as yours (see --me)")
     rows = f"{file.rows} {'row' if file.rows == 1 else 'rows'}: " if file.rows else ""
     return rows + ", ".join(parts)
 
@@ -284,16 +312,19 @@ def _import_mail(args: argparse.Namespace, where: paths_mod.Paths, path: Path) -
             raise CommandError(f"{path.name}: {exc.strerror or exc}") from exc
         plan = reader.plan_mail(reading)
         mine = ", ".join(sorted(reading.own)) or "none found (give them with --me)"
-        print(f"{reading.messages} messages in {len(folders)} folders; your addresses: {mine}")
+        count = f"{len(folders)} {'folder' if len(folders) == 1 else 'folders'}"
+        print(f"{reading.messages} messages in {count}; your addresses: {mine}")
         print(f"{plan.name}: {history_line(dataclasses.replace(plan, rows=0))}")
         if args.dry_run:
             print("nothing was written (dry run).")
             return 0
         backup.backup_database(database, where.backups, reason="before-import")
         added = writer.import_mail_history(reading, [path.name], now())
+        emails = "email" if added.added == 1 else "emails"
+        people = "person" if added.contacts == 1 else "people"
         print(
-            f"import done: {added.added} emails added to the timelines of {added.contacts} "
-            f"people ({added.already} were there already)."
+            f"import done: {added.added} {emails} added to the timelines of {added.contacts} "
+            f"{people} ({added.already} were there already)."
         )
     return 0
 

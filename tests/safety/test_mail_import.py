@@ -88,7 +88,7 @@ def _import(mbox: Path, data: Path, cards: Path) -> float:
     )
     assert done.returncode == 0, done.stderr
     # Six in seven messages are with a contact; the user's address was given.
-    assert f"{MESSAGES} messages in 1 folders" in done.stdout
+    assert f"{MESSAGES} messages in 1 folder;" in done.stdout
     added = f"import done: {len(WITH_PEOPLE)} emails added to the timelines of {PEOPLE} people"
     assert added in done.stdout
     return peak

@@ -67,6 +67,7 @@ class FilePlan:
     outside: int = 0  # entries about people not in the network
     left_out: int = 0  # drafts, rows without a date or a person
     people: int = 0  # contacts whose timeline would grow
+    not_yours: int = 0  # mail to contacts from an address not known as the user's
 
 
 def plan_linkedin(
@@ -119,7 +120,7 @@ def plan_mail(reading: MailReading) -> FilePlan:
             plan.new += 1
             people.add(cid)
     plan.people = len(people)
-    plan.outside = reading.unknown_sender
+    plan.not_yours = reading.unknown_sender
     plan.left_out = reading.without_date
     return plan
 

@@ -37,6 +37,10 @@ def describe_file(plan: FilePlan) -> str:
         parts.append(f"{plan.outside:,} about people not in your network")
     if plan.left_out:
         parts.append(f"{plan.left_out:,} left out (drafts or rows without a date)")
+    if plan.not_yours:
+        parts.append(
+            f"{plan.not_yours:,} to them from addresses not known as yours (add yours below)"
+        )
     return "; ".join(parts)
 
 
