@@ -100,6 +100,14 @@ def test_import_saves_and_a_restore_at_once(tmp_path: Path) -> None:
                 f"ORG:Company {i % 997}\nEND:VCARD\n"
             )
 
+    few = tmp_path / "few.vcf"
+    few.write_text(
+        "".join(
+            f"BEGIN:VCARD\nVERSION:3.0\nFN:Other {i}\nEMAIL:o{i}@example.org\nEND:VCARD\n"
+            for i in range(2_000)
+        )
+    )
+
     started = time.monotonic()
     imported = subprocess.Popen(
         [sys.executable, "-m", "netdesk", "import", "--data-dir", str(data), str(cards)],
@@ -117,6 +125,13 @@ def test_import_saves_and_a_restore_at_once(tmp_path: Path) -> None:
             assert imported.poll() is None, imported.communicate()
             assert time.monotonic() < deadline, "the import never started writing"
             time.sleep(0.05)
+        # A second import meanwhile waits for the first one's blocks, never fails.
+        second = subprocess.run(
+            [sys.executable, "-m", "netdesk", "import", "--data-dir", str(data), str(few)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+        )
         refused = _restore(data, kept, wait=1)
         import_running = imported.poll() is None
         # A second restore waits for the import, then applies.
@@ -137,6 +152,7 @@ def test_import_saves_and_a_restore_at_once(tmp_path: Path) -> None:
     assert imported.returncode == 0, err
     assert f"{CARDS} new" in out
     assert saver.failed == [], saver.failed[:5]
+    assert second.returncode == 0 and "2000 new" in second.stdout, second.stderr
     if import_running:
         assert refused.returncode == 1
         assert "still running" in refused.stderr, refused.stderr
@@ -148,6 +164,7 @@ def test_import_saves_and_a_restore_at_once(tmp_path: Path) -> None:
     # Applied after the import, never in between: the store before the restore holds every
     # card, and the restored store none.
     assert _count(safety, "Person %") == CARDS
+    assert _count(safety, "Other %") == 2_000
     assert _count(path, "Person %") == 0
     assert _names(path, "Before %") == {f"Before {i}" for i in range(5)}
     # No save lost: each is in the store before the restore or in the restored store.
@@ -158,8 +175,8 @@ def test_import_saves_and_a_restore_at_once(tmp_path: Path) -> None:
     db.close_store(database)
     restored = db.open_store(safety)
     try:
-        batch = reader.last_import()
-        assert batch is not None and batch.added == CARDS
+        batch = reader.import_summary(1)
+        assert batch is not None and batch.sources == ("cards.vcf",) and batch.added == CARDS
         removed, _ = importer.undo_import(batch.batch_id, NOW)
         assert removed == CARDS
         assert _count(safety, "Person %") == 0
