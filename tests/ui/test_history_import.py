@@ -36,7 +36,7 @@ def _preview(qtbot, desk: Desk) -> HistoryPreviewDialog:  # type: ignore[no-unty
 def _lines(preview: HistoryPreviewDialog) -> dict[str, str]:
     tree = preview.findChild(QTreeWidget, "historyPreviewFiles")
     return {
-        tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(2)
+        tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(2).replace("\n", "; ")
         for i in range(tree.topLevelItemCount())
     }
 

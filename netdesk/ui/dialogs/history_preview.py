@@ -81,9 +81,15 @@ class HistoryPreviewDialog(QDialog):
         self.files.setRootIsDecorated(False)
         self.files.setWordWrap(True)
         self.files.setAccessibleName("What each file adds")
+        self.files.setUniformRowHeights(False)
         for name, holds, adds in lines:
-            item = QTreeWidgetItem([name, holds, adds])
+            # One line per thing a file adds, so none is cut at the edge of the window.
+            item = QTreeWidgetItem([name, holds, adds.replace("; ", "\n")])
             item.setToolTip(2, adds)
+            for column in range(3):
+                item.setTextAlignment(
+                    column, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+                )
             self.files.addTopLevelItem(item)
         for column in range(2):
             self.files.resizeColumnToContents(column)
