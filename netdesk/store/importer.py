@@ -661,7 +661,7 @@ STREAM_BLOCK = 512
 WHOLE_FILE_BYTES = 16 * 1024 * 1024
 # Cards written per transaction by an import that commits block by block: a few tenths of a
 # second of writing, the longest another writer then waits.
-COMMIT_BLOCK = 2048
+COMMIT_BLOCK = 1024
 # Identifier keys the planner holds in memory (a few MB) before it moves them to a
 # temporary database: a file of some ten thousand cards never pays for the round trips,
 # and a bigger one still imports in bounded memory.
