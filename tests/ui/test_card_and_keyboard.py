@@ -303,3 +303,22 @@ def test_every_count_of_what_is_due_is_one_number_on_the_demo_network(
     assert tray.count == expected
     assert str(expected) in tray.icon.toolTip()
     assert digest_notice(*digest.args).title == f"Today: {expected} follow-ups are due"
+
+
+def test_references_never_show_today_as_the_day_someone_agreed(
+    main_window, qtbot, now
+) -> None:
+    from netdesk.ui.workflows import install_workflows
+
+    # Consent with no day on record (an older store, an import): the day reads as unknown.
+    writer.create_contact(
+        {"display_name": "Ana Lima", "tie": Tie.ADVOCATE.value, "reference_consent": True},
+        now - dt.timedelta(days=100),
+    )
+    window = main_window()
+    dialog = install_workflows(window).references()
+    qtbot.waitExposed(dialog)
+    assert dialog.consent.isChecked()
+    assert dialog.agreed_on.text() == "day not recorded"
+    assert dialog.table.item(0, 2).text() == "Yes"
+    dialog.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, QSize, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,6 +45,9 @@ from netdesk.ui.workflows.common import (
     select_row_id,
     to_qdate,
 )
+
+# What the day they agreed shows when none was recorded (its special text, never a date).
+NOT_RECORDED = QDate(1900, 1, 1)
 
 
 def _to_qdatetime(moment: dt.datetime) -> QDateTime:
@@ -114,6 +117,9 @@ class ReferencesDialog(WorkflowDialog):
         self.agreed_on.setCalendarPopup(True)
         self.agreed_on.setDisplayFormat("d MMMM yyyy")
         self.agreed_on.setAccessibleName("The day they agreed")
+        # A day nobody recorded reads as such, never as today: its first day stands for it.
+        self.agreed_on.setMinimumDate(NOT_RECORDED)
+        self.agreed_on.setSpecialValueText("day not recorded")
         consent_row.addWidget(self.consent)
         consent_row.addWidget(self.agreed_on)
         consent_row.addStretch(1)
@@ -257,7 +263,10 @@ class ReferencesDialog(WorkflowDialog):
             return
         self.who.setText(f"{ref.name}" + (f" — {ref.company}" if ref.company else ""))
         self.consent.setChecked(ref.consent)
-        self.agreed_on.setDate(to_qdate(ref.agreed_on or now.date()))
+        if ref.agreed_on is not None:
+            self.agreed_on.setDate(to_qdate(ref.agreed_on))
+        else:  # not recorded: say so; ticking the box now records today
+            self.agreed_on.setDate(NOT_RECORDED if ref.consent else to_qdate(now.date()))
         self.agreed_on.setEnabled(ref.consent)
         for ask in reader.reference_requests(ref.contact_id):
             text = f"{long_date(ask.asked_at.date())}: {ask.company or 'no company named'}"
@@ -318,7 +327,10 @@ class ReferencesDialog(WorkflowDialog):
             return
         if dated and not self.consent.isChecked():
             return
-        agreed = from_qdate(self.agreed_on.date()) if self.consent.isChecked() else None
+        day = self.agreed_on.date()
+        if day == NOT_RECORDED:  # they agree as of now: the day is today
+            day = to_qdate(self._now().date())
+        agreed = from_qdate(day) if self.consent.isChecked() else None
         self._actions.mark_reference(cid, agreed)
         self.changed.emit([cid])
         self.reload(cid)
