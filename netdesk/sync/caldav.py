@@ -472,19 +472,19 @@ class CalendarPush:
                 self._delete(event)
         today = self.now.date()
         for fid in ids:
-            event = events.get(fid)
-            if event is not None and event.closed and fid not in outbox:
+            found = events.get(fid)
+            if found is not None and found.closed and fid not in outbox:
                 continue  # completed on another device; reopened here only by a change
-            if event is not None and event.removed and fid not in outbox:
+            if found is not None and found.removed and fid not in outbox:
                 continue  # deleted there: back only when it changes here
             stale = (
-                event is not None
+                found is not None
                 and self.options.form is CalendarForm.EVENT
-                and event.shown_on is not None
-                and event.shown_on < today
+                and found.shown_on is not None
+                and found.shown_on < today
             )
-            if event is None or fid in outbox or not event.etag or stale:
-                self._put(reader.calendar_item(due[position[fid]]), event)
+            if found is None or fid in outbox or not found.etag or stale:
+                self._put(reader.calendar_item(due[position[fid]]), found)
 
     def _there(self, event: SyncEvent) -> bool:
         """An item sent whose answer never came: is it on the server?"""

@@ -9,7 +9,7 @@ import peewee as pw
 import pytest
 
 from netdesk.core.calendar import CalendarDetail, CalendarForm, CalendarOptions
-from netdesk.core.domain import FollowUpReason, FollowUpState
+from netdesk.core.domain import FollowUpReason, FollowUpState, InteractionKind
 from netdesk.store import reader, writer
 from netdesk.store.models import FollowUp
 from netdesk.sync import accounts, caldav, dav, engine
@@ -151,7 +151,7 @@ def test_a_snooze_here_moves_the_due_time_there(server: Server) -> None:
     report = sync()
     assert report.events_put == 1
     (item,) = server_items(server).values()
-    assert item["due"].dt == until
+    assert item.decoded("due") == until
     assert reader.event_outbox() == {}
 
 
@@ -159,7 +159,7 @@ def test_done_here_is_completed_there_and_set_aside_is_taken_off(server: Server)
     done, aside = make_follow_ups(2)
     add_calendar_account(server)
     sync()
-    writer.complete_follow_up(done, NOW, kind=writer_kind())
+    writer.complete_follow_up(done, NOW, kind=InteractionKind.EMAIL)
     writer.dismiss_follow_up(aside, NOW)
     report = sync()
     assert report.events_closed == 2
@@ -170,12 +170,6 @@ def test_done_here_is_completed_there_and_set_aside_is_taken_off(server: Server)
     assert str(completed["status"]) == "COMPLETED"
     assert not completed.walk("VALARM")
     assert sync().events_closed == 0
-
-
-def writer_kind():  # type: ignore[no-untyped-def]
-    from netdesk.core.domain import InteractionKind
-
-    return InteractionKind.EMAIL
 
 
 def test_what_the_calendar_says_follows_the_privacy_choice_and_notes_never_go(

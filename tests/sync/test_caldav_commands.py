@@ -17,7 +17,7 @@ import pytest
 from netdesk.store import reader, writer
 from netdesk.sync import caldav
 from tests.sync.conftest import BOOK, Server
-from tests.sync.test_caldav import CALENDAR, make_follow_ups, server_items, sync
+from tests.sync.test_caldav import CALENDAR, NOW, make_follow_ups, server_items, sync
 from tests.sync.test_commands import MemoryKeyring, memory_keyring, run  # noqa: F401
 
 # Runs `netdesk sync` whose calendar PUTs reach the server; after the fifth, it writes the
@@ -100,7 +100,7 @@ def test_a_push_killed_halfway_resumes_without_duplicates(
     radicale: Server, store: pw.SqliteDatabase, data_dir: Path, tmp_path: Path
 ) -> None:
     ids = make_follow_ups(12)
-    account_id = writer.add_sync_account(radicale.url, "alice", [], caldav_now())
+    account_id = writer.add_sync_account(radicale.url, "alice", [], NOW)
     caldav.use_calendar(account_id, radicale.url, "alice", "")
     sent = _sync_killed_after_five_puts(data_dir, tmp_path)
     assert len(sent) == 5 and len(server_items(radicale)) == 5
@@ -110,26 +110,22 @@ def test_a_push_killed_halfway_resumes_without_duplicates(
     store_key = reader.store_id()
     assert set(items) == {f"follow-up-{i}-{store_key}@netdesk.invalid" for i in ids}
     assert report.events_put == 7  # the killed one is confirmed, not counted again
-    events = reader.calendar_events(reader.pushed_calendar(account_id).calendar_id)  # type: ignore[union-attr]
+    pushed = reader.pushed_calendar(account_id)
+    assert pushed is not None
+    events = reader.calendar_events(pushed.calendar_id)
     assert all(e.etag for e in events.values())
     assert sync().events_put == 0
 
     # A snooze whose push was killed after the server took it: sent again, once.
-    writer.snooze_follow_up(ids[0], caldav_now().replace(day=28, hour=16))
+    writer.snooze_follow_up(ids[0], NOW.replace(day=28, hour=16))
     for fid in ids[1:5]:
-        writer.snooze_follow_up(fid, caldav_now().replace(day=29, hour=16))
+        writer.snooze_follow_up(fid, NOW.replace(day=29, hour=16))
     sent = _sync_killed_after_five_puts(data_dir, tmp_path)
     assert len(sent) == 5
     assert reader.event_outbox()  # still queued: never confirmed
     report = sync()
     assert len(server_items(radicale)) == 12
     assert reader.event_outbox() == {}
-    due = server_items(radicale)[f"follow-up-{ids[0]}-{store_key}@netdesk.invalid"]["due"].dt
-    assert due == caldav_now().replace(day=28, hour=16)
+    item = server_items(radicale)[f"follow-up-{ids[0]}-{store_key}@netdesk.invalid"]
+    assert item.decoded("due") == NOW.replace(day=28, hour=16)
     assert CALENDAR in sent[0]
-
-
-def caldav_now():  # type: ignore[no-untyped-def]
-    from tests.sync.test_caldav import NOW
-
-    return NOW
