@@ -1,7 +1,8 @@
 """A local mailbox read as history: who the user wrote to and heard from, and when.
 
-Read only, and only the headers: an mbox file (read a line at a time, split on its "From "
-lines, so a mailbox of many gigabytes takes the same memory as a small one), a Maildir
+Read only, and only the headers: an mbox file (split on its "From " lines: headers read a
+line at a time, bodies skipped a block at a time, so a mailbox of many gigabytes takes the
+same memory as a small one; never `mailbox.mbox`, which indexes the whole file), a Maildir
 folder, or a folder holding either (Thunderbird's profile folders). Headers are decoded by
 the standard library (RFC 2047 words, charsets); a body is never read past, never kept.
 """
@@ -204,7 +205,12 @@ def decoded(value: object) -> str:
     """A header's text: RFC 2047 encoded words decoded in the charsets they name, raw 8-bit
     bytes read as UTF-8 (else cp1252), a charset nobody knows read as UTF-8."""
     try:
-        text = str(make_header(decode_header(value)))  # type: ignore[arg-type]
+        parts = decode_header(value)  # type: ignore[arg-type]
+        eight_bit = [chunk for chunk, charset in parts if charset == "unknown-8bit"]
+        if eight_bit and isinstance(eight_bit[0], bytes) and len(parts) == 1:
+            text = eight_bit[0].decode("utf-8", "surrogateescape")  # undeclared 8-bit bytes
+        else:
+            text = str(make_header(parts))
     except (LookupError, UnicodeError, ValueError, HeaderParseError):
         text = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in text):

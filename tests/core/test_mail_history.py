@@ -182,3 +182,22 @@ def test_a_damaged_header_block_is_cut_not_held_whole(tmp_path: Path) -> None:
     )
     (entry,) = _read(box).entries
     assert entry.subject == "Long"
+
+
+def test_crlf_mailboxes_raw_8bit_subjects_and_a_body_across_blocks(tmp_path: Path) -> None:
+    box = tmp_path / "windows.mbox"
+    long_body = ("line of a long body\r\n" * 200_000).encode()  # several skip blocks
+    box.write_bytes(
+        b"From ada@example.org Mon Mar  2 09:00:00 2026\r\n"
+        b"From: ada@example.org\r\nTo: me@example.com\r\n"
+        b"Subject: Caf\xc3\xa9 sans encodage\r\n"
+        b"Date: Mon, 02 Mar 2026 09:00:00 +0000\r\n\r\n" + long_body + b"\r\n"
+        b"From grace@example.org Mon Mar  2 10:00:00 2026\r\n"
+        b"From: grace@example.org\r\nTo: me@example.com\r\n"
+        b"Subject: Gr\xfc\xdfe\r\n"
+        b"Date: Mon, 02 Mar 2026 10:00:00 +0000\r\n\r\nshort\r\n"
+    )
+    reading = _read(box)
+    assert reading.messages == 2
+    # Undeclared bytes: UTF-8 when they are, else Windows-1252.
+    assert [e.subject for e in reading.entries] == ["Café sans encodage", "Grüße"]
