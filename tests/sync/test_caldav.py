@@ -80,7 +80,11 @@ def complete_on_server(server: Server, uid: str, calendar: str = CALENDAR) -> No
 
 
 @pytest.fixture
-def server(radicale: Server, store: pw.SqliteDatabase) -> Server:
+def server(
+    radicale: Server, store: pw.SqliteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> Server:
+    # Radicale takes any password; the user's own keyring is never asked.
+    monkeypatch.setattr(accounts, "load_password", lambda url, user: "")
     return radicale
 
 
@@ -230,3 +234,31 @@ def test_items_that_are_not_netdesks_are_left_alone(server: Server) -> None:
     sync()
     items = server_items(server)
     assert "dentist" in items and len(items) == 2
+
+
+def test_tasks_become_events_when_the_user_changes_the_form(server: Server) -> None:
+    make_follow_ups(2)
+    add_calendar_account(server)
+    sync()
+    writer.set_calendar_options(CalendarOptions(form=CalendarForm.EVENT))
+    report = sync()
+    assert report.events_put == 2 and not report.rejected_items
+    assert {i.name for i in server_items(server).values()} == {"VEVENT"}
+
+
+def test_removing_the_account_forgets_its_calendar_and_leaves_the_follow_ups(
+    server: Server,
+) -> None:
+    ids = make_follow_ups(2)
+    account_id = add_calendar_account(server)
+    sync()
+    writer.snooze_follow_up(ids[0], dt.datetime(2026, 12, 1, 10, 0))
+    assert reader.event_outbox()
+    account = reader.sync_account(account_id)
+    assert account is not None
+    accounts.remove_account(account)
+    assert reader.sync_calendars() == [] and reader.event_outbox() == {}
+    assert not reader.has_sync()
+    assert FollowUp.select().count() == 2
+    writer.snooze_follow_up(ids[1], dt.datetime(2026, 12, 1, 10, 0))
+    assert reader.event_outbox() == {}  # nothing to push to: nothing queued

@@ -11,13 +11,19 @@ import sys
 import time
 from pathlib import Path
 
-import peewee as pw
 import pytest
 
 from netdesk.store import reader, writer
 from netdesk.sync import caldav
 from tests.sync.conftest import BOOK, Server
-from tests.sync.test_caldav import CALENDAR, NOW, make_follow_ups, server_items, sync
+from tests.sync.test_caldav import (  # noqa: F401
+    CALENDAR,
+    NOW,
+    make_follow_ups,
+    server,
+    server_items,
+    sync,
+)
 from tests.sync.test_commands import MemoryKeyring, memory_keyring, run  # noqa: F401
 
 # Runs `netdesk sync` whose calendar PUTs reach the server; after the fifth, it writes the
@@ -97,8 +103,11 @@ def _sync_killed_after_five_puts(data_dir: Path, tmp_path: Path) -> list[str]:
 
 
 def test_a_push_killed_halfway_resumes_without_duplicates(
-    radicale: Server, store: pw.SqliteDatabase, data_dir: Path, tmp_path: Path
+    server: Server,  # noqa: F811
+    data_dir: Path,
+    tmp_path: Path,
 ) -> None:
+    radicale = server
     ids = make_follow_ups(12)
     account_id = writer.add_sync_account(radicale.url, "alice", [], NOW)
     caldav.use_calendar(account_id, radicale.url, "alice", "")
