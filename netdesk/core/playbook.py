@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from netdesk.core.dates import day_phrase, full_date
+from netdesk.core.dates import day_phrase
 from netdesk.core.domain import (
     MEETING_KINDS,
     FollowUpReason,
@@ -173,11 +173,6 @@ def ago(days: int) -> str:
     if days < 730:
         return f"{days // 30} months ago"
     return f"{days // 365} years ago"
-
-
-def long_date(day: dt.date) -> str:
-    """'3 September 2026' (core.dates.full_date: one way to show a day)."""
-    return full_date(day)
 
 
 def in_days(days: int) -> str:

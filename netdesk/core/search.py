@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from netdesk.core.dates import full_date
 from netdesk.core.domain import SearchState
-from netdesk.core.playbook import long_date
 
 # When the user never said when the search began, the wrap-up thanks the people of the
 # last year: long enough for a search, short enough to leave old acquaintances out.
@@ -28,14 +28,14 @@ class SearchSummary:
     @property
     def sentence(self) -> str:
         """What the window's header says, e.g. 'Searching since 3 September 2026'."""
-        since = f" since {long_date(self.started_on)}" if self.started_on else ""
+        since = f" since {full_date(self.started_on)}" if self.started_on else ""
         company = self.offer_company or "a company"
         if self.state is SearchState.SEARCHING:
             return f"Searching{since}"
         if self.state is SearchState.PAUSED:
             if self.started_on is None:
                 return "Search paused"
-            return f"Search paused (started {long_date(self.started_on)})"
+            return f"Search paused (started {full_date(self.started_on)})"
         if self.state is SearchState.OFFER_RECEIVED:
             return f"Offer received from {company}"
         if self.state is SearchState.OFFER_ACCEPTED:

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.dates import full_date
 from netdesk.core.domain import CompanyStatus
-from netdesk.core.playbook import long_date
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.ui import look
@@ -171,7 +171,7 @@ class CompaniesDialog(WorkflowDialog):
         for entry in reader.company_interactions(cid, limit=200):
             summary = f": {entry.summary}" if entry.summary else ""
             self.interactions.addItem(
-                f"{long_date(entry.at.date())} · {entry.contact_name} · {entry.kind.label}{summary}"
+                f"{full_date(entry.at.date())} · {entry.contact_name} · {entry.kind.label}{summary}"
             )
         if not self.interactions.count():
             self.interactions.addItem("Nothing logged with anyone there yet.")

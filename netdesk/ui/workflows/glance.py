@@ -201,7 +201,7 @@ class GlanceDialog(WorkflowDialog):
         for column, (value, caption, name, alert) in enumerate(
             (
                 (g.overdue, "people due or overdue for a touch", "glanceOverdue", True),
-                (g.met_never_followed_up, "met once, never followed up", "glanceMet", True),
+                (g.met_never_followed_up, "met, never followed up", "glanceMet", True),
                 (g.never_contacted, "never contacted", "glanceNever", False),
                 (g.total, "people in your network", "glanceTotal", False),
             )

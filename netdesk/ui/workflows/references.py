@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.dates import full_date
 from netdesk.core.drafts import draft, reference_values
-from netdesk.core.playbook import first_name, long_date
+from netdesk.core.playbook import first_name
 from netdesk.core.references import HEADS_UP_LEAD_DAYS
 from netdesk.core.templates import is_valid_email
 from netdesk.services.actions import Actions
@@ -216,7 +217,7 @@ class ReferencesDialog(WorkflowDialog):
         for r, ref in enumerate(rows):
             # "Agreed": the day they agreed, or that they did (the day was not recorded).
             agreed = (
-                long_date(ref.agreed_on)
+                full_date(ref.agreed_on)
                 if ref.consent and ref.agreed_on
                 else ("Yes" if ref.consent else "Not yet")
             )
@@ -269,9 +270,9 @@ class ReferencesDialog(WorkflowDialog):
             self.agreed_on.setDate(NOT_RECORDED if ref.consent else to_qdate(now.date()))
         self.agreed_on.setEnabled(ref.consent)
         for ask in reader.reference_requests(ref.contact_id):
-            text = f"{long_date(ask.asked_at.date())}: {ask.company or 'no company named'}"
+            text = f"{full_date(ask.asked_at.date())}: {ask.company or 'no company named'}"
             if ask.check_at is not None:
-                text += f", check on {long_date(ask.check_at.date())}"
+                text += f", check on {full_date(ask.check_at.date())}"
             if ask.notes:
                 text += f" — {ask.notes}"
             self.asks.addItem(text)
