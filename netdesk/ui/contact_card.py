@@ -232,6 +232,9 @@ class ContactCard(QFrame):
         layout = self.layout()
         if layout is None:
             return
+        # New text in a hidden row does not reach the layouts' cached heights: measure anew.
+        self.form.invalidate()
+        layout.invalidate()
         needed = layout.totalHeightForWidth(self.width())
         if needed > 0 and needed != self.minimumHeight():
             self.setMinimumHeight(needed)

@@ -457,6 +457,9 @@ class MainWindow(QMainWindow):
         # Measured at the width left beside a scroll bar: showing one must not need another.
         width = area.width() - area.verticalScrollBar().sizeHint().width() - 2 * area.frameWidth()
         layout = self.card.layout()
+        if layout is not None:
+            self.card.form.invalidate()
+            layout.invalidate()
         needed = layout.totalHeightForWidth(width) if layout is not None else -1
         wanted = max(needed, self.card.minimumHeight()) + 2 * area.frameWidth()
         area.setFixedHeight(min(wanted, max(self.middle.height() // 2, 120)))

@@ -77,3 +77,26 @@ def test_every_window_and_dialog_fits_at_1024x640(tmp_path: Path) -> None:
         if c["kind"] in fits.STRICT_KINDS
     ]
     assert not cut, "texts that do not fit at 1024x640:\n" + "\n".join(cut)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["1920x1080", "1280x800"])
+def test_the_main_window_fits_on_larger_screens(tmp_path: Path, size: str) -> None:
+    """Every state of the main window on a larger screen: a contact card shown after another
+    (its rows' heights measured anew, not kept from the last card) and the panes' headers."""
+    env = dict(os.environ)
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "netdesk.ui.gallery", str(tmp_path), "--sizes", size,
+         "--themes", "light", "--only", "main", "--no-pictures"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=110, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    (report,) = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert any(Path(p).stem == "main-search-selected" for p in report["pictures"])
+    cut = [
+        f"{c['store']}/{c['picture']}: {c['where']}: {c['text']!r}"
+        for c in report["cuts"]
+        if c["kind"] in fits.STRICT_KINDS
+    ]
+    assert not cut, f"texts that do not fit at {size}:\n" + "\n".join(cut)
