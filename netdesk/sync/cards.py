@@ -44,8 +44,9 @@ def read_card(text: str, source: str = "server") -> ContactRecord | None:
     for item in read_vcards(io.StringIO(text), source):
         if isinstance(item, ContactRecord):
             if item.tags:
-                split = (t.strip() for tag in item.tags for t in tag.split(","))
-                item.tags = list(dict.fromkeys(t for t in split if t))
+                # One tag per CATEGORIES value, an escaped comma inside it kept (as the store
+                # keeps it: core.records.split_tags).
+                item.tags = list(dict.fromkeys(t.strip() for t in item.tags if t.strip()))
             return item
     return None
 
