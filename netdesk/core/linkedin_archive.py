@@ -423,11 +423,9 @@ def read_history(archive: Archive) -> ArchiveHistory:
         except (ValueError, OSError, zipfile.BadZipFile) as exc:
             history.problems.append(_problem(archive.display_name(MESSAGES), exc))
     if messages:
-        found = _owner_from_messages(messages)
-        if owner is None:
-            owner = found
-        elif found is not None and found.name_key == owner.name_key:
-            owner = found  # the same person, with the profile address the messages give
+        # The party in every conversation is the owner as the messages name them (with
+        # their profile address); Profile.csv may carry a name they have since changed.
+        owner = _owner_from_messages(messages) or owner
         history.owner = owner
         _message_entries(archive, messages, owner, history)
     readers = (

@@ -223,3 +223,15 @@ def test_the_directory_matches_by_profile_first_then_by_a_name_only_one_has() ->
     directory.add(4, "Zoë Martínez", "linkedin.com/in/zoe-m")
     assert directory.find(la.Party("Zoë Martínez", "linkedin.com/in/a-different-zoe")) is None
     assert directory.find(la.Party("Zoe Martinez")) == 4
+
+
+def test_the_messages_name_the_owner_when_the_profile_has_another_name(tmp_path: Path) -> None:
+    files = archive_files("2023")
+    files["Profile.csv"] = files["Profile.csv"].replace(b"Sam,Rivera", b"Sam,Jones")
+    path = tmp_path / "renamed.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    history = _read(path)
+    assert history.owner == la.Party("Sam Rivera", "linkedin.com/in/sam-rivera")
+    assert [d for _, d, _, _ in _messages(history)][:2] == ["incoming", "outgoing"]
