@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import (
@@ -164,14 +165,29 @@ class ReminderWindowBackend(NotifierBackend):
         super().__init__(sink)
         if not isinstance(QApplication.instance(), QApplication):
             raise NotifierUnavailable("no windows without a QApplication")
-        self.window = ReminderWindow(sink)
+        self.window: ReminderWindow | None = ReminderWindow(sink)
+
+    def _live_window(self) -> ReminderWindow | None:
+        """The window, unless Qt has deleted it (the application closing its windows)."""
+        if self.window is not None and not shiboken6.isValid(self.window):
+            self.window = None
+        return self.window
 
     def show(self, notice: Notice) -> None:
-        self.window.add(notice)
+        window = self._live_window()
+        if window is None:
+            # A reminder must still reach the screen: a new window takes the old one's place.
+            window = self.window = ReminderWindow(self.sink)
+        window.add(notice)
 
     def withdraw(self, follow_up_ids: Sequence[int]) -> None:
-        self.window.remove_follow_ups(follow_up_ids)
+        window = self._live_window()
+        if window is not None:
+            window.remove_follow_ups(follow_up_ids)
 
     def close(self) -> None:
-        self.window.hide()
-        self.window.deleteLater()
+        window = self._live_window()
+        self.window = None
+        if window is not None:
+            window.hide()
+            window.deleteLater()

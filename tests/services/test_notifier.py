@@ -231,6 +231,28 @@ def test_the_reminder_window_is_the_last_resort(
     assert [e.kind for e in reader.timeline(f.contact_id)] == [InteractionKind.THANK_YOU]
 
 
+def test_a_reminder_window_deleted_by_qt_is_made_again(
+    qapp: object, qtbot: object, tmp_path: Path, now: dt.datetime, store: pw.SqliteDatabase
+) -> None:
+    # The application may delete top-level windows (closing them all) while the notifier
+    # lives on: the next reminder must still reach the screen, not raise.
+    import shiboken6
+
+    from netdesk.ui.reminder_window import ReminderWindowBackend
+
+    rig = Rig(tmp_path, now, _unavailable, ReminderWindowBackend)
+    backend = rig.notifier.backend
+    shiboken6.delete(backend.window)
+    [f] = rig.due("Dana")
+    rig.notifier.announce([f])
+    qtbot.waitUntil(lambda: _notified(f.follow_up_id) is not None, timeout=5000)
+    assert backend.window is not None and backend.window.isVisible()
+    assert [r.notice.follow_up_id for r in backend.window.rows] == [f.follow_up_id]
+    backend.withdraw([f.follow_up_id])
+    backend.close()
+    backend.withdraw([f.follow_up_id])  # after close: nothing to do, nothing raised
+
+
 def test_freedesktop_needs_a_session_bus(qapp: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
     with pytest.raises(nt.NotifierUnavailable):
