@@ -268,7 +268,19 @@ def _run_app(
         # single-instance guard (before the window): hand our arguments over and exit.
         # ---------------------------------------------------------------------------------
 
-        window = build_main_window(context)
+        try:
+            window = build_main_window(context)
+        except pw.DatabaseError as exc:
+            if not db.is_damage(exc):
+                raise
+            # A large store is checked whole only after the first paint; the window's
+            # first reads met the damage: start again, checking it whole, into recovery.
+            log.error("the store is damaged: %s", exc)
+            db.mark_for_full_check(where.database)
+            guard.release()  # the next NetDesk takes the folder over (released again below)
+            db.close_store(database)
+            _start_again(args)
+            return 1
         shown.append(window)
         # macOS: a file opened from the Finder arrives as an event, held until import is wired.
         # Only there: a Python filter on the application sees every event of every widget,

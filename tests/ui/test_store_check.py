@@ -4,11 +4,13 @@ thread, and damage it finds is told and leads to recovery."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from netdesk import paths
+from netdesk.core.domain import InteractionKind
 from netdesk.services.clock import FixedClock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
@@ -24,19 +26,32 @@ def _large_store(where: paths.Paths, now: dt.datetime) -> None:
     database = db.open_store(where.database)
     try:
         for i in range(400):
-            writer.create_contact(
+            contact = writer.create_contact(
                 {"display_name": f"Person {i:03}", "notes": "met at the meetup " * 20}, now
+            )
+            writer.log_interaction(
+                contact.id, InteractionKind.MEETING, now, now, summary="talked shop " * 60
             )
     finally:
         db.close_store(database)
 
 
 def _damage(path: Path) -> None:
-    """Scribble over pages in the second half: the header and schema stay readable."""
-    size = path.stat().st_size
+    """Scribble over leaf pages of the timeline (read only when a contact is opened): the
+    header, the schema and what the window reads first stay readable."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = [
+        n
+        for (n,) in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'interaction' AND pagetype = 'leaf'"
+        )
+    ]
+    conn.close()
+    assert len(pages) > 20
     with path.open("r+b") as f:
-        for page in range(size // PAGE // 2, size // PAGE - 1, 3):
-            f.seek(page * PAGE + 8)
+        for page in pages[len(pages) // 2 :: 3]:
+            f.seek((page - 1) * PAGE + 8)
             f.write(b"\xa5" * 600)
 
 
