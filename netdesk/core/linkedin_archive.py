@@ -561,7 +561,7 @@ def _recommendations_given(
     if at is None or not who.name:
         return []
     text = _get(row, "Text", "Body")
-    summary = "You recommended them on LinkedIn"
+    summary = "Recommendation you wrote on LinkedIn"
     if first_line(text, 120):
         summary += f": {first_line(text, 120)}"
     key = _key("recommendation given", who.name, at.isoformat())

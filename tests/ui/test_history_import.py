@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QTreeWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTreeView, QTreeWidget
 
 from netdesk.store import reader
 from netdesk.store.models import Contact, Interaction
@@ -79,6 +79,34 @@ def test_an_archive_dropped_on_the_window_is_previewed_then_fills_the_timelines(
         "Imported Basic_LinkedInDataExport_03-25-2026.zip: 4 contacts added, "
         "10 timeline entries for 4 people."
     )
+    # The follow-ups pane says where the fact came from, and the timeline pane shows it:
+    # Priya's invitation had a note, and nothing followed it (rule 2).
+    pane = desk.window.follow_ups
+    qtbot.waitUntil(lambda: pane.model.rowCount() > 0, timeout=10_000)
+    rows = [pane.model.follow_up(r) for r in range(pane.model.rowCount())]
+    (priya,) = [f for f in rows if f is not None and f.contact_name == "Priya Natarajan"]
+    assert pane.select_follow_up(priya.follow_up_id, activate=False)
+    assert pane.sentence.text().startswith(
+        "You connected with Priya on LinkedIn on 1 March 2026 (“Great meeting you at the "
+        "design meetup"
+    )
+    # With nobody selected, the timeline pane's recent activity shows the history.
+    timeline = desk.window.findChild(QTreeView, "timeline")
+    qtbot.waitUntil(lambda: timeline.model().rowCount() >= 10, timeout=10_000)
+    shown = [
+        [timeline.model().index(r, c).data() for c in (1, 3)]
+        for r in range(timeline.model().rowCount())
+    ]
+    assert shown[0] == [
+        "Endorsement",
+        "Dana Lee: Endorsed Python on LinkedIn\nHelped: endorsed you for Python",
+    ]
+    assert ["Message", "Dana Lee: Thanks Dana!"] in shown
+    assert [
+        "Invitation",
+        'Priya Natarajan: Great meeting you at the design meetup, "let\'s stay in touch"',
+    ] in shown
+
     # One undoable action: Edit > Undo takes the contacts and their history back.
     assert desk.window.user_actions.undo_stack.undoText() == (
         "Import Basic_LinkedInDataExport_03-25-2026.zip"
