@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -131,7 +130,9 @@ def test_merge_records_never_blanks() -> None:
     assert old.emails == ["ada@example.com"]
 
 
-def test_plan_is_fast() -> None:
+def test_a_large_plan_matches_by_key() -> None:
+    # Its speed is a benchmark figure (tests/benchmarks/run.py: re-import into 50,000), not
+    # a timed assertion here; this checks what a plan of that size decides.
     known = known_of({
         i: ContactRecord(display_name=f"Person {i}", emails=[f"p{i}@example.com"],
                          phones=[f"+1555{i:07d}"], organization=f"Co {i % 500}")
@@ -139,7 +140,15 @@ def test_plan_is_fast() -> None:
     })
     items = [ContactRecord(display_name=f"Person {i}", emails=[f"P{i * 7}@example.com"],
                            organization=f"Co {i % 500}") for i in range(10_000)]
-    t0 = time.perf_counter()
     plan = plan_import(items, known)
-    assert time.perf_counter() - t0 < 1.0
     assert len(plan.entries) == 10_000
+    by_email = 50_000 // 7 + 1  # p{7i} exists among the known for these
+    for i, entry in enumerate(plan.entries):
+        if i < by_email:
+            # The email finds its contact; the name and company that differ are shown, not taken.
+            assert entry.contact_id == 7 * i, i
+            if i:
+                assert entry.conflicts["display_name"] == (f"Person {7 * i}", f"Person {i}")
+        else:
+            # No email match: the same name at the same company is a likely duplicate.
+            assert entry.action == "duplicate", i
