@@ -23,7 +23,7 @@ from tests.conftest import CORPUS
 
 # PLAYBOOK.md, rule 2: "with no follow-up after it within a few days (default 7)".
 WINDOW = dt.timedelta(days=PlaybookSettings().follow_up_after_meeting_days)
-assert WINDOW == dt.timedelta(days=7)
+assert dt.timedelta(days=7) == WINDOW
 DAY = dt.timedelta(days=1)
 
 
