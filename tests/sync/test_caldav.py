@@ -262,3 +262,46 @@ def test_removing_the_account_forgets_its_calendar_and_leaves_the_follow_ups(
     assert FollowUp.select().count() == 2
     writer.snooze_follow_up(ids[1], dt.datetime(2026, 12, 1, 10, 0))
     assert reader.event_outbox() == {}  # nothing to push to: nothing queued
+
+
+def test_an_overdue_event_moves_to_today_and_a_task_keeps_its_day(server: Server) -> None:
+    make_follow_ups(1)  # due tomorrow at 08:00
+    writer.set_calendar_options(CalendarOptions(form=CalendarForm.EVENT))
+    add_calendar_account(server)
+    sync()
+    (event,) = server_items(server).values()
+    assert event.decoded("dtstart") == NOW.date() + dt.timedelta(days=1)
+    later = NOW + dt.timedelta(days=4)
+    assert sync(later).events_put == 1
+    (event,) = server_items(server).values()
+    assert event.decoded("dtstart") == later.date()
+    assert sync(later).events_put == 0  # once a day, not at every sync
+
+    writer.set_calendar_options(CalendarOptions(form=CalendarForm.TODO))
+    assert sync(later).events_put == 1
+    (task,) = server_items(server).values()
+    assert task.decoded("due") == dt.datetime.combine(
+        NOW.date() + dt.timedelta(days=1), dt.time(9, 0)
+    )
+    assert sync(later + dt.timedelta(days=1)).events_put == 0
+
+
+def test_an_item_edited_on_the_phone_then_snoozed_here_takes_the_snooze(server: Server) -> None:
+    (fid,) = make_follow_ups(1)
+    add_calendar_account(server)
+    sync()
+    (uid,) = server_items(server)
+    href = caldav.item_href(CALENDAR, uid)
+    client = server.client()
+    item = caldav.get_item(client, href)
+    assert item is not None
+    caldav.put_item(
+        client, href, item.text.replace("SUMMARY:", "SUMMARY:(phone) "), etag=item.etag
+    )
+    client.close()
+    writer.snooze_follow_up(fid, dt.datetime(2026, 12, 2, 11, 0))
+    report = sync()
+    assert report.events_put == 1 and report.done_here == 0
+    (task,) = server_items(server).values()
+    assert task.decoded("due") == dt.datetime(2026, 12, 2, 11, 0)
+    assert not str(task["summary"]).startswith("(phone)")
