@@ -135,6 +135,16 @@ def make_vcards(path: Path) -> None:
     make_file(path)
 
 
+def make_rich_vcards(path: Path) -> None:
+    from vcard_speed import CARDS, make_rich_file
+
+    assert CARDS == IMPORT_CARDS
+    make_rich_file(path)
+
+
+FROZEN = HERE.parents[1] / "dist" / "netdesk" / "netdesk"
+
+
 # --- measurements -----------------------------------------------------------------------
 
 
@@ -163,7 +173,50 @@ def startup(stores: dict[int, Path], runs: int, work: Path) -> list[Figure]:
                 baseline_samples=base,
             )
         )
+    if FROZEN.is_file() and frozen_opens(next(iter(stores.values()))):
+        # The installed (frozen) app, as built into dist/ (its age says which code it holds).
+        age = (time.time() - FROZEN.stat().st_mtime) / 3600
+        for size, store in stores.items():
+            samples = median_of(
+                runs,
+                lambda store=store: timed_process(
+                    [str(FROZEN), "--exit-after-launch", "--data-dir", str(store)]
+                )[0],
+            )
+            figures.append(
+                Figure(
+                    f"frozen app's start-up to first paint (dist/ built {age:.1f} h before)",
+                    size,
+                    statistics.median(samples),
+                    "s",
+                    statistics.median(base),
+                    "bare QMainWindow to first paint",
+                    "<= 1.5x baseline at 50,000; +<10% from 1,000 to 50,000",
+                    samples=samples,
+                    baseline_samples=base,
+                )
+            )
     return figures
+
+
+def frozen_opens(store: Path) -> bool:
+    """Whether dist/netdesk opens this store: a build older than the store's schema refuses
+    it (and waits on its message), so its start-up would say nothing about this code."""
+    try:
+        done = subprocess.run(
+            [str(FROZEN), "--exit-after-launch", "--data-dir", str(store)],
+            env=env(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        print(f"{FROZEN} did not open a store of this code's schema: not timed (rebuild it)")
+        return False
+    if done.returncode != 0:
+        print(f"{FROZEN} failed on a store of this code's schema: not timed (rebuild it)")
+        return False
+    return True
 
 
 def memory(stores: dict[int, Path], work: Path) -> list[Figure]:
@@ -202,8 +255,21 @@ def memory(stores: dict[int, Path], work: Path) -> list[Figure]:
 
 
 def imports(runs: int, work: Path, big_store: Path | None) -> list[Figure]:
-    cards = work / "cards.vcf"
-    make_vcards(cards)
+    figures: list[Figure] = []
+    files = (
+        ("cards.vcf", make_vcards, "vCard 3.0 cards"),
+        ("rich-cards.vcf", make_rich_vcards, "rich cards (2 emails, 2 phones, ADR, NOTE)"),
+    )
+    for name, make, what in files:
+        cards = work / name
+        make(cards)
+        figures += _import_figures(runs, work, big_store, cards, what)
+    return figures
+
+
+def _import_figures(
+    runs: int, work: Path, big_store: Path | None, cards: Path, what: str
+) -> list[Figure]:
     base = median_of(
         runs, lambda: timed_process([sys.executable, "-c", VOBJECT_PARSE, str(cards)])[0]
     )
@@ -218,7 +284,7 @@ def imports(runs: int, work: Path, big_store: Path | None) -> list[Figure]:
     samples = median_of(runs, fresh_import)
     figures = [
         Figure(
-            f"import {IMPORT_CARDS:,} vCard 3.0 cards, empty store",
+            f"import {IMPORT_CARDS:,} {what}, empty store",
             None,
             statistics.median(samples),
             "s",
@@ -243,13 +309,14 @@ def imports(runs: int, work: Path, big_store: Path | None) -> list[Figure]:
         )
         figures.append(
             Figure(
-                f"re-import the same {IMPORT_CARDS:,} into 50,000 (all matched)",
+                f"re-import the same {IMPORT_CARDS:,} {what.split(' (')[0]} into 50,000 "
+                "(all matched)",
                 50_000,
                 statistics.median(again),
                 "s",
                 statistics.median(base),
                 "vobject.readComponents alone",
-                "<= 0.5x",
+                "<= 0.25x",
                 samples=again,
                 baseline_samples=base,
             )
@@ -411,12 +478,36 @@ def search(stores: dict[int, Path]) -> list[Figure]:
                 "ms",
                 p95(raw),
                 "raw FTS5 query, p95",
-                "<= 16 ms at 50,000 and <= 3x",
+                "<= 8 ms at each size; <= 3x at 50,000",
                 samples=keys,
                 baseline_samples=raw,
             )
         )
     return figures
+
+
+def dialogs(runs: int) -> list[Figure]:
+    from dialogs_speed import measure
+
+    found = measure(runs)
+    # The gallery's "wrap-up-under-way" records an offer and then opens the wrap-up: the
+    # same two dialogs as "offer" and "wrap-up", timed there.
+    found.pop("wrap-up-under-way", None)
+    medians = {name: statistics.median(v) for name, v in found.items()}
+    slowest = max(medians, key=medians.__getitem__)
+    second = sorted(medians.values())[-2] if len(medians) > 1 else 0.0
+    return [
+        Figure(
+            f"slowest of {len(medians)} dialogs to first paint ({slowest}; next {second:.0f} ms)",
+            None,
+            medians[slowest],
+            "ms",
+            None,
+            "",
+            "<= 100 ms on the demo network",
+            samples=found[slowest],
+        )
+    ]
 
 
 IDLE_SECONDS = 60
@@ -463,18 +554,17 @@ def idle(work: Path) -> list[Figure]:
 
 
 def judge(figures: list[Figure]) -> None:
-    by = {(f.name.split(" (")[0].split(",")[0], f.size): f for f in figures}
     for f in figures:
-        if f.name.startswith("start-up") and f.size == 50_000 and f.ratio is not None:
-            small = by.get(("start-up to first paint", 1_000))
+        if f.name.startswith(("start-up", "frozen")) and f.size == 50_000 and f.ratio:
+            small = next((g for g in figures if g.name == f.name and g.size == 1_000), None)
             growth = (f.value / small.value - 1) if small else 0.0
             f.met = f.ratio <= 1.5 and growth < 0.10
-        elif f.name.startswith("import") and f.ratio is not None:
+        elif f.name.startswith(("import", "re-import")) and f.ratio is not None:
             f.met = f.ratio <= 0.25
-        elif f.name.startswith("re-import") and f.ratio is not None:
-            f.met = f.ratio <= 0.5
-        elif f.name.startswith("keystroke") and f.size == 50_000 and f.ratio is not None:
-            f.met = f.value <= 16 and f.ratio <= 3
+        elif f.name.startswith("keystroke") and f.ratio is not None:
+            f.met = f.value <= 8 and (f.size != 50_000 or f.ratio <= 3)
+        elif f.name.startswith("slowest"):
+            f.met = f.value <= 100
         elif f.name.startswith("every due") and f.size == 50_000:
             f.met = f.value <= 50
         elif f.name.startswith("peak RSS") and f.ratio is not None:
@@ -514,7 +604,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="bench-out")
     parser.add_argument("--work", help="keep the generated stores here (reused when present)")
     parser.add_argument(
-        "--skip", default="", help="comma-separated: startup,memory,import,due,search,idle"
+        "--skip",
+        default="",
+        help="comma-separated: startup,memory,import,due,search,dialogs,idle",
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -563,6 +655,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("import", lambda: imports(args.runs, work, big)),
         ("due", lambda: due(stores, max(args.runs, 20))),
         ("search", lambda: search(stores)),
+        ("dialogs", lambda: dialogs(min(args.runs, 3))),
         ("idle", lambda: idle(work)),
     ]
     for name, step in steps:

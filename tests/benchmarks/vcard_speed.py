@@ -34,6 +34,31 @@ def make_file(path: Path) -> None:
             )
 
 
+def make_rich_file(path: Path) -> None:
+    """Cards as a phone or a mail program writes them for people you know well: N, FN, ORG,
+    TITLE, two EMAILs, two TELs, ADR, BDAY, URL and a NOTE with escaped commas and newlines."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for i in range(CARDS):
+            f.write(
+                "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                f"N:Okafor{i};Chidi;Emeka;Dr.;\r\nFN:Dr. Chidi Emeka Okafor{i}\r\n"
+                f"ORG:Wellspring Analytics {i % 211};Platform\r\n"
+                "TITLE:Director\\, Platform Engineering\r\n"
+                f"EMAIL;TYPE=INTERNET,WORK,PREF:chidi.okafor{i}@wellspring.example\r\n"
+                f"EMAIL;TYPE=INTERNET,HOME:chidi{i}@mail.example.org\r\n"
+                f"TEL;TYPE=CELL,PREF:+44 7700 {i:06d}\r\n"
+                f"TEL;TYPE=WORK,VOICE:+44 20 7946 {i % 10000:04d}\r\n"
+                f"ADR;TYPE=WORK:;Floor {i % 9 + 1};{i % 300 + 1} Long Acre;London;;WC2E 9LH;"
+                "United Kingdom\r\n"
+                f"BDAY:19{70 + i % 30}-{i % 12 + 1:02d}-{i % 28 + 1:02d}\r\n"
+                f"URL:https://www.linkedin.com/in/chidi-okafor-{i}\r\n"
+                "NOTE:Met at the data meetup\\, Shoreditch.\\nAsked about the platform team\\, "
+                "\r\n the hiring plan and a referral.\\n\\nFollow up after the offsite\\, "
+                "\r\n then again in spring.\r\n"
+                "END:VCARD\r\n"
+            )
+
+
 def ours(path: Path) -> int:
     items = read_contact_file(path)
     return sum(1 for r in items if isinstance(r, ContactRecord) and r.display_name)
