@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from netdesk.core.domain import Tie
 from netdesk.services.signals import Hub
 from netdesk.store import reader
-from netdesk.ui.list_delegate import CachedTextDelegate
 from netdesk.ui.models.contacts_model import (
     COMPANY,
     HEADERS,
@@ -114,8 +113,6 @@ class ContactsPane(QWidget):
         self.view.setObjectName("contactList")
         self.view.setAccessibleName("Contacts")
         self.view.setModel(self.model)
-        # Each cell's text laid out once, not at every paint (a keystroke repaints the list).
-        self.view.setItemDelegate(CachedTextDelegate(self.view, self.model.cell))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

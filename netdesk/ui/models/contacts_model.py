@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from netdesk.core import playbook
 from netdesk.core.dates import describe_day, describe_moment, full_date
@@ -343,16 +343,6 @@ class ContactsModel(QAbstractTableModel):
             )
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
-
-    def cell(self, row: int, column: int) -> tuple[str, QColor | None, bool]:
-        """What the list's delegate paints in a cell: its text, its accent colour (None: the
-        palette's) and whether it is bold (an overdue follow-up's date)."""
-        contact = self.contact_row(row)
-        if contact is None or not 0 <= column < len(HEADERS):
-            return "", None, False
-        if column == NEXT_FOLLOW_UP and contact.overdue:
-            return contact.texts[column], OVERDUE_COLOR, True
-        return contact.texts[column], None, False
 
     # --- the Qt model ----------------------------------------------------------------------
 
