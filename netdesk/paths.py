@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "NetDesk"
 ENV_DATA_DIR = "NETDESK_DATA_DIR"
 
@@ -49,6 +47,8 @@ def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:
     if chosen:
         folder = Path(chosen).expanduser().resolve()
         return Paths(data_dir=folder, log_dir=folder / "logs")
+    import platformdirs  # only when no folder is named: a few ms of start-up otherwise
+
     return Paths(
         data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
         log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
