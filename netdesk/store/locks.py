@@ -44,7 +44,8 @@ def write_transaction(
     `patience` seconds in all, before the error reaches the caller."""
     deadline = time.monotonic() + patience
     with contextlib.ExitStack() as stack:
-        if not database.in_transaction():
+        outermost = not database.in_transaction()
+        if outermost:
             # Shared with other writers and imports; a whole-store replacement holds it
             # exclusively, so no change lands between its safety backup and its copy.
             stack.enter_context(_shared(database_file(database)))
@@ -57,7 +58,23 @@ def write_transaction(
                     raise
                 log.info("the store is busy; waiting for the other writer")
                 time.sleep(0.05)
+        if outermost:
+            _current_schema(database)
         yield
+
+
+def _current_schema(database: pw.Database | pw.DatabaseProxy) -> None:
+    """Bring this connection's copy of the schema up to date, first thing in a transaction.
+
+    An import changes the schema at every block (derived.paused_search_index lifts and puts
+    back the search triggers). A statement prepared on a copy that is out of date, and that
+    connects the full-text table on the way, would have that table's own queries find the
+    new schema and drop the copy in the middle of the preparation: SQLite then reports
+    "no such table" instead of preparing again. A statement on a table checks the schema
+    version when it runs and reloads the schema if another connection changed it; inside
+    the write transaction nobody else can change it again.
+    """
+    database.execute_sql("SELECT 1 FROM schema_version LIMIT 0").fetchall()
 
 
 @contextlib.contextmanager
