@@ -420,7 +420,11 @@ def _names(follow_ups: Sequence[DueFollowUp]) -> str:
 
 
 def summary_notice(follow_ups: Sequence[DueFollowUp], announces: Sequence[int]) -> Notice:
+    """New follow-ups, counted as the window counts what is due: a person once (two
+    follow-ups of one person are one line in the pane, and one here)."""
     count = len(follow_ups)
+    if count <= DueList.PAGE:
+        count = len({f.contact_id for f in follow_ups})
     return Notice(
         title=f"{count} follow-ups are due",
         body=_names(follow_ups),

@@ -101,6 +101,20 @@ def test_one_follow_up_in_the_short_form(rig: Rig) -> None:
     assert later.body == "Say thank you, due 3 days ago"
 
 
+def test_a_summary_counts_people_as_the_window_does(rig: Rig) -> None:
+    # Ann has two follow-ups open: the pane shows her once, and so does the summary's count.
+    rig.due("Ann", "Ben", "Cleo", "Dov")
+    ann = reader.follow_ups(rig.clock.now())[0].contact_id
+    now = rig.clock.now()
+    writer.create_follow_up(ann, FollowUpReason.REFERENCE_HEADS_UP, now, "Heads-up", now)
+    due = reader.follow_ups(now)
+    assert len(due) == 5
+    rig.notifier.announce(due)
+    [summary] = rig.notifier.backend.notices
+    assert (summary.title, summary.body) == ("4 follow-ups are due", "Ann, Ben, Cleo and 1 more")
+    assert summary.announces == tuple(due.ids())  # every one of them is announced
+
+
 def test_several_make_one_summary_and_a_digest(rig: Rig) -> None:
     due = rig.due("Ann", "Ben", "Cleo", "Dov", "Eve")
     rig.notifier.announce(due)
