@@ -29,6 +29,7 @@ from netdesk.services.signals import Hub
 from netdesk.services.single_instance import SingleInstance
 from netdesk.store import db
 from netdesk.ui.file_open import FileOpenFilter
+from netdesk.ui.look import follow_palette
 from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
 from netdesk.ui.widgets import resource_path
 
@@ -96,6 +97,7 @@ def _make_app() -> QApplication:
     icon_file = resource_path("icons", "netdesk.svg")
     if icon_file.is_file():
         app.setWindowIcon(QIcon(str(icon_file)))
+    follow_palette(app)  # the overdue accent reads on a dark desktop too
     return app
 
 
