@@ -101,12 +101,19 @@ def _make_app() -> QApplication:
     return app
 
 
-def _open_store_or_explain(where: paths.Paths, clock: Clock) -> pw.SqliteDatabase | None:
+def _open_store_or_explain(
+    where: paths.Paths, clock: Clock, *, interactive: bool = True
+) -> pw.SqliteDatabase | None:
     """Open the store; a damaged one is moved aside and the newest backup offered, a newer
-    one refused untouched; None (the user was told why) when there is no store to use."""
+    one refused untouched; None (the user was told why) when there is no store to use.
+    Not `interactive` (--exit-after-launch), the reason goes to stderr and nothing waits on
+    a dialog or moves a file."""
     try:
         return db.open_store(where.database, backup_dir=where.backups)
-    except db.StoreError:
+    except db.StoreError as exc:
+        if not interactive:
+            print(f"netdesk: {exc}", file=sys.stderr)
+            return None
         # The recovery dialogs are imported only when needed: they try again and explain.
         from netdesk.ui.dialogs.recovery import open_store_or_recover
 
@@ -257,7 +264,7 @@ def _run_app(
     if not guard.acquire():
         return guard.second_launch([str(Path(f).resolve()) for f in args.files])
     guard.listen()
-    database = _open_store_or_explain(where, clock)
+    database = _open_store_or_explain(where, clock, interactive=not args.exit_after_launch)
     if database is None:
         return 1
     restart: list[bool] = []

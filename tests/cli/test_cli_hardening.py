@@ -94,3 +94,27 @@ def test_backup_to_a_file_leaves_its_folder_mode_alone(tmp_path: Path) -> None:
     done = run("backup", "--data-dir", str(data), "-o", str(tmp_path / "new" / "copy.sqlite3"))
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
+
+
+def test_exit_after_launch_never_waits_on_a_refusal(tmp_path: Path) -> None:
+    # The smoke test of every build uses --exit-after-launch: a store it cannot open must
+    # end it with the reason on stderr, not leave it waiting on a dialog nobody sees.
+    import sqlite3
+
+    data = tmp_path / "data"
+    made = subprocess.run(
+        [sys.executable, "-m", "netdesk", "demo", "--contacts", "3", "--data-dir", str(data)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    conn = sqlite3.connect(data / "netdesk.sqlite3")
+    conn.execute("INSERT INTO schema_version (version, changed_at) VALUES (999, '2026-01-01')")
+    conn.commit()
+    conn.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", "netdesk", "--data-dir", str(data), "--exit-after-launch"],
+        capture_output=True, text=True, timeout=60, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "written by a newer NetDesk" in done.stderr and "left untouched" in done.stderr
