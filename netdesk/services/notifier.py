@@ -45,6 +45,7 @@ from netdesk.core.dates import describe_moment
 from netdesk.core.domain import ANSWERING_KIND, FollowUpReason, FollowUpState
 from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
+from netdesk.services.dbus_socket import read_messages
 from netdesk.services.scheduler import parse_digest_time, tomorrow_at
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
@@ -264,20 +265,7 @@ class FreedesktopBackend(NotifierBackend):
             self._conn.close()
 
     def _read(self) -> None:
-        while True:
-            try:
-                data = self._sock.recv(65536)
-            except BlockingIOError:
-                break
-            except OSError:
-                data = b""
-            if not data:
-                log.warning("notifications: the session bus closed the connection")
-                self.close()
-                return
-            self._parser.add_data(data)
-        while (message := self._parser.get_next_message()) is not None:
-            self._dispatch(message)
+        read_messages(self._sock, self._parser, self._dispatch, self.close, "notifications")
 
     def _dispatch(self, message: Any) -> None:
         header = message.header

@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
+from netdesk.services.dbus_socket import read_messages
+
 log = logging.getLogger(__name__)
 
 LOGIND = "org.freedesktop.login1"
@@ -89,20 +91,7 @@ class ResumeWatch(QObject):
             self._conn.close()
 
     def _read(self) -> None:
-        while True:
-            try:
-                data = self._sock.recv(65536)
-            except BlockingIOError:
-                break
-            except OSError:
-                data = b""
-            if not data:
-                log.warning("resume: the system bus closed the connection")
-                self.close()
-                return
-            self._parser.add_data(data)
-        while (message := self._parser.get_next_message()) is not None:
-            self._dispatch(message)
+        read_messages(self._sock, self._parser, self._dispatch, self.close, "resume")
 
     def _dispatch(self, message: Any) -> None:
         header = message.header
