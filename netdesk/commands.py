@@ -556,7 +556,8 @@ def _calendar(args: argparse.Namespace, where: paths_mod.Paths) -> int:
             # icalendar writes CRLF line ends already; keep them as they are.
             out.write(data.decode("utf-8"))
         what = "to-dos" if options.form.value == "todo" else "events"
-        print(f"{len(items)} follow-ups written to {target} as {what}.", file=sys.stderr)
+        noun = "follow-up" if len(items) == 1 else "follow-ups"
+        print(f"{len(items)} {noun} written to {target} as {what}.", file=sys.stderr)
     return 0
 
 

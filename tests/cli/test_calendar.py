@@ -10,6 +10,7 @@ import icalendar
 import pytest
 
 from netdesk import paths
+from netdesk.core.domain import FollowUpReason
 from netdesk.store import db, writer
 from netdesk.store.models import Contact
 from tests.cli.test_cli import netdesk
@@ -80,3 +81,19 @@ def test_bad_options_and_missing_store(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "no store" in missing.stderr
     alarm = netdesk("calendar", "--ics", "-", "--alarm", "noon", data_dir=tmp_path)
     assert alarm.returncode == 1 and "noon" in alarm.stderr
+
+
+def test_one_follow_up_is_said_in_the_singular(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    netdesk("demo", "--contacts", "1", "--interactions", "0", data_dir=data, check=True)
+    database = db.open_store(paths.resolve(data).database)
+    try:
+        now = db.local_now()
+        with writer.change(now):
+            writer.create_follow_up(1, FollowUpReason.THANK_YOU, now, "Thank them", now)
+    finally:
+        db.close_store(database)
+    out = tmp_path / "one.ics"
+    done = netdesk("calendar", "--ics", str(out), "--days", "0", data_dir=data, check=True)
+    assert len(icalendar.Calendar.from_ical(out.read_bytes()).walk("VTODO")) == 1
+    assert "1 follow-up written to" in done.stderr
