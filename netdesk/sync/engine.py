@@ -109,6 +109,10 @@ class BookSync:
         self.confirm_deletions = confirm_deletions
         self._known: KnownContacts | None = None
         self._linked: set[int] | None = None
+        # Cards this sync put on the server (or found there on a 412) that the sync token
+        # read before the push does not cover: a sync-collection from that token may leave
+        # out their deletion (they did not exist at the token), so the pull is done again.
+        self._placed = 0
 
     # --- pull ---------------------------------------------------------------------------
 
@@ -140,6 +144,7 @@ class BookSync:
             self._gone(sorted(gone))
         if changed.token and changed.token != book.token:
             writer.set_sync_token(book.book_id, changed.token)
+            self.book = dataclasses.replace(book, token=changed.token)
 
     def _guard(self, gone: set[str], known: dict[str, str]) -> None:
         if self.confirm_deletions:
@@ -327,6 +332,11 @@ class BookSync:
             for contact_id in reader.unlinked_contacts():
                 if reader.sync_outbox_entry(contact_id) is None:
                     self._push_new(contact_id, None, None)
+        if self._placed:
+            # The token moves past the cards just placed (their ETags are known, so none is
+            # read again); what another client changed meanwhile comes in as any change does.
+            self._placed = 0
+            self.pull()
 
     def _push_delete(self, link: SyncCard, version: int) -> None:
         assert link.contact_id is not None
@@ -428,6 +438,7 @@ class BookSync:
             card = dav.get(self.client, href)
             if card is None:
                 return
+            self._placed += 1
             with writer.quiet_sync(self.now):
                 self.take(card, reader.card_at(self.book.book_id, href))
             fresh = reader.card_at(self.book.book_id, href)
@@ -439,6 +450,7 @@ class BookSync:
             return
         self._confirmed(href, contact_id, uid, etag, text, version)
         self.report.added_there += 1
+        self._placed += 1
 
     def _confirmed(
         self, href: str, contact_id: int, uid: str, etag: str, text: str, version: int | None
