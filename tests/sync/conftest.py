@@ -1,4 +1,5 @@
-"""A real CardDAV server (Radicale) on loopback for the sync tests, and a second client."""
+"""Real CardDAV servers (Radicale and Xandikos) on loopback for the sync tests, and a
+scripted proxy for the failures a real server will not produce on demand."""
 
 from __future__ import annotations
 
@@ -25,10 +26,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Where Xandikos keeps the address book it makes at start (--defaults) for the principal.
+XANDIKOS_BOOK = "/alice/contacts/addressbook/"
+
+
 @dataclass
 class Server:
     url: str
     folder: Path
+    book: str = BOOK  # the address book the tests sync
+    kind: str = "radicale"
 
     def client(self, user: str = "alice", timeout: float = 30.0) -> Client:
         return Client(self.url, user, "secret", timeout=timeout)
@@ -76,8 +83,9 @@ class Server:
         finally:
             client.close()
 
-    def cards(self, book: str = BOOK) -> dict[str, str]:
+    def cards(self, book: str | None = None) -> dict[str, str]:
         """href -> text of every card in the book."""
+        book = book or self.book
         client = self.client()
         try:
             listed = dav.list_etags(client, book)
@@ -86,39 +94,74 @@ class Server:
             client.close()
 
 
-def start_radicale(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def _start(name: str, command: list[str], folder: Path, port: int) -> subprocess.Popen[bytes]:
     folder.parent.mkdir(parents=True, exist_ok=True)
     # Its messages go to a file: a pipe nobody reads would stop the server once full.
-    log = (folder.parent / f"{folder.name}.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "radicale",
-            "--server-hosts",
-            f"127.0.0.1:{port}",
-            "--storage-filesystem-folder",
-            str(folder),
-            "--auth-type",
-            "none",
-            "--logging-level",
-            "error",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    log_path = folder.parent / f"{folder.name}.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     log.close()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return process, f"http://127.0.0.1:{port}/"
+            return process
         if process.poll() is not None:
-            err = (folder.parent / f"{folder.name}.log").read_text(errors="replace")
-            raise RuntimeError(f"radicale did not start: {err}")
+            raise RuntimeError(f"{name} did not start: {log_path.read_text(errors='replace')}")
         time.sleep(0.05)
     process.kill()
-    raise RuntimeError("radicale did not start within 20 s")
+    process.wait()
+    raise RuntimeError(f"{name} did not start within 20 s: {log_path.read_text(errors='replace')}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def start_radicale(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "radicale",
+        "--server-hosts",
+        f"127.0.0.1:{port}",
+        "--storage-filesystem-folder",
+        str(folder),
+        "--auth-type",
+        "none",
+        "--logging-level",
+        "error",
+    ]
+    return _start("radicale", command, folder, port), f"http://127.0.0.1:{port}/"
+
+
+def start_xandikos(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Xandikos serving `folder`, with alice's address book made at start."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "xandikos",
+        "serve",
+        "--directory",
+        str(folder),
+        "--state-dir",
+        str(folder.parent / f"{folder.name}-state"),
+        "--defaults",
+        "--current-user-principal",
+        "/alice/",
+        "--listen-address",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-detect-systemd",
+    ]
+    return _start("xandikos", command, folder, port), f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture
@@ -128,12 +171,26 @@ def radicale(tmp_path: Path) -> Iterator[Server]:
     try:
         yield Server(url, folder)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+@pytest.fixture
+def xandikos(tmp_path: Path) -> Iterator[Server]:
+    folder = tmp_path / "xandikos"
+    process, url = start_xandikos(folder)
+    try:
+        yield Server(url, folder, XANDIKOS_BOOK, "xandikos")
+    finally:
+        stop(process)
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def carddav(request: pytest.FixtureRequest) -> Server:
+    """Each real server in turn, with an empty address book at `server.book`."""
+    server: Server = request.getfixturevalue(request.param)
+    if server.kind == "radicale":
+        server.make_book()
+    return server
 
 
 # --- a scripted server: Radicale behind a proxy that misbehaves on demand -----------------

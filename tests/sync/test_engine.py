@@ -1,4 +1,5 @@
-"""Two-way sync against a real CardDAV server (Radicale on loopback)."""
+"""Two-way sync against real CardDAV servers on loopback: Radicale, and Xandikos for the
+core cases (each server lists, versions and rewrites cards in its own way)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def card(uid: str, name: str, email: str, extra: str = "") -> str:
 
 
 def add_account(server: Server) -> int:
-    return writer.add_sync_account(server.url, "alice", [(BOOK, "Contacts", True)], NOW)
+    return writer.add_sync_account(server.url, "alice", [(server.book, "Contacts", True)], NOW)
 
 
 def sync(account_id: int, **kwargs: object) -> engine.Report:
@@ -44,6 +45,12 @@ def synced(radicale: Server, store: pw.SqliteDatabase) -> tuple[Server, int]:
     return radicale, add_account(radicale)
 
 
+@pytest.fixture
+def both(carddav: Server, store: pw.SqliteDatabase) -> tuple[Server, int]:
+    """Radicale, then Xandikos: the same test on each."""
+    return carddav, add_account(carddav)
+
+
 def test_discovery_from_a_bare_host_finds_the_address_books(radicale: Server) -> None:
     radicale.make_book()
     radicale.make_book("/alice/work/", "Work people")
@@ -56,10 +63,10 @@ def test_discovery_from_a_bare_host_finds_the_address_books(radicale: Server) ->
 
 
 def test_a_card_added_on_the_server_appears_here_and_twice_is_once(
-    synced: tuple[Server, int],
+    both: tuple[Server, int],
 ) -> None:
-    server, account = synced
-    server.put(BOOK + "dana.vcf", card("dana-1", "Dana Scully", "dana@fbi.example"))
+    server, account = both
+    server.put(server.book + "dana.vcf", card("dana-1", "Dana Scully", "dana@fbi.example"))
     report = sync(account)
     assert report.added_here == 1
     dana = contact("Dana Scully")
@@ -72,18 +79,18 @@ def test_a_card_added_on_the_server_appears_here_and_twice_is_once(
 
 
 def test_a_contact_edited_here_reaches_the_server_keeping_what_netdesk_does_not_model(
-    synced: tuple[Server, int],
+    both: tuple[Server, int],
 ) -> None:
-    server, account = synced
+    server, account = both
     extra = "X-FAVOURITE-COLOUR:teal\r\nitem1.TEL:+1 555 0100\r\nitem1.X-ABLabel:desk\r\n"
-    server.put(BOOK + "fox.vcf", card("fox", "Fox Mulder", "fox@fbi.example", extra))
+    server.put(server.book + "fox.vcf", card("fox", "Fox Mulder", "fox@fbi.example", extra))
     sync(account)
     fox = contact("Fox Mulder")
     writer.update_contact(fox.id, {"title": "Special Agent"}, NOW)
     assert reader.sync_outbox_entry(fox.id) is not None
     report = sync(account)
     assert report.updated_there == 1
-    text = server.cards()[BOOK + "fox.vcf"]
+    text = server.cards()[server.book + "fox.vcf"]
     assert "TITLE:Special Agent" in text
     assert "X-FAVOURITE-COLOUR:teal" in text
     assert "item1.TEL:+1 555 0100" in text
@@ -92,9 +99,9 @@ def test_a_contact_edited_here_reaches_the_server_keeping_what_netdesk_does_not_
 
 
 def test_a_contact_added_here_becomes_a_card_and_is_not_sent_twice(
-    synced: tuple[Server, int],
+    both: tuple[Server, int],
 ) -> None:
-    server, account = synced
+    server, account = both
     writer.create_contact({"display_name": "Walter Skinner"}, NOW, emails=["ws@fbi.example"])
     report = sync(account)
     assert report.added_there == 1
@@ -107,12 +114,12 @@ def test_a_contact_added_here_becomes_a_card_and_is_not_sent_twice(
     assert len(server.cards()) == 1 and Contact.select().count() == 1
 
 
-def test_deletes_go_both_ways(synced: tuple[Server, int]) -> None:
-    server, account = synced
-    server.put(BOOK + "a.vcf", card("a", "Alex Krycek", "alex@x.example"))
-    server.put(BOOK + "b.vcf", card("b", "Monica Reyes", "monica@x.example"))
+def test_deletes_go_both_ways(both: tuple[Server, int]) -> None:
+    server, account = both
+    server.put(server.book + "a.vcf", card("a", "Alex Krycek", "alex@x.example"))
+    server.put(server.book + "b.vcf", card("b", "Monica Reyes", "monica@x.example"))
     sync(account)
-    server.delete(BOOK + "a.vcf")
+    server.delete(server.book + "a.vcf")
     writer.delete_contacts([contact("Monica Reyes").id])
     report = sync(account)
     assert report.deleted_here == 1 and report.deleted_there == 1
@@ -121,16 +128,16 @@ def test_deletes_go_both_ways(synced: tuple[Server, int]) -> None:
 
 
 def test_both_sides_edit_different_fields_merged_same_field_a_conflict(
-    synced: tuple[Server, int],
+    both: tuple[Server, int],
 ) -> None:
-    server, account = synced
-    server.put(BOOK + "j.vcf", card("j", "John Doggett", "john@fbi.example"))
+    server, account = both
+    server.put(server.book + "j.vcf", card("j", "John Doggett", "john@fbi.example"))
     sync(account)
     john = contact("John Doggett")
-    here = server.get(BOOK + "j.vcf")
+    here = server.get(server.book + "j.vcf")
     assert here is not None
     server.put(
-        BOOK + "j.vcf",
+        server.book + "j.vcf",
         card("j", "John Doggett", "john@fbi.example", "TITLE:Agent\r\nNOTE:from the phone\r\n"),
         etag=here.etag,
     )
@@ -141,7 +148,7 @@ def test_both_sides_edit_different_fields_merged_same_field_a_conflict(
     assert john.title == "Agent"  # theirs, merged
     assert reader.contact_phones(john.id) == ["+1 555 0199"]  # mine, merged
     assert john.notes == "from the desk"  # a conflict keeps mine here...
-    text = server.cards()[BOOK + "j.vcf"]
+    text = server.cards()[server.book + "j.vcf"]
     assert "NOTE:from the phone" in text  # ...and theirs there, until the user picks
     assert "555 0199" in text
     [conflict] = reader.sync_conflicts()
@@ -152,17 +159,17 @@ def test_both_sides_edit_different_fields_merged_same_field_a_conflict(
     )
     # Syncing again moves neither side of the conflict.
     sync(account)
-    assert "NOTE:from the phone" in server.cards()[BOOK + "j.vcf"]
+    assert "NOTE:from the phone" in server.cards()[server.book + "j.vcf"]
     assert contact("John Doggett").notes == "from the desk"
 
 
-def test_an_expired_token_falls_back_to_a_full_scan(synced: tuple[Server, int]) -> None:
-    server, account = synced
-    server.put(BOOK + "a.vcf", card("a", "Alex Krycek", "alex@x.example"))
+def test_an_expired_token_falls_back_to_a_full_scan(both: tuple[Server, int]) -> None:
+    server, account = both
+    server.put(server.book + "a.vcf", card("a", "Alex Krycek", "alex@x.example"))
     sync(account)
     [book] = reader.sync_account(account).books  # type: ignore[union-attr]
     writer.set_sync_token(book.book_id, "http://radicale.org/ns/sync/expired")
-    server.put(BOOK + "b.vcf", card("b", "Monica Reyes", "monica@x.example"))
+    server.put(server.book + "b.vcf", card("b", "Monica Reyes", "monica@x.example"))
     report = sync(account)
     assert report.full_scans == 1 and report.added_here == 1
     assert Contact.select().count() == 2
