@@ -35,6 +35,15 @@ log = logging.getLogger("netdesk.commands")
 class CommandError(Exception):
     """A failure to report as one line on stderr, exit status 1."""
 
+    status = 1
+
+
+class UsageError(CommandError):
+    """A command line that asks for nothing it can do: one line on stderr, exit status 2,
+    as for any other wrong use of the command line."""
+
+    status = 2
+
 
 def run(args: argparse.Namespace) -> int:
     where = paths_mod.resolve(args.data_dir)
@@ -48,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         return handler(args, where)
     except CommandError as exc:
         print(f"netdesk {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return exc.status
     except db.DamagedStoreError as exc:
         log.error("store could not be read: %s", exc)
         print(
@@ -136,17 +145,17 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
 
     if args.mail:
         if args.files:
-            raise CommandError("import a mailbox on its own: --mail PATH, without files")
+            raise UsageError("import a mailbox on its own: --mail PATH, without files")
         return _import_mail(args, where, Path(args.mail))
     if args.me:
-        raise CommandError("--me goes with --mail")
+        raise UsageError("--me goes with --mail")
     if not args.files:
-        raise CommandError("name a file to import (or a mailbox with --mail PATH)")
+        raise UsageError("name a file to import (or a mailbox with --mail PATH)")
     files = [Path(f) for f in args.files]
     archives = [f for f in files if f.exists() and is_archive(f)]
     if archives:
         if len(files) > 1:
-            raise CommandError(f"{archives[0]}: import a LinkedIn data archive on its own")
+            raise UsageError(f"{archives[0]}: import a LinkedIn data archive on its own")
         return _import_archive(args, where, archives[0])
     for f in files:
         if not f.exists():

@@ -53,6 +53,11 @@ def test_usage_errors_exit_2_and_failures_exit_1(tmp_path: Path) -> None:
     assert missing.stderr.strip().count("\n") == 0 and "nope.vcf" in missing.stderr
     when = netdesk("due", "--at", "next tuesday", data_dir=tmp_path)
     assert when.returncode == 1 and "next tuesday" in when.stderr
+    nothing = netdesk("import", data_dir=tmp_path)
+    assert (nothing.returncode, nothing.stderr.strip()) == (
+        2,
+        "netdesk import: name a file to import (or a mailbox with --mail PATH)",
+    )
 
 
 def test_due_on_an_empty_folder_says_nothing_is_due(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_an_archive_goes_on_its_own(tmp_path: Path) -> None:
     other = tmp_path / "b.vcf"
     other.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n")
     done = netdesk("import", str(archive), str(other), data_dir=tmp_path / "d")
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "import a LinkedIn data archive on its own" in done.stderr
 
 
@@ -89,4 +89,4 @@ def test_what_is_not_a_mailbox_is_named(tmp_path: Path) -> None:
         "netdesk import: notes.txt is not a mailbox (an mbox file starts with 'From ')"
     )
     alone = netdesk("import", "--me", "me@example.com", str(notes), data_dir=tmp_path / "d")
-    assert (alone.returncode, alone.stderr.strip()) == (1, "netdesk import: --me goes with --mail")
+    assert (alone.returncode, alone.stderr.strip()) == (2, "netdesk import: --me goes with --mail")
