@@ -58,6 +58,7 @@ class Candidate:
     phones: tuple[str, ...] = ()
     linkedin_url: str = ""
     company: str = ""
+    archived: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,3 +207,18 @@ def test_an_import_without_likely_duplicates_keeps_its_undo(
         import_paths(qtbot, desk, [path])
         qtbot.waitUntil(lambda: not desk.controller.busy, timeout=10_000)
         assert desk.controller.notice.action.text() == "Undo"
+
+
+def test_an_archived_contact_in_a_pair_is_marked_as_archived(
+    main_window: Any, qtbot: Any, now: dt.datetime, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("netdesk.ui.dialogs.find_duplicates.phone_region", lambda: "GB")
+    first, second, _colleague = _people(now)
+    with writer.change(now):
+        writer.set_archived([second], True, now)
+    dialog = _dialog(main_window(), qtbot)
+    row = [p.key for p in dialog.model.pairs].index((first, second))
+    shown = [
+        dialog.model.index(row, column).data(Qt.ItemDataRole.DisplayRole) for column in (0, 1)
+    ]
+    assert shown == ["Priya Raman · Initech", "Priya Ramen · Initech (archived)"]

@@ -42,7 +42,8 @@ def _tables() -> set[str]:
 
 
 def duplicate_candidates(report: Report | None = None) -> list[Candidate]:
-    """Every contact (archived ones too) with its names, emails, phones and LinkedIn URL."""
+    """Every contact (archived ones too, marked: an archived card can be the same person as a
+    new one) with its names, emails, phones and LinkedIn URL."""
     emails: dict[int, list[str]] = {}
     for cid, email in run_sql(db, "SELECT contact_id, email FROM contact_email ORDER BY id"):
         emails.setdefault(cid, []).append(email)
@@ -52,11 +53,11 @@ def duplicate_candidates(report: Report | None = None) -> list[Candidate]:
     rows = run_sql(
         db,
         "SELECT c.id, c.display_name, c.given_name, c.family_name, c.linkedin_url, "
-        "coalesce(co.name, '') FROM contact c LEFT JOIN company co ON co.id = c.company_id "
-        "ORDER BY c.id",
+        "coalesce(co.name, ''), c.archived FROM contact c "
+        "LEFT JOIN company co ON co.id = c.company_id ORDER BY c.id",
     ).fetchall()
     out = []
-    for n, (cid, name, given, family, linkedin, company) in enumerate(rows, 1):
+    for n, (cid, name, given, family, linkedin, company, archived) in enumerate(rows, 1):
         out.append(
             Candidate(
                 cid,
@@ -67,6 +68,7 @@ def duplicate_candidates(report: Report | None = None) -> list[Candidate]:
                 tuple(phones.get(cid, ())),
                 linkedin or "",
                 company,
+                bool(archived),
             )
         )
         if report is not None and n % 5000 == 0:

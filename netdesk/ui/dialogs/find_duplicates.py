@@ -56,7 +56,8 @@ def _person(person: Candidate | None) -> str:
         return "(gone)"
     name = person.name or " ".join(p for p in (person.given_name, person.family_name) if p)
     name = name or (person.emails[0] if person.emails else "(no name)")
-    return f"{name} · {person.company}" if person.company else name
+    shown = f"{name} · {person.company}" if person.company else name
+    return f"{shown} (archived)" if person.archived else shown
 
 
 def _count(n: int, one: str, many: str) -> str:
