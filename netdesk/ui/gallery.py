@@ -468,6 +468,13 @@ def _accounts(stage: Stage) -> None:
     AccountsDialog(stage.window.user_actions, stage.window).exec()
 
 
+def _calendar_push(stage: Stage) -> None:
+    """Preferences > Accounts > Follow-ups on a calendar… (a button in Accounts)."""
+    from netdesk.ui.dialogs.calendar_push import CalendarPushDialog
+
+    CalendarPushDialog(stage.window.user_actions, stage.window).exec()
+
+
 def _sync_conflicts(stage: Stage) -> None:
     """File > Changes on both sides…, which is greyed out while there are none."""
     from netdesk.ui.dialogs.sync_conflicts import SyncConflictsDialog
@@ -524,6 +531,7 @@ EXTRA_DIALOGS: list[tuple[str, Callable[[Stage], None], float]] = [
     ("recovery", _recovery, 0.25),
     ("first-run", _first_run, 0.25),
     ("accounts", _accounts, 0.25),
+    ("calendar-push", _calendar_push, 0.25),
     ("sync-conflicts-none", _sync_conflicts, 0.25),
     ("import-mail-preview", _mail_history, 0.25),
     ("send-status-updates", _send_steps, 0.25),

@@ -42,8 +42,8 @@ class CalendarPushBox(QGroupBox):
         form = QFormLayout(self)
         form.addRow(
             plain_label(
-                "NetDesk can keep your open follow-ups as tasks on a calendar of an account "
-                "above, so your phone reminds you away from your desk. A task you tick there "
+                "NetDesk can keep your open follow-ups as tasks on a calendar of one of your "
+                "accounts, so your phone reminds you away from your desk. A task you tick there "
                 "is done here at the next sync. Your notes never leave this computer.",
                 wrap=True,
             )
@@ -128,7 +128,10 @@ class CalendarPushBox(QGroupBox):
                 "let NetDesk make one."
             )
         else:
-            self.message.setText("Add an account above to keep your follow-ups on its calendar.")
+            self.message.setText(
+                "Add an account in Preferences > Accounts first: your follow-ups go on one "
+                "of its calendars."
+            )
         self.use_button.setEnabled(has_account and pushed is None)
         self.stop_button.setEnabled(pushed is not None)
 
