@@ -7,6 +7,7 @@ connects them (`run`, and `wire_tray_services` for the tray, scheduler and notif
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import peewee as pw
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -27,13 +27,23 @@ from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
 from netdesk.services.single_instance import SingleInstance
-from netdesk.store import db
+from netdesk.store.access import AccessError, check_access
+from netdesk.store.first_page import FirstPage, read_first_page
 from netdesk.ui.file_open import FileOpenFilter
 from netdesk.ui.look import follow_palette
-from netdesk.ui.main_window import AppContext, MainWindow, build_main_window
+from netdesk.ui.main_window import (
+    FIRST_PAGE_IDS,
+    FIRST_PAGE_ROWS,
+    AppContext,
+    MainWindow,
+    build_main_window,
+    first_page_order,
+)
 from netdesk.ui.widgets import resource_path
 
 if TYPE_CHECKING:
+    import peewee as pw
+
     from netdesk.services.autostart import AutostartSwitch
     from netdesk.services.notifier import Notifier
     from netdesk.services.scheduler import Scheduler
@@ -41,7 +51,15 @@ if TYPE_CHECKING:
     from netdesk.ui.tray import Tray
 
 # Import, workflows, recovery, the tray and its notifiers are imported and wired after the
-# window's first paint (`_after_first_paint`): nothing that can wait runs before it.
+# window's first paint (`_wire_services`): nothing that can wait runs before it. On a store
+# whose first page reads well with the standard sqlite3 module (`store.first_page`), even
+# the store (Peewee, its check and its readers), the log file and the single-instance socket
+# wait: the window paints its contact list first and completes itself at once after that.
+
+# Set (to anything) in the environment, the app writes this line on stdout when its main
+# window has painted once, as the bare PySide6 window of the start-up benchmark does.
+FIRST_PAINT_MARK_ENV = "NETDESK_FIRST_PAINT_MARK"
+FIRST_PAINT_MARK = b"first paint\n"
 
 log = logging.getLogger("netdesk.app")
 
@@ -49,32 +67,50 @@ DEMO_CONTACTS = 300
 
 
 class _FirstPaintQuit(QObject):
-    """--exit-after-launch: quit as soon as the main window has painted once."""
+    """--exit-after-launch: quit once the main window has painted and is whole (at its first
+    paint, or once `MainWindow.complete` ran after it); the first paint marked on stdout
+    when FIRST_PAINT_MARK_ENV asks."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, *, quit_at_paint: bool = True) -> None:
         super().__init__(app)
         self._app = app
         self._done = False
+        self._quit_at_paint = quit_at_paint
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
-            self._finish(watched)
-        return False  # the paint itself goes ahead; the loop ends when it is done
+            # Once the paint is done: this filter sees the event before the window does, so
+            # this call comes before any the window queues at its first paint.
+            QTimer.singleShot(0, lambda: self._painted(watched))
+        return False  # the paint itself goes ahead
 
-    def _finish(self, window: QObject) -> None:
+    def _painted(self, window: QObject) -> None:
+        mark_first_paint()
+        if self._quit_at_paint:
+            self.finish(window)
+
+    def finish(self, window: QObject) -> None:
         # Save the layout as a close would, then exit() rather than quit(): quit() first asks
         # every window to close, and the close policy (no tray: "keep running?") would stop
-        # the smoke test with a question. Asked during the paint event, exit() lets that
-        # paint finish and ends the loop before any work queued for after it.
+        # the smoke test with a question. exit() ends the loop before the work queued after
+        # this call (the window's and the app's, for after the first paint).
         if isinstance(window, MainWindow):
             window.save_layout()
         self._app.exit(0)
 
 
+def mark_first_paint() -> None:
+    """The first paint's line on stdout, when FIRST_PAINT_MARK_ENV asks for it."""
+    if os.environ.get(FIRST_PAINT_MARK_ENV):
+        with contextlib.suppress(OSError):
+            os.write(1, FIRST_PAINT_MARK)
+
+
 def _fill_demo(folder: Path, clock: Clock) -> None:
     """A throwaway store holding the demo network."""
     from netdesk.core.demo import generate_network
+    from netdesk.store import db
     from netdesk.store import demo as store_demo
 
     database = db.open_store(folder / db.DATABASE_NAME)
@@ -108,6 +144,8 @@ def _open_store_or_explain(
     one refused untouched; None (the user was told why) when there is no store to use.
     Not `interactive` (--exit-after-launch), the reason goes to stderr and nothing waits on
     a dialog or moves a file."""
+    from netdesk.store import db
+
     try:
         return db.open_store(where.database, backup_dir=where.backups)
     except db.StoreError as exc:
@@ -164,8 +202,8 @@ def _refuse_inaccessible(where: paths.Paths, args: argparse.Namespace) -> bool:
     read-only folder or an unreadable file is said as such, never as damage or as another
     NetDesk that does not answer, and nothing is moved."""
     try:
-        db.check_access(where.database)
-    except db.AccessError as exc:
+        check_access(where.database)
+    except AccessError as exc:
         print(f"netdesk: {exc}", file=sys.stderr)
         if not args.exit_after_launch:  # the smoke test must never wait on a dialog
             from netdesk.ui.dialogs.recovery import tell_error
@@ -233,7 +271,9 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
         return 1
     if demo is not None:
         _fill_demo(where.data_dir, clock)
-    log_file = logs.setup_logging(where.log_dir)
+    # A window to paint from the first page: the log file is set up right after the paint.
+    quick = demo is None and not args.background
+    log_file = logs.log_path(where.log_dir) if quick else logs.setup_logging(where.log_dir)
     app = _make_app()
     restart_into_recovery: list[Callable[[], None]] = []
     _install_error_hook(log_file, where.database, restart_into_recovery)
@@ -245,9 +285,19 @@ def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path 
 
     on_signal = _QuitOnSignal(app, save_layouts)
     try:
-        return _run_app(args, where, clock, demo, app, shown, restart_into_recovery)
+        return _run_app(
+            args, where, clock, demo, app, shown, restart_into_recovery, quick=quick
+        )
     finally:
         on_signal.restore()
+
+
+def _read_first_page(where: paths.Paths, settings: Settings) -> FirstPage | None:
+    """The contact list's first page, read before the store opens; None: open it first."""
+    order, descending = first_page_order(settings)
+    return read_first_page(
+        where.database, order, descending, ids=FIRST_PAGE_IDS, rows=FIRST_PAGE_ROWS
+    )
 
 
 def _run_app(
@@ -258,38 +308,59 @@ def _run_app(
     app: QApplication,
     shown: list[MainWindow],
     restart_into_recovery: list[Callable[[], None]] | None = None,
+    *,
+    quick: bool = False,
 ) -> int:
+    """The window and its services. `quick` (a window to show, no demo): when the first
+    page reads well, the window paints it first, and the store, the log file, the socket and
+    the rest of the window follow at once (`open_rest`); else the store opens first."""
     # One NetDesk per data folder, decided before the store opens: a later launch hands over.
     guard = SingleInstance(where.data_dir, where.lock_file)
     if not guard.acquire():
         return guard.second_launch([str(Path(f).resolve()) for f in args.files])
-    guard.listen()
-    database = _open_store_or_explain(where, clock, interactive=not args.exit_after_launch)
-    if database is None:
-        return 1
+    settings = Settings(where.settings_file)
+    first = _read_first_page(where, settings) if quick else None
+    opened: list[pw.SqliteDatabase] = []
+    if first is None:
+        if quick:
+            logs.setup_logging(where.log_dir)
+        guard.listen()
+        database = _open_store_or_explain(where, clock, interactive=not args.exit_after_launch)
+        if database is None:
+            guard.release()
+            return 1
+        opened.append(database)
     restart: list[bool] = []
+    code = 1
     try:
         hub = Hub()
-        settings = Settings(where.settings_file)
         context = AppContext(hub=hub, clock=clock, settings=settings, demo=demo is not None)
 
         # --- wiring: other parts hook in here ------------------------------------------
         # single-instance guard (before the window): hand our arguments over and exit.
         # ---------------------------------------------------------------------------------
 
-        try:
-            window = build_main_window(context)
-        except pw.DatabaseError as exc:
+        def damaged(exc: Exception) -> bool:
+            """The window's first reads met damage: start again, checking it whole, into
+            recovery (a large store is checked whole only after the first paint)."""
+            from netdesk.store import db
+
             if not db.is_damage(exc):
-                raise
-            # A large store is checked whole only after the first paint; the window's
-            # first reads met the damage: start again, checking it whole, into recovery.
+                return False
             log.error("the store is damaged: %s", exc)
             db.mark_for_full_check(where.database)
             guard.release()  # the next NetDesk takes the folder over (released again below)
-            db.close_store(database)
+            for database in opened:
+                db.close_store(database)
             _start_again(args)
-            return 1
+            return True
+
+        try:
+            window = build_main_window(context, first)
+        except Exception as exc:
+            if damaged(exc):
+                return 1
+            raise
         shown.append(window)
         # macOS: a file opened from the Finder arrives as an event, held until import is wired.
         # Only there: a Python filter on the application sees every event of every widget,
@@ -309,22 +380,56 @@ def _run_app(
         if restart_into_recovery is not None:
             restart_into_recovery.append(lambda: end(True))
 
+        def open_rest() -> bool:
+            """After the first page's paint: the log file, the socket, the store, the rest of
+            the window. False (the loop is ending) when the store cannot be used."""
+            logs.setup_logging(where.log_dir)
+            guard.listen()
+            database = _open_store_or_explain(
+                where, clock, interactive=not args.exit_after_launch
+            )
+            if database is None:
+                app.exit(1)
+                return False
+            opened.append(database)
+            try:
+                window.complete()
+            except Exception as exc:
+                if damaged(exc):
+                    app.exit(1)
+                    return False
+                raise
+            return True
+
         def after_first_paint() -> None:
+            if not window.is_complete and not open_rest():
+                return
+            if args.exit_after_launch and quitter is not None:
+                window.load_deferred()
+                quitter.finish(window)  # the whole window is up
+                return
             kept.append(_wire_services(app, window, where, args, guard, demo is not None, end))
             if files:
                 hub.importRequested.emit(files)
             file_opened.release()
 
-        if args.exit_after_launch:
-            window.installEventFilter(_FirstPaintQuit(app))
+        quitter: _FirstPaintQuit | None = None
+        if args.exit_after_launch or os.environ.get(FIRST_PAINT_MARK_ENV):
+            quitter = _FirstPaintQuit(
+                app, quit_at_paint=args.exit_after_launch and window.is_complete
+            )
+            window.installEventFilter(quitter)
         if not args.background or args.exit_after_launch:
             window.show()
         _when_shown(window, after_first_paint)
         code = app.exec()
         log.info("exit %s", code)
     finally:
+        from netdesk.store import db
+
         guard.release()
-        db.close_store(database)
+        for database in opened:
+            db.close_store(database)
         db.close_open_store()  # the store reopened by Restore from backup
     if any(restart):
         _start_again(args)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import re
 from pathlib import Path
@@ -40,11 +39,18 @@ class PrivateFormatter(logging.Formatter):
         return _EMAIL.sub("<email>", super().format(record))
 
 
+def log_path(log_dir: Path) -> Path:
+    """The log file `setup_logging` writes to (nothing is made or opened)."""
+    return log_dir / LOG_NAME
+
+
 def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
     """Send the `netdesk` logger to a rotating file (0600 in a 0700 folder)."""
+    import logging.handlers  # here: the app sets its log up after the first paint
+
     log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(log_dir, 0o700)
-    path = log_dir / LOG_NAME
+    path = log_path(log_dir)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)

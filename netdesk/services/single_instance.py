@@ -20,14 +20,18 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QLockFile, QObject, QThread, Signal
-from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from netdesk.store.running_app import ACK
 from netdesk.store.running_app import server_name as server_name
+
+# QtNetwork is imported by `listen` and `hand_over`: the lock alone is taken before the
+# window's first paint, the socket opened after it (a later launch retries meanwhile).
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,10 @@ class SingleInstance(QObject):
 
     def listen(self) -> None:
         """Open the socket for later launches (after `acquire()` returned True)."""
+        if self._server is not None:
+            return
+        from PySide6.QtNetwork import QAbstractSocket, QLocalServer
+
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         in_use = QAbstractSocket.SocketError.AddressInUseError
@@ -80,6 +88,8 @@ class SingleInstance(QObject):
 
         The running one may be starting (it took the lock, not yet listening): retry a while.
         """
+        from PySide6.QtNetwork import QLocalSocket
+
         data = json.dumps(message).encode() + b"\n"
         attempts = max(1, timeout_ms // 250)
         for _ in range(attempts):

@@ -18,6 +18,9 @@ except ImportError:  # Windows
 
 from netdesk.core.clock import local_now as local_now  # the command line reads it here
 from netdesk.store import backup, locks, migrations
+from netdesk.store.access import AccessError as AccessError
+from netdesk.store.access import StoreError as StoreError
+from netdesk.store.access import check_access as check_access
 from netdesk.store.models import db as database_proxy
 
 # Re-exported: store.recovery makes its folders through db.
@@ -43,17 +46,8 @@ PRAGMAS = {
 }
 
 
-class StoreError(Exception):
-    """A store that cannot be opened, said in plain words for the user."""
-
-
 class NewerSchemaError(StoreError):
     pass
-
-
-class AccessError(StoreError):
-    """The store or its folder cannot be read or written by this user: not damage. The files
-    are left exactly as they are."""
 
 
 class DamagedStoreError(StoreError):
@@ -77,7 +71,8 @@ def connect(path: Path) -> pw.SqliteDatabase:
 
 # Up to this size the whole file is checked before the store opens (a few tens of
 # milliseconds); a larger store is checked after the window is up (see `verify_file`),
-# so that a long career's network still opens at once.
+# so that a long career's network still opens at once (the first page read before the
+# window's first paint follows the same rule: `first_page.read_first_page`).
 FULL_CHECK_BYTES = 16 * 1024 * 1024
 
 
@@ -96,34 +91,6 @@ REQUIRED_TABLES = frozenset(
         "setting",
     }
 )
-
-
-def check_access(path: Path) -> None:
-    """Raise AccessError when this user may not read and write the store at `path` or write in
-    its folder (SQLite keeps its -wal and -shm beside it). Nothing is changed."""
-    folder = path.parent
-    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
-        raise AccessError(
-            f"NetDesk cannot write in its data folder {folder}: the folder is read-only for "
-            "you. Nothing was changed. Give yourself write access to it (or choose another "
-            "folder with --data-dir) and start NetDesk again."
-        )
-    if path.exists():
-        try:
-            with open(path, "rb"):
-                pass
-        except PermissionError as exc:
-            raise AccessError(
-                f"NetDesk is not allowed to read its database at {path} (permission denied). "
-                "The file was left exactly as it is: it is not damaged. Make it yours and "
-                "readable again (for example `chmod 600` on it) and start NetDesk again."
-            ) from exc
-        if not os.access(path, os.W_OK):
-            raise AccessError(
-                f"NetDesk is not allowed to change its database at {path} (it is read-only "
-                "for you). The file was left exactly as it is. Make it writable again (for "
-                "example `chmod 600` on it) and start NetDesk again."
-            )
 
 
 def inspect_file(path: Path, *, full: bool = True) -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import peewee as pw
+from typing import TYPE_CHECKING
 
 from netdesk.store.sql import run_sql
+
+if TYPE_CHECKING:  # LATEST is read before the window's first paint, without Peewee
+    import peewee as pw
 
 
 def _statements(script: str) -> tuple[str, ...]:

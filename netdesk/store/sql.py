@@ -6,11 +6,12 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from enum import Enum
-from typing import Any, TypeVar, cast
-
-import peewee as pw
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from netdesk.core.domain import FollowUpState
+
+if TYPE_CHECKING:  # Peewee is not imported for a read before the window's first paint
+    import peewee as pw
 
 
 def run_sql(

@@ -202,6 +202,14 @@ class ContactsPane(QWidget):
         self.model.load_first()
         self._update_empty_state()
 
+    def load_read(self, ids: list[int], total: int, rows: list[Any]) -> None:
+        """The first load from the first page read before the store opened (never empty):
+        the same as `load`, without a query."""
+        header = self.view.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.model.load_read(ids, total, rows)
+        self.stack.setCurrentWidget(self.view)
+
     def load_rest(self) -> None:
         """After the first paint: the rest of the ordered ids, for search and selection."""
         self.model.fetch_rest()

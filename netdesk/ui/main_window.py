@@ -34,19 +34,22 @@ from PySide6.QtWidgets import (
 
 from netdesk import __version__
 from netdesk.core.domain import Tie
-from netdesk.services.actions import Actions
 from netdesk.services.clock import Clock
 from netdesk.services.settings import Settings
 from netdesk.services.signals import Hub
+from netdesk.store.listing import ListOrder
 from netdesk.ui.contacts_pane import ContactsPane
-from netdesk.ui.followups_pane import FollowUpsPane
-from netdesk.ui.icons import icon
-from netdesk.ui.message_bar import Kind, Message, MessageBar
-from netdesk.ui.models.contacts_model import QuickFilter
-from netdesk.ui.timeline_pane import TimelinePane
+from netdesk.ui.models.contacts_model import FIRST_ROWS, PAGE, QuickFilter
 
+# The rest of the window (menus, toolbar, the card, the timeline, the follow-ups, the
+# action layer under them) is imported by `MainWindow.complete`: started by the app on a
+# store whose first page was read before it opened, the window paints its contact list
+# first and completes itself right after that paint.
 if TYPE_CHECKING:
+    from netdesk.services.actions import Actions
+    from netdesk.store.first_page import FirstPage
     from netdesk.ui.contact_card import ContactCard
+    from netdesk.ui.message_bar import Message
 
 DEMO_NOTICE = "Demo network — changes are thrown away"
 
@@ -61,11 +64,67 @@ class AppContext:
     settings: Settings
     # Opened on the throwaway demo network (`netdesk --demo`): the window says so.
     demo: bool = False
-    # Every change the user makes goes through here (made from the hub and the clock).
-    actions: Actions = field(init=False)
+    _actions: Actions | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.actions = Actions(self.hub, self.clock)
+    @property
+    def actions(self) -> Actions:
+        """Every change the user makes goes through here (made from the hub and the clock,
+        on first use: the window's first paint does not wait for it)."""
+        if self._actions is None:
+            from netdesk.services.actions import Actions
+
+            self._actions = Actions(self.hub, self.clock)
+        return self._actions
+
+
+# The contact list's column behind each order of the store (`contacts_model._ORDER` turned
+# round): the first page is read in the order the list will show.
+_COLUMN_ORDERS = (
+    ListOrder.NAME,
+    ListOrder.COMPANY,
+    ListOrder.TIE,
+    ListOrder.LAST_CONTACT,
+    ListOrder.NEXT_FOLLOW_UP,
+)
+
+
+def first_page_order(settings: Settings) -> tuple[ListOrder, bool]:
+    """The order the contact list opens in (as `restore_layout` sets it): the store's order
+    and whether it is descending."""
+    column = settings.get_int("contacts/sort_column")
+    if not 0 <= column < len(_COLUMN_ORDERS):
+        return ListOrder.NAME, False
+    descending = settings.get_int("contacts/sort_order") == Qt.SortOrder.DescendingOrder.value
+    return _COLUMN_ORDERS[column], descending
+
+
+# Rows read before the first paint: what a tall screen shows (the view asks for more later).
+FIRST_PAGE_ROWS = 2 * PAGE
+FIRST_PAGE_IDS = FIRST_ROWS + 1  # one more than the list reads first: is there more?
+
+
+class _HoldInput(QObject):
+    """Between the first paint and `complete`, clicks and keys wait for nothing: they are
+    dropped, so that no one acts on a window still being built."""
+
+    HELD = frozenset(
+        {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.Shortcut,
+            QEvent.Type.Wheel,
+            QEvent.Type.ContextMenu,
+            QEvent.Type.Drop,
+            QEvent.Type.DragEnter,
+        }
+    )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        return event.type() in self.HELD
 
 
 def demo_command() -> tuple[str, list[str]]:
@@ -78,41 +137,79 @@ def demo_command() -> tuple[str, list[str]]:
 class MainWindow(QMainWindow):
     firstPainted = Signal()
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        first_page: FirstPage | None = None,
+    ) -> None:
+        """The whole window, its list read from the store; or, given the `first_page` read
+        before the store opened, the contact list alone until `complete` builds the rest
+        (app.run calls it right after the first paint)."""
         super().__init__(parent)
         self.context = context
         self.hub = context.hub
         self.clock = context.clock
         self.settings = context.settings
-        self.user_actions = context.actions
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"NetDesk — {DEMO_NOTICE}" if context.demo else "NetDesk")
         self.setAcceptDrops(True)
         # Set by the tray: what closing the window means. None: closing quits the app.
         self.close_policy: Callable[[QCloseEvent], None] | None = None
-        if context.actions.parent() is None:
-            # The history lives as long as the window that shows it.
-            context.actions.setParent(self)
-        self.undo_stack = context.actions.undo_stack
         self._painted = False
         self._deferred_loaded = False
+        self._deferred_wanted = False
+        self._complete = False
+        self._from_first_page = first_page is not None
+        self._held: _HoldInput | None = None
 
         central = QWidget()
-        outer = QVBoxLayout(central)
+        self._outer = outer = QVBoxLayout(central)
         outer.setContentsMargins(6, 6, 6, 6)
-        # Notices take their place in the layout, above the panes (the search header, added
-        # by the workflows, goes above them).
-        self.message_bar = MessageBar()
-        outer.addWidget(self.message_bar)
         self._banner_follow_up = 0
         self._write_contact = 0
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.contacts = ContactsPane(self.hub, self.clock.now)
+        self.splitter.addWidget(self.contacts)
         # The card is made after the first paint (`load_deferred`), like the timeline's
         # rows: the window shows sooner. Until then its room is empty.
         self.card: ContactCard | None = None
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.statusBar()
+        self.actions: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        if first_page is None:
+            self.complete()
+            return
+        # The room the other panes will take, so that the list keeps its place.
+        for _ in range(2):
+            self.splitter.addWidget(QWidget())
+        self._restore_geometry()
+        self.contacts.load_read(first_page.ids, first_page.total, first_page.rows)
+
+    def complete(self) -> None:
+        """The rest of the window: the message bar, the card's room and the timeline, the
+        follow-ups, the menus and the toolbar, and the action layer under them."""
+        if self._complete:
+            return
+        from netdesk.ui.followups_pane import FollowUpsPane
+        from netdesk.ui.message_bar import Kind, MessageBar
+        from netdesk.ui.timeline_pane import TimelinePane
+
+        context = self.context
+        self.user_actions = context.actions
+        if context.actions.parent() is None:
+            # The history lives as long as the window that shows it.
+            context.actions.setParent(self)
+        self.undo_stack = context.actions.undo_stack
+        # Notices take their place in the layout, above the panes (the search header, added
+        # by the workflows, goes above them).
+        self.message_bar = MessageBar()
+        self._outer.insertWidget(0, self.message_bar)
         self.timeline = TimelinePane(self.hub, self.clock.now, context.actions)
         self.middle = QWidget()
         self.middle.setObjectName("contactPane")
@@ -135,24 +232,29 @@ class MainWindow(QMainWindow):
         )
         self.middle.installEventFilter(self)
         self.follow_ups = FollowUpsPane(self.hub, self.clock.now, context.actions)
-        for pane in (self.contacts, self.middle, self.follow_ups):
-            self.splitter.addWidget(pane)
+        for index, pane in ((1, self.middle), (2, self.follow_ups)):
+            if index < self.splitter.count():
+                room = self.splitter.replaceWidget(index, pane)
+                if room is not None:
+                    room.deleteLater()
+            else:
+                self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 3)
-        outer.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-        self.statusBar()
 
-        self.actions: dict[str, QAction] = {}
-        self.menus: dict[str, QMenu] = {}
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
         self._connect()
         self._set_tab_order()
-        self.restore_layout()
-        self.contacts.load()
+        if self._from_first_page:  # the list and its place were restored before the paint
+            self._restore_state()
+            self._restore_splitter()
+        else:
+            self.restore_layout()
+            self.contacts.load()
+        self._complete = True
         self._selection_changed(self.contacts.selected_ids())
         if context.demo:
             self.message_bar.channel("demo").show_message(
@@ -160,6 +262,13 @@ class MainWindow(QMainWindow):
                 "network is not touched.",
                 kind=Kind.WARNING,
             )
+        if self._held is not None:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self._held)
+            self._held = None
+        if self._deferred_wanted:
+            self.load_deferred()
 
     # --- actions and menus -----------------------------------------------------------------
 
@@ -172,6 +281,8 @@ class MainWindow(QMainWindow):
         tip: str = "",
         icon_name: str = "",
     ) -> QAction:
+        from netdesk.ui.icons import icon
+
         action = QAction(text, self)
         action.setObjectName(f"action_{key}")
         if icon_name:
@@ -187,6 +298,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from netdesk.ui.icons import icon
+
         std = QKeySequence.StandardKey
         self._action(
             "import",
@@ -374,6 +487,8 @@ class MainWindow(QMainWindow):
 
     def _build_toolbar(self) -> None:
         """The main actions, with their icons and words (Playbook opens its menu)."""
+        from netdesk.ui.icons import icon
+
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -425,6 +540,8 @@ class MainWindow(QMainWindow):
             QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
+        from netdesk.ui.message_bar import Kind
+
         self.contacts.selectionChanged.connect(self._selection_changed)
         self.contacts.currentContactChanged.connect(self._current_changed)
         self.contacts.contactActivated.connect(lambda cid: self.edit_contact(cid))
@@ -469,10 +586,22 @@ class MainWindow(QMainWindow):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
+            if not self._complete:
+                # Painted before `complete`: nobody acts on the window until it is whole.
+                app = QApplication.instance()
+                if app is not None:
+                    self._held = _HoldInput(self)
+                    app.installEventFilter(self._held)
             # What can wait (follow-ups, recent activity) loads after the window is up.
             QTimer.singleShot(0, self.load_deferred)
             self.firstPainted.emit()
         return super().event(event)
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether `complete` has built the whole window (always, unless it was started from
+        a first page read before the store opened and its first paint is just done)."""
+        return self._complete
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -481,6 +610,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(50, self.load_deferred)
 
     def load_deferred(self) -> None:
+        if not self._complete:
+            self._deferred_wanted = True  # `complete` loads it
+            return
         if self._deferred_loaded:
             return
         self._deferred_loaded = True
@@ -506,20 +638,31 @@ class MainWindow(QMainWindow):
     # --- layout persistence ----------------------------------------------------------------
 
     def restore_layout(self) -> None:
+        self._restore_geometry()
+        self._restore_state()
+
+    def _restore_state(self) -> None:
+        """The toolbar's place (once it is built)."""
+        state = self.settings.get_bytes("window/state")
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def _restore_splitter(self) -> None:
+        sizes = self.settings.get_int_list("window/splitter")
+        if len(sizes) == self.splitter.count() and all(v > 0 for v in sizes):
+            self.splitter.setSizes(sizes)
+        else:
+            self.splitter.setSizes([590, 380, 310])
+
+    def _restore_geometry(self) -> None:
+        """The window's size and place, the panes' widths, the list's columns and order."""
         s = self.settings
         geometry = s.get_bytes("window/geometry")
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        state = s.get_bytes("window/state")
-        if not state.isEmpty():
-            self.restoreState(state)
-        sizes = s.get_int_list("window/splitter")
-        if len(sizes) == self.splitter.count() and all(v > 0 for v in sizes):
-            self.splitter.setSizes(sizes)
-        else:
-            self.splitter.setSizes([590, 380, 310])
+        self._restore_splitter()
         header = self.contacts.view.horizontalHeader()
         for column, width in enumerate(s.get_int_list("contacts/column_widths")):
             if column < header.count() and width > 0:
@@ -532,7 +675,8 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         s = self.settings
         s.set_value("window/geometry", self.saveGeometry())
-        s.set_value("window/state", self.saveState())
+        if self._complete:  # the toolbar's place: kept as it was until the toolbar is built
+            s.set_value("window/state", self.saveState())
         s.set_int_list("window/splitter", self.splitter.sizes())
         header = self.contacts.view.horizontalHeader()
         s.set_int_list(
@@ -765,6 +909,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
 
-def build_main_window(context: AppContext) -> MainWindow:
-    """The window as app.run builds it (tests build it the same way on their own store)."""
-    return MainWindow(context)
+def build_main_window(context: AppContext, first_page: FirstPage | None = None) -> MainWindow:
+    """The window as app.run builds it (tests build it the same way on their own store);
+    from a `first_page`, the contact list alone until `complete`."""
+    return MainWindow(context, first_page=first_page)

@@ -7,61 +7,18 @@ every function here returns ids, a count, or the few rows asked for.
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from netdesk.core.domain import Tie
+from netdesk.store.listing import ORDER_BY as _ORDER
+from netdesk.store.listing import ListedContact as ListedContact
+from netdesk.store.listing import ListFilter as ListFilter
+from netdesk.store.listing import ListOrder as ListOrder  # (no Peewee in store.listing)
 from netdesk.store.models import db
 from netdesk.store.reader.due import due_now_condition
 from netdesk.store.sql import parse_datetime, run_sql, stored
-
-
-class ListOrder(enum.Enum):
-    NAME = "name"
-    COMPANY = "company"
-    TIE = "tie"
-    LAST_CONTACT = "last_contact"
-    NEXT_FOLLOW_UP = "next_follow_up"
-
-
-# The ORDER BY of each order; the name (then id) breaks ties so the order is stable.
-_ORDER = {
-    ListOrder.NAME: "c.display_name COLLATE NOCASE {dir}, c.id {dir}",
-    ListOrder.COMPANY: (
-        "co.name IS NULL, co.name COLLATE NOCASE {dir}, c.display_name COLLATE NOCASE, c.id"
-    ),
-    ListOrder.TIE: "c.tie {dir}, c.display_name COLLATE NOCASE, c.id",
-    ListOrder.LAST_CONTACT: (
-        "c.last_touch_at IS NULL, c.last_touch_at {dir}, c.display_name COLLATE NOCASE"
-    ),
-    ListOrder.NEXT_FOLLOW_UP: (
-        "c.next_due_at IS NULL, c.next_due_at {dir}, c.display_name COLLATE NOCASE"
-    ),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ListFilter:
-    """Which unarchived contacts the list shows: one tie, or those due at a moment (the one
-    definition of due now, `reader.due.due_now_condition`), or all."""
-
-    tie: Tie | None = None
-    due_by: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ListedContact:
-    contact_id: int
-    name: str
-    company: str
-    tie: Tie
-    title: str
-    last_touch_at: dt.datetime | None
-    next_due_at: dt.datetime | None
 
 
 def _where(which: ListFilter, match: str) -> tuple[str, list[Any]]:

@@ -23,7 +23,7 @@ from netdesk.core import playbook
 from netdesk.core.dates import describe_day, describe_moment, full_date
 from netdesk.core.domain import TIE_LABELS, Tie
 from netdesk.store import reader
-from netdesk.store.reader import ListedContact, ListFilter, ListOrder
+from netdesk.store.listing import ListedContact, ListFilter, ListOrder
 from netdesk.ui.widgets import OVERDUE_COLOR, bold_font, plain_tooltip
 
 NAME, COMPANY, TIE, LAST_CONTACT, NEXT_FOLLOW_UP = range(5)
@@ -171,6 +171,28 @@ class ContactsModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = first
         self._total = total
+        self._loaded = True
+        self.endResetModel()
+
+    def load_read(self, ids: Sequence[int], total: int, rows: Sequence[ListedContact]) -> None:
+        """The first load from the first page read before the store opened (the window's
+        first paint, `store.first_page`): the ids and count `load_first` reads, in the same
+        order, and the rows the paint shows."""
+        first = array("q", ids)
+        if len(first) > FIRST_ROWS:
+            del first[FIRST_ROWS:]
+        else:
+            self._set_base(first)
+        now = self._now()
+        for listed in rows:
+            self._cache[listed.contact_id] = ContactRow(
+                *(getattr(listed, name) for name in _LISTED_FIELDS),
+                texts=tuple(self._display(listed, c, now) for c in range(len(HEADERS))),
+                overdue=listed.next_due_at is not None and listed.next_due_at <= now,
+            )
+        self.beginResetModel()
+        self._ids = first
+        self._total = total if total > len(first) else None
         self._loaded = True
         self.endResetModel()
 
