@@ -70,6 +70,8 @@ class ContactsPane(QWidget):
         self.model = ContactsModel(now, self)
         self._kept_selection: list[int] = []
         self._kept_current = 0
+        self._kept_state: tuple[list[int], int] = ([], 0)
+        self._typing = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -226,7 +228,11 @@ class ContactsPane(QWidget):
     # --- search and filters ----------------------------------------------------------------
 
     def _apply_search(self) -> None:
-        self.model.set_search(self.search_field.text())
+        self._typing = True
+        try:
+            self.model.set_search(self.search_field.text())
+        finally:
+            self._typing = False
         # Lay the list out now rather than on a later turn of the loop: the list then paints
         # once for the keystroke, not once before and once after its layout.
         self.view.executeDelayedItemsLayout()
@@ -293,6 +299,7 @@ class ContactsPane(QWidget):
         self._kept_selection = self.selected_ids()
         index = self.view.currentIndex()
         self._kept_current = (self.model.contact_id(index.row()) or 0) if index.isValid() else 0
+        self._kept_state = (self._kept_selection, self.current_id())
 
     def _restore_selection(self) -> None:
         selection = QItemSelection()
@@ -309,7 +316,11 @@ class ContactsPane(QWidget):
             selection_model.setCurrentIndex(
                 self.model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
-        self._selection_changed()
+        # The reset cleared the selection without a signal: say what it is now. A keystroke
+        # that leaves it as it was says nothing (the card and timeline have nothing to redo);
+        # a store change always says it, as the selected contact may have changed.
+        if not self._typing or (self.selected_ids(), self.current_id()) != self._kept_state:
+            self._selection_changed()
 
     def _selection_changed(self, *_: object) -> None:
         self.selectionChanged.emit(self.selected_ids())
