@@ -426,13 +426,13 @@ def insert_contacts(
                 )
             )
     marks = ",".join("?" * len(_CONTACT_COLUMNS.split(",")))
-    with derived.paused_search_index(ids):
+    with derived.bulk_insert(ids):
         conn.executemany(f"INSERT INTO contact ({_CONTACT_COLUMNS}) VALUES ({marks})", contact_rows)
         conn.executemany(cards.EMAIL_INSERT, email_rows)
-    conn.executemany(cards.PHONE_INSERT, phone_rows)
-    conn.executemany(cards.URL_INSERT, url_rows)
-    conn.executemany(cards.ADDRESS_INSERT, address_rows)
-    conn.executemany(cards.PROPERTY_INSERT, property_rows)
+        conn.executemany(cards.PHONE_INSERT, phone_rows)
+        conn.executemany(cards.URL_INSERT, url_rows)
+        conn.executemany(cards.ADDRESS_INSERT, address_rows)
+        conn.executemany(cards.PROPERTY_INSERT, property_rows)
     insert_interactions(interaction_rows)
     return ids
 

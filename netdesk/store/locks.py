@@ -66,8 +66,8 @@ def write_transaction(
 def _current_schema(database: pw.Database | pw.DatabaseProxy) -> None:
     """Bring this connection's copy of the schema up to date, first thing in a transaction.
 
-    An import changes the schema at every block (derived.paused_search_index lifts and puts
-    back the search triggers). A statement prepared on a copy that is out of date, and that
+    Another process can change the schema (a migration; an import of an older NetDesk
+    lifted and put back the search triggers at every block). A statement prepared on a copy that is out of date, and that
     connects the full-text table on the way, would have that table's own queries find the
     new schema and drop the copy in the middle of the preparation: SQLite then reports
     "no such table" instead of preparing again. A statement on a table checks the schema

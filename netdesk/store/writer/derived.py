@@ -5,8 +5,13 @@ and the search index."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import platform
+import re
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from netdesk.core import gratitude, playbook
@@ -19,7 +24,7 @@ from netdesk.core.domain import (
     FollowUpState,
     InteractionKind,
 )
-from netdesk.store.migrations import FTS_INSERT, FTS_INSERT_TRIGGERS
+from netdesk.store.migrations import FTS_INSERT
 from netdesk.store.models import (
     FollowUp,
     db,
@@ -30,7 +35,7 @@ from netdesk.store.reader.due import (
     help_owed,
 )
 from netdesk.store.reader.settings import playbook_settings, search_active
-from netdesk.store.sql import OPEN_SQL, OPEN_STATES, chunks, iso, parse_datetime
+from netdesk.store.sql import OPEN_SQL, OPEN_STATES, chunks, iso, parse_datetime, raw_connection
 
 _TOUCH_KINDS_SQL = ",".join(f"'{k.value}'" for k in InteractionKind if k not in NOT_A_TOUCH)
 
@@ -255,35 +260,145 @@ def refresh_next_due(contact_ids: Sequence[int] | None) -> None:
     )
 
 
-@contextlib.contextmanager
-def paused_search_index(new_contact_ids: list[int]) -> Iterator[None]:
-    """Bulk-insert contacts without a full-text trigger per row; index them once at the end.
+# The triggers that fire on a new contact and its card rows: the full-text index's and the
+# address-book outbox's (migrations, schemas 2 and 9). A bulk insert that switches triggers
+# off for its statements does their work itself (bulk_insert); another trigger on these
+# tables, which it would not know how to stand in for, leaves them on.
+_BULK_TABLES = (
+    "contact",
+    "contact_email",
+    "contact_phone",
+    "contact_url",
+    "contact_address",
+    "contact_property",
+)
+_BULK_TRIGGERS = frozenset(
+    (
+        "contact_fts_insert",
+        "contact_fts_email_insert",
+        *(f"sync_outbox_{table}_insert" for table in _BULK_TABLES),
+    )
+)
+_SYNC_ON_SQL = (
+    "(SELECT quiet FROM sync_quiet) = 0 AND EXISTS (SELECT 1 FROM sync_book WHERE enabled = 1)"
+)
+_QUEUE_NEW = (
+    "INSERT INTO sync_outbox (contact_id, op, version, queued_at) "
+    "SELECT id, 'put', 1, datetime('now') FROM contact WHERE {where} AND " + _SYNC_ON_SQL + " "
+    "ON CONFLICT (contact_id) DO UPDATE SET op = 'put', version = version + 1, "
+    "queued_at = excluded.queued_at"
+)
+_INSERT_TRIGGER = re.compile(r"\bINSERT\s+ON\s+\"?(\w+)", re.IGNORECASE)
 
-    The insert triggers are lifted and put back inside one transaction, so no other
-    connection ever sees them missing and a crash rolls everything back. Fill
-    `new_contact_ids` with the ids inserted; existing contacts must not gain emails here.
+
+def _only_known_insert_triggers() -> bool:
+    """Whether the insert triggers on the bulk-loaded tables are those bulk_insert stands
+    in for (no others, no temporary ones)."""
+    marks = ",".join("?" * len(_BULK_TABLES))
+    for schema in ("main", "temp"):
+        for name, sql in db.execute_sql(
+            f"SELECT name, sql FROM {schema}.sqlite_master WHERE type = 'trigger' "
+            f"AND tbl_name IN ({marks})",
+            _BULK_TABLES,
+        ):
+            known = schema == "main" and name in _BULK_TRIGGERS
+            if _INSERT_TRIGGER.search(sql or "") and not known:
+                return False
+    return True
+
+
+@contextlib.contextmanager
+def bulk_insert(new_contact_ids: list[int]) -> Iterator[None]:
+    """Bulk-insert new contacts and their card rows without a trigger per row; index them
+    in the full-text table (and queue them for a synced address book) once at the end.
+
+    Call inside the write transaction. Triggers are switched off for this connection only
+    (SQLite's SQLITE_DBCONFIG_ENABLE_TRIGGER), never dropped: the schema does not change,
+    so no other connection sees a trigger missing or has to read the schema again. Where
+    the switch is not available, the triggers fire row by row and nothing more is done.
+    Fill `new_contact_ids` with the ids inserted; existing contacts must not gain rows here.
     """
-    names = list(FTS_INSERT_TRIGGERS)
-    marks = ",".join("?" * len(names))
-    with db.atomic():
-        saved = db.execute_sql(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
-            names,
-        ).fetchall()
-        for name, _ in saved:
-            db.execute_sql(f'DROP TRIGGER "{name}"')
+    conn = raw_connection(db)
+    switch = _trigger_switch(conn) if _only_known_insert_triggers() else None
+    if switch is None:
         yield
-        for _, definition in saved:
-            db.execute_sql(definition)
-        if not new_contact_ids:
-            return
-        low, high = min(new_contact_ids), max(new_contact_ids)
-        if high - low + 1 == len(new_contact_ids):
-            # The usual case, a run of new ids: one statement indexes them all.
-            db.execute_sql("DELETE FROM contact_fts WHERE rowid BETWEEN ? AND ?", [low, high])
-            db.execute_sql(f"{FTS_INSERT} WHERE c.id BETWEEN ? AND ?", [low, high])
-            return
-        for chunk in chunks(new_contact_ids):
-            marks = ",".join("?" * len(chunk))
-            db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", list(chunk))
-            db.execute_sql(f"{FTS_INSERT} WHERE c.id IN ({marks})", list(chunk))
+        return
+    switch(False)
+    try:
+        yield
+    finally:
+        switch(True)
+    if not new_contact_ids:
+        return
+    low, high = min(new_contact_ids), max(new_contact_ids)
+    if high - low + 1 == len(new_contact_ids):
+        # The usual case, a run of new ids: one statement each.
+        groups: list[tuple[str, list[int]]] = [("{col} BETWEEN ? AND ?", [low, high])]
+    else:
+        groups = [
+            (f"{{col}} IN ({','.join('?' * len(chunk))})", list(chunk))
+            for chunk in chunks(new_contact_ids)
+        ]
+    for where, params in groups:
+        db.execute_sql(f"DELETE FROM contact_fts WHERE {where.format(col='rowid')}", params)
+        db.execute_sql(f"{FTS_INSERT} WHERE {where.format(col='c.id')}", params)
+        db.execute_sql(_QUEUE_NEW.format(where=where.format(col="id")), params)
+
+
+# SQLITE_DBCONFIG_ENABLE_TRIGGER: switches the triggers of one connection on or off.
+_ENABLE_TRIGGER = 1003
+_db_config: Any = None  # sqlite3_db_config through ctypes (Python 3.11), once found
+
+
+def _trigger_switch(conn: sqlite3.Connection) -> Callable[[bool], None] | None:
+    """A function that switches this connection's triggers on or off; None where that is
+    not possible.
+
+    Python 3.12 has Connection.setconfig. On 3.11 the same C call is made through ctypes
+    with the connection's handle, checked first against what the sqlite3 module reports
+    of it; not on Apple's arm64, where a variadic C call needs what ctypes cannot give.
+    """
+    setconfig = getattr(conn, "setconfig", None)
+    if setconfig is not None:
+        return lambda on: setconfig(_ENABLE_TRIGGER, on)
+    handle, config = _c_handle(conn)
+    if handle is None:
+        return None
+
+    def switch(on: bool) -> None:
+        now = ctypes.c_int(-1)
+        config(handle, ctypes.c_int(_ENABLE_TRIGGER), ctypes.c_int(int(on)), ctypes.byref(now))
+        if now.value != int(on):
+            raise sqlite3.OperationalError("SQLite did not switch the triggers")
+
+    return switch
+
+
+def _c_handle(conn: sqlite3.Connection) -> tuple[ctypes.c_void_p | None, Any]:
+    global _db_config
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
+        return None, None
+    if sys.platform == "darwin" and platform.machine() == "arm64":
+        return None, None
+    try:
+        if _db_config is None:
+            import _sqlite3
+
+            lib = ctypes.CDLL("sqlite3" if sys.platform == "win32" else _sqlite3.__file__)
+            lib.sqlite3_total_changes.argtypes = [ctypes.c_void_p]
+            lib.sqlite3_get_autocommit.argtypes = [ctypes.c_void_p]
+            lib.sqlite3_db_config.restype = ctypes.c_int
+            _db_config = lib
+        lib = _db_config
+        # The first field of CPython's connection object, after the object header.
+        address = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
+        if not address:
+            return None, None
+        handle = ctypes.c_void_p(address)
+        if lib.sqlite3_total_changes(handle) != conn.total_changes or bool(
+            lib.sqlite3_get_autocommit(handle)
+        ) == conn.in_transaction:
+            return None, None
+        return handle, lib.sqlite3_db_config
+    except (OSError, AttributeError, ImportError):
+        return None, None

@@ -1,0 +1,140 @@
+"""An import's bulk insert leaves the schema alone: the triggers are switched off for the
+import's connection only, and what they would have done (the full-text index, the outbox of
+a synced address book) is done in bulk, the same as row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
+import peewee as pw
+import pytest
+
+from netdesk.store import db, importer
+from netdesk.store.models import Contact
+from netdesk.store.writer import derived
+
+NOW = dt.datetime(2026, 11, 26, 9, 0)
+
+
+def _cards(path: Path, count: int, start: int = 0) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for i in range(start, start + count):
+            f.write(
+                "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                f"N:Quist{i};Hedda;;;\r\nFN:Hedda Quist{i}\r\nORG:Tallow {i % 7}\r\n"
+                f"EMAIL;TYPE=WORK:hedda{i}@tallow.example\r\nEMAIL;TYPE=HOME:hq{i}@home.example\r\n"
+                f"TEL;TYPE=CELL:+44 7700 {i:06d}\r\nURL:https://example.org/{i}\r\n"
+                f"ADR;TYPE=WORK:;;{i} Long Acre;London;;WC2E 9LH;UK\r\n"
+                f"X-SPOUSE:Per{i}\r\nNOTE:Met at the fair\\, stand {i}\r\nEND:VCARD\r\n"
+            )
+    return path
+
+
+def _state(store: pw.SqliteDatabase) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    index = store.execute_sql(
+        "SELECT rowid, name, company, title, emails, notes, tags FROM contact_fts ORDER BY rowid"
+    ).fetchall()
+    outbox = store.execute_sql(
+        "SELECT contact_id, op FROM sync_outbox ORDER BY contact_id"
+    ).fetchall()
+    return index, outbox
+
+
+def _synced_book(store: pw.SqliteDatabase) -> None:
+    with db.write_transaction():
+        store.execute_sql(
+            "INSERT INTO sync_account (account_id, url, username, created_at) "
+            "VALUES (1, 'https://dav.example/', 'me', '2026-11-01')"
+        )
+        store.execute_sql(
+            "INSERT INTO sync_book (book_id, account_id, href, name, enabled) "
+            "VALUES (1, 1, '/books/me/', 'Contacts', 1)"
+        )
+
+
+@pytest.mark.parametrize("synced", [False, True])
+def test_bulk_insert_does_what_the_triggers_do(
+    store: pw.SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synced: bool
+) -> None:
+    if synced:
+        _synced_book(store)
+    cards = _cards(tmp_path / "cards.vcf", 40)
+    conn = store.connection()
+    assert derived._trigger_switch(conn) is not None  # the bulk path runs on this Python
+    importer.stream_import([cards], NOW)
+    fast = _state(store)
+    assert len(fast[0]) == 40 and "hq3@home.example" in fast[0][3][4]
+    assert len(fast[1]) == (40 if synced else 0)
+
+    # The same import with the triggers firing row by row gives the same index and outbox.
+    with db.write_transaction():
+        store.execute_sql("DELETE FROM contact")
+        store.execute_sql("DELETE FROM sync_outbox")
+        store.execute_sql("DELETE FROM import_batch")
+    monkeypatch.setattr(derived, "_trigger_switch", lambda conn: None)
+    importer.stream_import([cards], NOW)
+    assert _state(store) == fast
+
+    # The triggers are on again for the connection's next write.
+    with db.write_transaction():
+        Contact.create(display_name="After Wards", created_at=NOW, updated_at=NOW)
+    hits = store.execute_sql(
+        "SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'wards'"
+    ).fetchone()[0]
+    assert hits == 1
+
+
+def test_an_unknown_insert_trigger_leaves_the_triggers_on(
+    store: pw.SqliteDatabase, tmp_path: Path
+) -> None:
+    with db.write_transaction():
+        store.execute_sql("CREATE TEMP TABLE seen (contact_id INTEGER)")
+        store.execute_sql(
+            "CREATE TEMP TRIGGER seen_email AFTER INSERT ON contact_email BEGIN "
+            "INSERT INTO seen VALUES (NEW.contact_id); END"
+        )
+    importer.stream_import([_cards(tmp_path / "cards.vcf", 5)], NOW)
+    assert store.execute_sql("SELECT count(*) FROM seen").fetchone()[0] == 10
+    assert len(_state(store)[0]) == 5
+
+
+def test_a_reader_during_a_long_import_never_fails(
+    store: pw.SqliteDatabase, tmp_path: Path
+) -> None:
+    path = db.database_file(store)
+    assert path is not None
+    cards = _cards(tmp_path / "cards.vcf", 600)
+    reader = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    schema_before = store.execute_sql("PRAGMA schema_version").fetchone()[0]
+    failures: list[BaseException] = []
+    reads = 0
+    done = threading.Event()
+
+    def read() -> None:
+        nonlocal reads
+        try:
+            while not done.is_set():
+                reader.execute(
+                    "SELECT c.id, c.display_name FROM contact_fts f JOIN contact c "
+                    "ON c.id = f.rowid WHERE contact_fts MATCH 'hedda*' LIMIT 64"
+                ).fetchall()
+                reader.execute("SELECT count(*) FROM contact_email").fetchone()
+                reads += 1
+        except BaseException as exc:  # any failure is the test's finding
+            failures.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        importer.stream_import([cards], NOW, block_size=50)  # twelve blocks, each committed
+    finally:
+        done.set()
+        thread.join()
+        reader.close()
+    assert failures == []
+    assert reads > 0
+    assert store.execute_sql("PRAGMA schema_version").fetchone()[0] == schema_before
+    assert store.execute_sql("SELECT count(*) FROM contact_fts").fetchone()[0] == 600
