@@ -89,13 +89,19 @@ def forget_password(url: str, username: str) -> None:
         return
 
 
-def find_books(url: str, username: str, password: str) -> list[dav.AddressBook]:
-    """The address books at `url` for this user (the first network request NetDesk makes)."""
+def discover_books(url: str, username: str, password: str) -> list[dav.AddressBook]:
+    """The address books at `url` for this user (the first network request NetDesk makes);
+    none for a server that keeps only calendars."""
     client = Client(url, username, password)
     try:
-        books = dav.discover(client, url)
+        return dav.discover(client, url)
     finally:
         client.close()
+
+
+def find_books(url: str, username: str, password: str) -> list[dav.AddressBook]:
+    """The address books at `url` for this user; a server without any is an error."""
+    books = discover_books(url, username, password)
     if not books:
         raise SyncError(f"no address book was found at {url}")
     return books

@@ -1,6 +1,7 @@
 """Preferences > Accounts: the CardDAV servers NetDesk syncs with. Add one (its address
 books are found from the address typed), choose which address books to sync, remove one.
-Nothing touches the network until Find address books is pressed."""
+A server with no address book can still be added, for its calendars: the follow-ups go to
+one of them. Nothing touches the network until Find address books is pressed."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ _BOOK = Qt.ItemDataRole.UserRole + 1
 def describe(account: SyncAccount) -> str:
     user = f"{account.username} at " if account.username else ""
     synced = ", ".join(b.name for b in account.books if b.enabled) or "no address book"
+    calendar = reader.pushed_calendar(account.account_id)
+    if calendar is not None:
+        synced += f"; keeps your follow-ups on {calendar.name!r}"
     when = (
         f"last synced {account.last_sync_at:%d %b %Y %H:%M}"
         if account.last_sync_at
@@ -54,12 +58,14 @@ class AccountsDialog(QDialog):
         self.setWindowTitle("Accounts")
         self._actions = actions
         self._found: list[AddressBook] = []
+        self.calendar_dialog: QDialog | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
                 "NetDesk syncs your contacts with the CardDAV servers you add here (Nextcloud, "
-                "Fastmail, iCloud, Radicale…) and connects to nothing else. Your password stays "
-                "in the system keyring.",
+                "Fastmail, iCloud, Radicale…), can keep your follow-ups on one of their "
+                "calendars, and connects to nothing else. Your password stays in the system "
+                "keyring.",
                 wrap=True,
             )
         )
@@ -144,10 +150,13 @@ class AccountsDialog(QDialog):
         self.remove_button.setEnabled(self.accounts.count() > 0)
         self.calendar_button.setEnabled(self.accounts.count() > 0)
 
-    def open_calendar(self) -> QDialog:
+    def open_calendar(self, account_id: int | None = None) -> QDialog:
         from netdesk.ui.dialogs.calendar_push import CalendarPushDialog
 
         dialog = CalendarPushDialog(self._actions, self)
+        if account_id is not None:
+            dialog.box.choose_account(account_id)
+        dialog.finished.connect(lambda _result: self.refresh())  # the calendar, in the list
         dialog.open()
         return dialog
 
@@ -185,13 +194,22 @@ class AccountsDialog(QDialog):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             url = accounts.normalized_url(self.url.text())
-            self._found = accounts.find_books(url, self.user.text().strip(), self.password.text())
+            self._found = accounts.discover_books(
+                url, self.user.text().strip(), self.password.text()
+            )
         except SyncError as exc:
             self.message.setText(f"Could not find address books: {exc}.")
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.url.setText(url)
+        self.add_button.setEnabled(True)
+        if not self._found:
+            self.message.setText(
+                "This server has no address book. Add the account anyway to keep your "
+                "follow-ups on one of its calendars."
+            )
+            return True
         for book in self._found:
             item = QListWidgetItem(book.name)
             item.setData(_BOOK, book.href)
@@ -202,7 +220,6 @@ class AccountsDialog(QDialog):
         self.message.setText(
             f"Found {count} address {'book' if count == 1 else 'books'}: tick those to sync."
         )
-        self.add_button.setEnabled(True)
         return True
 
     def add_account(self) -> int | None:
@@ -213,7 +230,7 @@ class AccountsDialog(QDialog):
             for i in range(self.books.count())
             if self.books.item(i).checkState() == Qt.CheckState.Checked
         ]
-        if not chosen:
+        if self._found and not chosen:
             self.message.setText("Tick at least one address book to sync.")
             return None
         try:
@@ -230,6 +247,10 @@ class AccountsDialog(QDialog):
         self.password.clear()
         self.books.clear()
         self.add_button.setEnabled(False)
-        self.message.setText("Account added. NetDesk syncs with it now and every few minutes.")
         self.refresh()
+        if not chosen:  # calendars only: choose the one the follow-ups go to
+            self.message.setText("Account added. Choose the calendar for your follow-ups.")
+            self.calendar_dialog = self.open_calendar(account_id)
+            return account_id
+        self.message.setText("Account added. NetDesk syncs with it now and every few minutes.")
         return account_id

@@ -107,6 +107,12 @@ class CalendarPushBox(QGroupBox):
         self.detail.blockSignals(False)
         self._account_chosen()
 
+    def choose_account(self, account_id: int) -> None:
+        """Show this account's calendar (the one just added, say)."""
+        index = self.account.findData(account_id)
+        if index >= 0:
+            self.account.setCurrentIndex(index)
+
     def _account_id(self) -> int | None:
         data = self.account.currentData()
         return int(data) if data is not None else None
