@@ -50,6 +50,33 @@ def seed_server(folder: Path, count: int) -> None:
         (book / f"bench-{i}.vcf").write_text(card(i), encoding="utf-8", newline="")
 
 
+def seed_xandikos(folder: Path, count: int) -> None:
+    """The cards committed straight into the git repository Xandikos keeps the address book
+    in (its own layout), after one start of Xandikos that makes the address book."""
+    from dulwich.index import index_entry_from_stat
+    from dulwich.objects import Blob
+    from dulwich.repo import Repo
+
+    from tests.sync.conftest import XANDIKOS_BOOK, start_xandikos, stop
+
+    process, _url = start_xandikos(folder)
+    stop(process)
+    book = folder / XANDIKOS_BOOK.strip("/")
+    repo = Repo(str(book))
+    index = repo.open_index()
+    for i in range(count):
+        path = book / f"bench-{i}.vcf"
+        data = card(i).encode("utf-8")
+        path.write_bytes(data)
+        blob = Blob.from_string(data)
+        repo.object_store.add_object(blob)
+        index[path.name.encode()] = index_entry_from_stat(path.stat(), blob.id)
+    index.write()
+    tree = index.commit(repo.object_store)
+    repo.get_worktree().commit(message=b"5,000 cards", tree=tree)
+    repo.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=5000)
