@@ -1011,7 +1011,10 @@ class _Writer:
         ]
         changed = self._update(updates)
         derived.refresh_touch_summary(with_timeline + changed)
-        derived.recompute_follow_ups(added + changed, self.now)
+        # The new contacts without a timeline are alike for the playbook's rules.
+        timeline = set(with_timeline)
+        derived.recompute_follow_ups_of_new([c for c in added if c not in timeline], self.now)
+        derived.recompute_follow_ups(with_timeline + changed, self.now)
 
     def _update(self, updates: Sequence[tuple[int, ContactRecord]]) -> list[int]:
         if not updates:

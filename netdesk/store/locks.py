@@ -67,12 +67,12 @@ def _current_schema(database: pw.Database | pw.DatabaseProxy) -> None:
     """Bring this connection's copy of the schema up to date, first thing in a transaction.
 
     Another process can change the schema (a migration; an import of an older NetDesk
-    lifted and put back the search triggers at every block). A statement prepared on a copy that is out of date, and that
-    connects the full-text table on the way, would have that table's own queries find the
-    new schema and drop the copy in the middle of the preparation: SQLite then reports
-    "no such table" instead of preparing again. A statement on a table checks the schema
-    version when it runs and reloads the schema if another connection changed it; inside
-    the write transaction nobody else can change it again.
+    lifted and put back the search triggers at every block). A statement prepared on a copy
+    that is out of date, and that connects the full-text table on the way, would have that
+    table's own queries find the new schema and drop the copy in the middle of the
+    preparation: SQLite then reports "no such table" instead of preparing again. A statement
+    on a table checks the schema version when it runs and reloads the schema if another
+    connection changed it; inside the write transaction nobody else can change it again.
     """
     database.execute_sql("SELECT 1 FROM schema_version LIMIT 0").fetchall()
 

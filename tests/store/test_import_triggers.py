@@ -138,3 +138,46 @@ def test_a_reader_during_a_long_import_never_fails(
     assert reads > 0
     assert store.execute_sql("PRAGMA schema_version").fetchone()[0] == schema_before
     assert store.execute_sql("SELECT count(*) FROM contact_fts").fetchone()[0] == 600
+
+
+@pytest.mark.parametrize("searching", [False, True])
+def test_new_contacts_get_the_follow_ups_a_full_recompute_gives(
+    store: pw.SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, searching: bool
+) -> None:
+    from netdesk.core.domain import SearchState
+    from netdesk.store.models import JobSearch
+
+    if searching:  # rule 3: every contact gets a status update while the search is on
+        with db.write_transaction():
+            JobSearch.create(state=SearchState.SEARCHING.value)
+    cards = _cards(tmp_path / "cards.vcf", 30)
+    columns = "contact_id, reason, rule, due_at, state, note"
+
+    def follow_ups() -> list[tuple[object, ...]]:
+        rows = store.execute_sql(f"SELECT {columns} FROM follow_up ORDER BY contact_id")
+        due = store.execute_sql("SELECT id, next_due_at FROM contact ORDER BY id")
+        return [*rows.fetchall(), *due.fetchall()]
+
+    importer.stream_import([cards], NOW)
+    once = follow_ups()
+    assert len(once) == (60 if searching else 30)
+    with db.write_transaction():
+        store.execute_sql("DELETE FROM contact")
+        store.execute_sql("DELETE FROM import_batch")
+    monkeypatch.setattr(derived, "recompute_follow_ups_of_new", derived.recompute_follow_ups)
+    importer.stream_import([cards], NOW)
+    assert follow_ups() == once
+
+
+def test_new_contacts_not_alike_are_recomputed_one_by_one(store: pw.SqliteDatabase) -> None:
+    from netdesk.core.records import ContactRecord
+
+    records = [(ContactRecord(display_name=f"Ines Ruiz{i}"), {}) for i in range(4)]
+    records[2] = (ContactRecord(display_name="Ines Advocate"), {"tie": "advocate"})
+    with db.write_transaction():
+        ids = importer.insert_contacts(records, NOW, None)
+        derived.recompute_follow_ups_of_new(ids, NOW)
+    rows = store.execute_sql("SELECT contact_id, reason FROM follow_up").fetchall()
+    assert rows == [(ids[2], "cadence")]
+    due = store.execute_sql("SELECT id FROM contact WHERE next_due_at IS NOT NULL").fetchall()
+    assert due == [(ids[2],)]

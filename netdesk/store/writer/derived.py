@@ -171,6 +171,46 @@ def recompute_follow_ups(contact_ids: Sequence[int] | None, now: dt.datetime) ->
             refresh_next_due(chunk)
 
 
+def recompute_follow_ups_of_new(contact_ids: Sequence[int], now: dt.datetime) -> None:
+    """recompute_follow_ups for contacts just added alike, as an import adds cards: the same
+    tie, cadence and creation time, no timeline, no follow-up. The rules are asked once,
+    for the first of them; when they give nothing, nothing changes for any of them.
+    Contacts that are not alike after all are recomputed one by one.
+    """
+    if not contact_ids:
+        return
+    first = contact_ids[0]
+    row = db.execute_sql(
+        f"SELECT {_FACTS_COLUMNS} FROM contact c WHERE c.id = ? AND c.archived = 0 "
+        "AND c.touch_count = 0 AND c.next_due_at IS NULL",
+        [first],
+    ).fetchone()
+    if row is None or playbook.next_follow_up(
+        _facts_from_row(row), playbook_settings(), search_active=search_active()
+    ):
+        recompute_follow_ups(contact_ids, now)
+        return
+    unlike: list[int] = []
+    for chunk in chunks(list(contact_ids)):
+        marks = ",".join("?" * len(chunk))
+        unlike += [
+            cid
+            for (cid,) in db.execute_sql(
+                "SELECT c.id FROM contact c, contact f WHERE f.id = ? "
+                f"AND c.id IN ({marks}) AND (c.archived != 0 OR c.touch_count != 0 "
+                "OR c.next_due_at IS NOT NULL OR c.tie IS NOT f.tie "
+                "OR c.cadence_days IS NOT f.cadence_days OR c.created_at IS NOT f.created_at "
+                "OR c.rules_reset_at IS NOT f.rules_reset_at "
+                "OR c.first_touch_at IS NOT NULL OR c.last_touch_at IS NOT NULL "
+                "OR EXISTS (SELECT 1 FROM interaction i WHERE i.contact_id = c.id) "
+                "OR EXISTS (SELECT 1 FROM follow_up u WHERE u.contact_id = c.id))",
+                [first, *chunk],
+            )
+        ]
+    if unlike:
+        recompute_follow_ups(unlike, now)
+
+
 def _refresh_thanks(contact_ids: Sequence[int] | None, now: dt.datetime) -> None:
     """Playbook rule 4, gratitude (core.gratitude): a contact whose help has no thank-you
     after it gets a thank-you follow-up naming what they did; a thank-you logged after a
