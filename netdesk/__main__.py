@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -249,6 +248,8 @@ def _unknown_command(word: str | None) -> str | None:
         return None
     if os.sep in word or (os.altsep and os.altsep in word) or Path(word).suffix:
         return None  # a path to a missing file: the import preview names it
+    import difflib
+
     close = difflib.get_close_matches(word, SUBCOMMANDS, n=1)
     hint = f" Did you mean `netdesk {close[0]}`?" if close else ""
     return (

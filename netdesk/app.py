@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
 import shutil
 import sys
@@ -42,6 +41,8 @@ from netdesk.ui.main_window import (
 from netdesk.ui.widgets import resource_path
 
 if TYPE_CHECKING:
+    import logging
+
     import peewee as pw
 
     from netdesk.services.autostart import AutostartSwitch
@@ -61,7 +62,14 @@ if TYPE_CHECKING:
 FIRST_PAINT_MARK_ENV = "NETDESK_FIRST_PAINT_MARK"
 FIRST_PAINT_MARK = b"first paint\n"
 
-log = logging.getLogger("netdesk.app")
+
+
+def _log() -> logging.Logger:
+    """The app's logger (logging is imported after the first paint, with the log file)."""
+    import logging
+
+    return logging.getLogger("netdesk.app")
+
 
 DEMO_CONTACTS = 300
 
@@ -249,7 +257,7 @@ class _QuitOnSignal(QObject):
             pass
 
     def _handle(self, signum: int, _frame: object) -> None:
-        log.info("signal %s: quitting", signum)
+        _log().info("signal %s: quitting", signum)
         try:
             self._before_quit()
         finally:
@@ -347,7 +355,7 @@ def _run_app(
 
             if not db.is_damage(exc):
                 return False
-            log.error("the store is damaged: %s", exc)
+            _log().error("the store is damaged: %s", exc)
             db.mark_for_full_check(where.database)
             guard.release()  # the next NetDesk takes the folder over (released again below)
             for database in opened:
@@ -423,7 +431,7 @@ def _run_app(
             window.show()
         _when_shown(window, after_first_paint)
         code = app.exec()
-        log.info("exit %s", code)
+        _log().info("exit %s", code)
     finally:
         from netdesk.store import db
 
@@ -445,7 +453,7 @@ def _start_again(args: argparse.Namespace) -> None:
     if args.data_dir:
         arguments += ["--data-dir", str(args.data_dir)]
     ok, _pid = QProcess.startDetached(program, arguments)
-    log.info("restarting into recovery: %s", "started" if ok else "could not start")
+    _log().info("restarting into recovery: %s", "started" if ok else "could not start")
 
 
 def _wire_services(

@@ -16,8 +16,6 @@ with the app's. A command that wrote says so on this channel (store.running_app,
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,15 +23,26 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QByteArray, QLockFile, QObject, QThread, Signal
 
-from netdesk.store.running_app import ACK
-from netdesk.store.running_app import server_name as server_name
-
-# QtNetwork is imported by `listen` and `hand_over`: the lock alone is taken before the
-# window's first paint, the socket opened after it (a later launch retries meanwhile).
+# QtNetwork (and the socket's name, its JSON, the log) are imported by `listen` and
+# `hand_over`: the lock alone is taken before the window's first paint, the socket opened
+# after it (a later launch retries meanwhile).
 if TYPE_CHECKING:
+    import logging
+
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-log = logging.getLogger(__name__)
+
+def _log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger(__name__)
+
+
+def server_name(data_dir: Path) -> str:
+    """The local socket's name for this data folder and user (`store.running_app`)."""
+    from netdesk.store.running_app import server_name as name
+
+    return name(data_dir)
 
 # A message is a few paths; anything longer than this is not from NetDesk.
 MAX_MESSAGE = 1_000_000
@@ -48,11 +57,19 @@ class SingleInstance(QObject):
 
     def __init__(self, data_dir: Path, lock_file: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.name = server_name(data_dir)
+        self._data_dir = data_dir
+        self._name = ""
         self._lock = QLockFile(str(lock_file))
         # Never stale by age (a NetDesk runs for weeks); stale only when its process is gone.
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None
+
+    @property
+    def name(self) -> str:
+        """The local socket's name (worked out when first needed: after the first paint)."""
+        if not self._name:
+            self._name = server_name(self._data_dir)
+        return self._name
 
     def acquire(self) -> bool:
         """True when this process is now the running instance (holds the folder's lock)."""
@@ -70,11 +87,11 @@ class SingleInstance(QObject):
         in_use = QAbstractSocket.SocketError.AddressInUseError
         if not server.listen(self.name) and server.serverError() == in_use:
             # We hold the lock, so whoever made this socket file is gone: a crash's leftover.
-            log.info("removing a stale instance socket %s", self.name)
+            _log().info("removing a stale instance socket %s", self.name)
             QLocalServer.removeServer(self.name)
             server.listen(self.name)
         if not server.isListening():
-            log.warning("single instance: cannot listen (%s)", server.errorString())
+            _log().warning("single instance: cannot listen (%s)", server.errorString())
             return
         server.newConnection.connect(self._accept)
         self._server = server
@@ -88,7 +105,11 @@ class SingleInstance(QObject):
 
         The running one may be starting (it took the lock, not yet listening): retry a while.
         """
+        import json
+
         from PySide6.QtNetwork import QLocalSocket
+
+        from netdesk.store.running_app import ACK
 
         data = json.dumps(message).encode() + b"\n"
         attempts = max(1, timeout_ms // 250)
@@ -114,9 +135,9 @@ class SingleInstance(QObject):
     def second_launch(self, files: list[str], *, show: bool = True) -> int:
         """The exit code of a launch that found NetDesk running: 0 once the files are handed."""
         if self.hand_over({"files": files, "show": show}):
-            log.info("handed %d file(s) to the running NetDesk", len(files))
+            _log().info("handed %d file(s) to the running NetDesk", len(files))
             return 0
-        log.error("NetDesk is running for this folder but does not answer")
+        _log().error("NetDesk is running for this folder but does not answer")
         print(
             "NetDesk is already running for this data folder but does not answer.",
             file=sys.stderr,
@@ -176,12 +197,16 @@ class _Peer(QObject):
             return
         if b"\n" not in self.buffer:
             return
+        import json
+
+        from netdesk.store.running_app import ACK
+
         line = bytes(self.buffer.split(b"\n", 1)[0])
         self.buffer.clear()
         try:
             raw = json.loads(line)
         except ValueError:
-            log.warning("single instance: a message that is not JSON")
+            _log().warning("single instance: a message that is not JSON")
             self.sock.abort()
             return
         self.sock.write(QByteArray(ACK))

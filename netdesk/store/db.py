@@ -294,10 +294,25 @@ def close_store(database: pw.SqliteDatabase) -> None:
     """Checkpoint the WAL into the main file and close."""
     if database.is_closed():
         return
+    # Nothing was written since the last checkpoint (an empty or missing -wal): no checkpoint.
     # Another connection may be reading; SQLite then checkpoints later by itself.
-    with contextlib.suppress(pw.OperationalError):
-        run_sql(database, "PRAGMA wal_checkpoint(TRUNCATE)")
+    if _wal_bytes(database) > 0:
+        with contextlib.suppress(pw.OperationalError):
+            run_sql(database, "PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()
+
+
+def _wal_bytes(database: pw.SqliteDatabase) -> int:
+    """The size of the store's write-ahead log (-1 when it cannot be told: checkpoint)."""
+    name = str(database.database)
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return -1
+    try:
+        return os.stat(name + "-wal").st_size
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        return -1
 
 
 def open_database() -> pw.SqliteDatabase | None:

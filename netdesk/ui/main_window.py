@@ -9,28 +9,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QKeySequence,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
-    QInputDialog,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QToolBar,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from netdesk import __version__
 from netdesk.core.domain import Tie
@@ -46,6 +26,9 @@ from netdesk.ui.models.contacts_model import FIRST_ROWS, PAGE, QuickFilter
 # store whose first page was read before it opened, the window paints its contact list
 # first and completes itself right after that paint.
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+    from PySide6.QtWidgets import QMenu
+
     from netdesk.services.actions import Actions
     from netdesk.store.first_page import FirstPage
     from netdesk.ui.contact_card import ContactCard
@@ -194,6 +177,8 @@ class MainWindow(QMainWindow):
     def complete(self) -> None:
         """The rest of the window: the message bar, the card's room and the timeline, the
         follow-ups, the menus and the toolbar, and the action layer under them."""
+        from PySide6.QtWidgets import QFrame, QScrollArea
+
         if self._complete:
             return
         from netdesk.ui.followups_pane import FollowUpsPane
@@ -281,6 +266,8 @@ class MainWindow(QMainWindow):
         tip: str = "",
         icon_name: str = "",
     ) -> QAction:
+        from PySide6.QtGui import QAction
+
         from netdesk.ui.icons import icon
 
         action = QAction(text, self)
@@ -298,6 +285,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         from netdesk.ui.icons import icon
 
         std = QKeySequence.StandardKey
@@ -434,6 +423,8 @@ class MainWindow(QMainWindow):
         )
 
     def _build_menus(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         bar = self.menuBar()
         a = self.actions
         file_menu = bar.addMenu("&File")
@@ -487,6 +478,8 @@ class MainWindow(QMainWindow):
 
     def _build_toolbar(self) -> None:
         """The main actions, with their icons and words (Playbook opens its menu)."""
+        from PySide6.QtWidgets import QToolBar, QToolButton
+
         from netdesk.ui.icons import icon
 
         self.toolbar = QToolBar("Main toolbar", self)
@@ -781,6 +774,8 @@ class MainWindow(QMainWindow):
         self.timeline.show_contact(0)
 
     def _show_undo_hint(self, *_: object) -> None:
+        import shiboken6
+
         if not shiboken6.isValid(self.undo_stack):
             return  # the stack clears itself as it goes, when the window closes for good
         text = self.undo_stack.undoText()
@@ -788,6 +783,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{text} — Undo with {self._undo_keys()}", 8000)
 
     def _undo_keys(self) -> str:
+        from PySide6.QtGui import QKeySequence
+
         return self.actions["undo"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
 
     # --- contact actions -------------------------------------------------------------------
@@ -852,6 +849,8 @@ class MainWindow(QMainWindow):
             self.user_actions.set_tie(ids, tie)
 
     def add_tag(self, tag: str | None = None) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         ids = self.contacts.selected_ids()
         if not ids:
             return
@@ -892,6 +891,8 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def launch_demo(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         program, arguments = demo_command()
         ok, _pid = QProcess.startDetached(program, arguments)
         if not ok:
@@ -899,6 +900,8 @@ class MainWindow(QMainWindow):
         return bool(ok)
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle("About NetDesk")
         box.setTextFormat(Qt.TextFormat.PlainText)

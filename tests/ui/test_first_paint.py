@@ -1,0 +1,76 @@
+"""The window started from the first page read before the store opened: its contact list
+paints first, nobody acts on it until `complete` built the rest, and then it is the same
+window as the one built whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import peewee as pw
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+
+from netdesk.services.clock import FixedClock
+from netdesk.services.settings import Settings
+from netdesk.services.signals import Hub
+from netdesk.store.first_page import read_first_page
+from netdesk.ui.main_window import (
+    FIRST_PAGE_IDS,
+    FIRST_PAGE_ROWS,
+    AppContext,
+    build_main_window,
+    first_page_order,
+)
+
+
+def _window(qtbot, store: pw.SqliteDatabase, clock: FixedClock, data_dir: Path):  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir / "settings.ini")
+    order, descending = first_page_order(settings)
+    page = read_first_page(
+        Path(store.database), order, descending, ids=FIRST_PAGE_IDS, rows=FIRST_PAGE_ROWS
+    )
+    assert page is not None
+    window = build_main_window(AppContext(hub=Hub(), clock=clock, settings=settings), page)
+    window.close_policy = lambda event: event.accept()
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_list_paints_first_and_the_rest_follows(  # type: ignore[no-untyped-def]
+    qtbot,
+    store: pw.SqliteDatabase,
+    clock: FixedClock,
+    data_dir: Path,
+    add_contact,
+    now: dt.datetime,
+) -> None:
+    ids = [add_contact(f"Person {n}", now, company=f"Co {n}") for n in range(5)]
+    window = _window(qtbot, store, clock, data_dir)
+    assert not window.is_complete
+    assert window.findChild(QLineEdit, "searchField") is not None
+    view = window.findChild(QTableView, "contactList")
+    assert view is not None and view.model().rowCount() == 5
+    assert view.model().index(0, 0).data() == "Person 0"
+    assert window.menuBar().actions() == []  # the menus come with the rest
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(lambda: window._painted)
+    # Painted, not complete: a key or a click goes nowhere.
+    field = window.contacts.search_field
+    key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+    QApplication.sendEvent(field, key)
+    assert field.text() == ""
+    window.complete()
+    assert window.is_complete
+    qtbot.keyClicks(field, "Person 3")
+    assert field.text() == "Person 3"
+    assert window.contacts.model.rowCount() == 1
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Edit"]
+    assert window.findChild(QTableView, "contactList") is view
+    assert window.splitter.count() == 3 and window.splitter.widget(2) is window.follow_ups
+    window.load_deferred()
+    assert window.card is not None
+    assert window.contacts.select_contact(ids[4])
+    assert window.card.contact_id == ids[4]
