@@ -12,10 +12,13 @@ connection, a killed process) picks up where it was and creates no duplicate.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import queue
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 from netdesk.core.matching import KnownContacts, plan_import
@@ -109,6 +112,9 @@ class BookSync:
         self.confirm_deletions = confirm_deletions
         self._known: KnownContacts | None = None
         self._linked: set[int] | None = None
+        # UIDs of the contacts here, read once when the first card new to NetDesk comes;
+        # contacts this sync adds are linked to their cards, so never matched by UID again.
+        self._uids: dict[str, int] | None = None
         # Cards this sync put on the server (or found there on a 412) that the sync token
         # read before the push does not cover: a sync-collection from that token may leave
         # out their deletion (they did not exist at the token), so the pull is done again.
@@ -134,17 +140,32 @@ class BookSync:
         wanted = [h for h, etag in changed.etags.items() if not etag or known.get(h) != etag]
         self._guard(gone, known)
         batch = []
-        for card in dav.fetch(self.client, book.href, wanted):
-            batch.append(card)
-            if len(batch) >= dav.MULTIGET_BATCH:
-                self._take_batch(batch)
-                batch = []
+        with contextlib.closing(self._fetch(wanted)) as fetched:
+            for card in fetched:
+                batch.append(card)
+                if len(batch) >= dav.MULTIGET_BATCH:
+                    self._take_batch(batch)
+                    batch = []
         self._take_batch(batch)
         if gone:
             self._gone(sorted(gone))
         if changed.token and changed.token != book.token:
             writer.set_sync_token(book.book_id, changed.token)
             self.book = dataclasses.replace(book, token=changed.token)
+
+    def _fetch(self, wanted: list[str]) -> Generator[dav.Card, None, None]:
+        """The cards at `wanted`. More than one batch of them are read on a second connection,
+        one batch ahead, while this thread stores the batch before: waiting on the server and
+        storing overlap instead of taking turns."""
+        if len(wanted) <= dav.MULTIGET_BATCH:
+            yield from dav.fetch(self.client, self.book.href, wanted)
+            return
+        ahead = self.client.another()
+        try:
+            yield from _read_ahead(ahead, self.book.href, wanted)
+        finally:
+            self.report.requests += ahead.requests
+            ahead.close()
 
     def _guard(self, gone: set[str], known: dict[str, str]) -> None:
         if self.confirm_deletions:
@@ -211,7 +232,9 @@ class BookSync:
         matching (same email, phone or profile; same name at the same company)."""
         linked = self._linked_contacts()
         if record.uid:
-            found = reader.contact_with_uid(record.uid)
+            if self._uids is None:
+                self._uids = reader.contacts_by_uid()
+            found = self._uids.get(record.uid)
             if found is not None and found not in linked:
                 return found
         if self._known is None:
@@ -475,6 +498,50 @@ class BookSync:
         )
 
 
+def _read_ahead(client: Client, book: str, hrefs: list[str]) -> Iterator[dav.Card]:
+    """dav.fetch on a thread of its own, at most two batches ahead of the caller. Its error
+    is raised here; stopping early (an error while storing) stops the thread too."""
+    results: queue.Queue[list[dav.Card] | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def hand(item: list[dav.Card] | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            chunk: list[dav.Card] = []
+            for card in dav.fetch(client, book, hrefs):
+                chunk.append(card)
+                if len(chunk) >= dav.MULTIGET_BATCH:
+                    if not hand(chunk):
+                        return
+                    chunk = []
+            if hand(chunk):
+                hand(None)
+        except BaseException as exc:  # handed to the caller, raised there
+            hand(exc)
+
+    thread = threading.Thread(target=work, name="netdesk-sync-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = results.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _insert(records: list[ContactRecord], now: dt.datetime) -> list[int]:
     """New contacts from cards new to NetDesk, inserted together as an import inserts them
     (inside the batch's quiet change: they came from the server)."""
@@ -523,7 +590,7 @@ def sync_account(
             )
             step.pull()
             step.push()
-        report.requests = own.requests
+        report.requests += own.requests
     except SyncError as exc:
         writer.note_sync(account.account_id, now, str(exc))
         raise

@@ -77,6 +77,10 @@ class Client:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         return (parts.scheme, parts.hostname, port) == (self.scheme, self.host, self.port)
 
+    def another(self) -> Client:
+        """A second connection to the same server, with the same credentials."""
+        return type(self)(self.base_url, self.username, self.password, self.timeout)
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

@@ -103,7 +103,7 @@ if TYPE_CHECKING:
     from netdesk.store.reader.sync import card_uids as card_uids
     from netdesk.store.reader.sync import conflicted_fields as conflicted_fields
     from netdesk.store.reader.sync import contact_record_of as contact_record_of
-    from netdesk.store.reader.sync import contact_with_uid as contact_with_uid
+    from netdesk.store.reader.sync import contacts_by_uid as contacts_by_uid
     from netdesk.store.reader.sync import count_all_contacts as count_all_contacts
     from netdesk.store.reader.sync import count_sync_conflicts as count_sync_conflicts
     from netdesk.store.reader.sync import has_sync as has_sync
@@ -188,7 +188,7 @@ _WHERE = {
     "card_of": "netdesk.store.reader.sync",
     "card_uids": "netdesk.store.reader.sync",
     "conflicted_fields": "netdesk.store.reader.sync",
-    "contact_with_uid": "netdesk.store.reader.sync",
+    "contacts_by_uid": "netdesk.store.reader.sync",
     "count_all_contacts": "netdesk.store.reader.sync",
     "count_sync_conflicts": "netdesk.store.reader.sync",
     "has_sync": "netdesk.store.reader.sync",
@@ -335,7 +335,7 @@ __all__ = [
     "contact_record",
     "contact_record_of",
     "contact_tie",
-    "contact_with_uid",
+    "contacts_by_uid",
     "count_all_contacts",
     "count_archived_search_hits",
     "count_contact_list",

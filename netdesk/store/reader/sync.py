@@ -137,9 +137,15 @@ def card_uids(book_id: int) -> dict[str, str]:
     }
 
 
-def contact_with_uid(uid: str) -> int | None:
-    row = run_sql(db, "SELECT id FROM contact WHERE uid = ? ORDER BY id LIMIT 1", [uid]).fetchone()
-    return int(row[0]) if row else None
+def contacts_by_uid() -> dict[str, int]:
+    """UID -> the first contact with it, for every contact that has one (read once by a sync
+    that meets cards new to NetDesk, instead of one query a card)."""
+    out: dict[str, int] = {}
+    for uid, contact_id in run_sql(
+        db, "SELECT uid, id FROM contact WHERE uid != '' ORDER BY id DESC"
+    ).fetchall():
+        out[uid] = int(contact_id)
+    return out
 
 
 def linked_contacts() -> set[int]:
