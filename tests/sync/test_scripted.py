@@ -1,6 +1,6 @@
 """What a real server will not do on demand, scripted in front of one: a PUT answered
 without an ETag, a refused sync token, a card refused (507), a card changed between the
-pull and the push (412)."""
+pull and the push (412), a server failing midway through a large first sync."""
 
 from __future__ import annotations
 
@@ -138,3 +138,38 @@ def test_a_card_changed_between_pull_and_push_is_merged_not_overwritten(
     assert reader.sync_outbox() == []
     statuses = [m for m, _ in scripted.seen]
     assert statuses.count("PUT") == 2  # the refused one (412) and the merged one
+
+
+def test_a_server_failing_midway_through_a_large_first_sync_loses_and_doubles_nothing(
+    proxy: tuple[Server, Proxy], store: pw.SqliteDatabase
+) -> None:
+    server, scripted = proxy
+    folder = server.folder / "collection-root" / BOOK.strip("/")
+    for i in range(250):  # three batches, read ahead on a second connection
+        text = card(f"p{i}", f"Person Number{i}", f"p{i}@x.example")
+        (folder / f"p{i}.vcf").write_text(text, encoding="utf-8", newline="")
+    account = _account(scripted.url)
+    multigets: list[bytes] = []
+
+    def third_fails(method: str, path: str, headers: dict[str, str], body: bytes) -> Reply | None:
+        # From the third batch on, the server answers nothing but 500 (a multiget refused
+        # is tried card by card: those fail too).
+        if method == "REPORT" and b"addressbook-multiget" in body:
+            multigets.append(body)
+        if len(multigets) >= 3 and method in ("REPORT", "GET"):
+            return 500, {}, b"the server fell over"
+        return None
+
+    scripted.before.append(third_fails)
+    try:
+        _sync(account)
+    except engine.SyncError as exc:
+        assert "500" in str(exc)
+    else:
+        raise AssertionError("the sync went on past the server's failure")
+    assert Contact.select().count() == 200  # the two batches read before it, kept
+    scripted.before.clear()
+    report = _sync(account)
+    assert report.added_here == 50
+    assert Contact.select().count() == 250 == len(server.cards())
+    assert len({c.uid for c in Contact.select(Contact.uid)}) == 250
