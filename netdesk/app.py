@@ -233,25 +233,33 @@ class _QuitOnSignal(QObject):
     def __init__(self, app: QApplication, before_quit: Callable[[], None]) -> None:
         super().__init__(app)
         import signal
-        import socket
 
         from PySide6.QtCore import QSocketNotifier
 
         self._app = app
         self._before_quit = before_quit
-        self._read, self._write = socket.socketpair()
-        self._read.setblocking(False)
-        self._write.setblocking(False)
-        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
+        # A pipe where there are pipes (no socket module to import before the first paint);
+        # Windows' wake-up descriptor must be a socket.
+        self._pipe = os.name == "posix"
+        if self._pipe:
+            self._read_fd, self._write_fd = os.pipe()
+        else:
+            import socket
+
+            self._read, self._write = socket.socketpair()
+            self._read_fd, self._write_fd = self._read.fileno(), self._write.fileno()
+        os.set_blocking(self._read_fd, False)
+        os.set_blocking(self._write_fd, False)
+        self._notifier = QSocketNotifier(self._read_fd, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
-        self._previous_fd = signal.set_wakeup_fd(self._write.fileno())
+        self._previous_fd = signal.set_wakeup_fd(self._write_fd)
         names = ("SIGTERM", "SIGHUP", "SIGINT")
         self._signals = [getattr(signal, name) for name in names if hasattr(signal, name)]
         self._previous = {sig: signal.signal(sig, self._handle) for sig in self._signals}
 
     def _drain(self) -> None:
         try:
-            while self._read.recv(512):
+            while os.read(self._read_fd, 512) if self._pipe else self._read.recv(512):
                 pass
         except OSError:
             pass
@@ -270,8 +278,12 @@ class _QuitOnSignal(QObject):
             signal.signal(sig, previous)
         signal.set_wakeup_fd(self._previous_fd)
         self._notifier.setEnabled(False)
-        self._read.close()
-        self._write.close()
+        if self._pipe:
+            os.close(self._read_fd)
+            os.close(self._write_fd)
+        else:
+            self._read.close()
+            self._write.close()
 
 
 def _run(args: argparse.Namespace, where: paths.Paths, clock: Clock, demo: Path | None) -> int:

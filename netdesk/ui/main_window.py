@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
             if app is not None:
                 app.removeEventFilter(self._held)
             self._held = None
+        self.contacts.view.setUpdatesEnabled(True)
         if self._deferred_wanted:
             self.load_deferred()
 
@@ -580,15 +581,22 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
             if not self._complete:
-                # Painted before `complete`: nobody acts on the window until it is whole.
+                # Painted before `complete`: nobody acts on the window until it is whole, and
+                # the list shows only the rows read before the store opened (a resize in
+                # between waits to repaint with the rest).
                 app = QApplication.instance()
                 if app is not None:
                     self._held = _HoldInput(self)
                     app.installEventFilter(self._held)
+                QTimer.singleShot(0, self._hold_list)
             # What can wait (follow-ups, recent activity) loads after the window is up.
             QTimer.singleShot(0, self.load_deferred)
             self.firstPainted.emit()
         return super().event(event)
+
+    def _hold_list(self) -> None:
+        if not self._complete:
+            self.contacts.view.setUpdatesEnabled(False)
 
     @property
     def is_complete(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import sys
 from pathlib import Path
 
@@ -59,6 +58,8 @@ def plain_tooltip(text: str) -> str:
     """
     if not QtGuiQt.mightBeRichText(text):
         return text
+    import html  # here: no tooltip is asked for before the window's first paint
+
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
