@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -12,15 +13,19 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tupl
 
 LOG_NAME = "netdesk.log"
 
-# Where contact data could slip into the log: email addresses anywhere, and the quoted
-# values an exception's message carries (KeyError: 'ana@example.org', "Ana Lima" not found).
-_EMAIL = re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+")
-_QUOTED = re.compile(r"(['\"]).*?\1")
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where contact data could slip into the log: email addresses anywhere, and the quoted
+    values an exception's message carries (KeyError: 'ana@example.org', "Ana Lima" not
+    found). Compiled with the first log line, not before the window's first paint."""
+    return re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+"), re.compile(r"(['\"]).*?\1")
 
 
 def scrub(text: str) -> str:
     """`text` with email addresses and quoted values hidden: fit for the log."""
-    return _EMAIL.sub("<email>", _QUOTED.sub(r"\1…\1", text))
+    email, quoted = _patterns()
+    return email.sub("<email>", quoted.sub(r"\1…\1", text))
 
 
 class PrivateFormatter(logging.Formatter):
@@ -36,7 +41,7 @@ class PrivateFormatter(logging.Formatter):
         )
 
     def format(self, record: logging.LogRecord) -> str:
-        return _EMAIL.sub("<email>", super().format(record))
+        return _patterns()[0].sub("<email>", super().format(record))
 
 
 def log_path(log_dir: Path) -> Path:
