@@ -94,16 +94,37 @@ class Server:
             client.close()
 
 
-def _start(name: str, command: list[str], folder: Path, port: int) -> subprocess.Popen[bytes]:
+@dataclass
+class Launched:
+    """A server process started, perhaps not listening yet."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+
+def _launch(name: str, command: list[str], folder: Path, port: int) -> Launched:
     folder.parent.mkdir(parents=True, exist_ok=True)
     # Its messages go to a file: a pipe nobody reads would stop the server once full.
     log_path = folder.parent / f"{folder.name}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     log.close()
+    return Launched(name, process, port, log_path)
+
+
+def _ready(launched: Launched) -> subprocess.Popen[bytes]:
+    """Wait until the server listens; its log in the error when it does not."""
+    name, process, log_path = launched.name, launched.process, launched.log_path
+    address = ("127.0.0.1", launched.port)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+        with contextlib.suppress(OSError), socket.create_connection(address, 0.2):
             return process
         if process.poll() is not None:
             raise RuntimeError(f"{name} did not start: {log_path.read_text(errors='replace')}")
@@ -111,6 +132,10 @@ def _start(name: str, command: list[str], folder: Path, port: int) -> subprocess
     process.kill()
     process.wait()
     raise RuntimeError(f"{name} did not start within 20 s: {log_path.read_text(errors='replace')}")
+
+
+def _start(name: str, command: list[str], folder: Path, port: int) -> subprocess.Popen[bytes]:
+    return _ready(_launch(name, command, folder, port))
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -141,7 +166,12 @@ def start_radicale(folder: Path, *, fsync: bool = False) -> tuple[subprocess.Pop
     disk (its own test suite runs so): filling its cache of 5,000 cards then takes seconds
     instead of a minute on a busy disk. The benchmark keeps fsync, as a real server has it."""
     port = free_port()
-    command = [
+    process = _start("radicale", _radicale_command(folder, port, fsync), folder, port)
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def _radicale_command(folder: Path, port: int, fsync: bool) -> list[str]:
+    return [
         sys.executable,
         "-c",
         _RADICALE if fsync else _RADICALE_NO_FSYNC,
@@ -154,13 +184,75 @@ def start_radicale(folder: Path, *, fsync: bool = False) -> tuple[subprocess.Pop
         "--logging-level",
         "error",
     ]
-    return _start("radicale", command, folder, port), f"http://127.0.0.1:{port}/"
+
+
+class Spares:
+    """The server for the next test starts while this test runs (each test still gets a
+    server and a storage folder of its own): the suite does not wait for one start a test."""
+
+    def __init__(self, root: Path, kind: str) -> None:
+        self.root = root
+        self.kind = kind
+        self.count = 0
+        self.pending: tuple[Launched, Path] | None = None
+
+    def _launch(self) -> tuple[Launched, Path]:
+        self.count += 1
+        folder = self.root / f"{self.kind}-{self.count}" / self.kind
+        port = free_port()
+        if self.kind == "radicale":
+            command = _radicale_command(folder, port, False)
+        else:
+            command = _xandikos_command(folder, port)
+        return _launch(self.kind, command, folder, port), folder
+
+    def take(self) -> tuple[subprocess.Popen[bytes], Server]:
+        launched, folder = self.pending or self._launch()
+        self.pending = self._launch()
+        try:
+            process = _ready(launched)
+        except RuntimeError:
+            # Its port was taken meanwhile, say: one started now instead.
+            stop(launched.process)
+            launched, folder = self._launch()
+            process = _ready(launched)
+        if self.kind == "radicale":
+            return process, Server(launched.url, folder)
+        return process, Server(launched.url, folder, XANDIKOS_BOOK, "xandikos")
+
+    def close(self) -> None:
+        if self.pending is not None:
+            stop(self.pending[0].process)
+            self.pending = None
+
+
+@pytest.fixture(scope="session")
+def radicale_spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
+    spares = Spares(tmp_path_factory.mktemp("radicale-spares"), "radicale")
+    try:
+        yield spares
+    finally:
+        spares.close()
+
+
+@pytest.fixture(scope="session")
+def xandikos_spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
+    spares = Spares(tmp_path_factory.mktemp("xandikos-spares"), "xandikos")
+    try:
+        yield spares
+    finally:
+        spares.close()
 
 
 def start_xandikos(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Xandikos serving `folder`, with alice's address book made at start."""
     port = free_port()
-    command = [
+    process = _start("xandikos", _xandikos_command(folder, port), folder, port)
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def _xandikos_command(folder: Path, port: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "xandikos",
@@ -178,25 +270,22 @@ def start_xandikos(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
         str(port),
         "--no-detect-systemd",
     ]
-    return _start("xandikos", command, folder, port), f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture
-def radicale(tmp_path: Path) -> Iterator[Server]:
-    folder = tmp_path / "radicale"
-    process, url = start_radicale(folder)
+def radicale(radicale_spares: Spares) -> Iterator[Server]:
+    process, server = radicale_spares.take()
     try:
-        yield Server(url, folder)
+        yield server
     finally:
         stop(process)
 
 
 @pytest.fixture
-def xandikos(tmp_path: Path) -> Iterator[Server]:
-    folder = tmp_path / "xandikos"
-    process, url = start_xandikos(folder)
+def xandikos(xandikos_spares: Spares) -> Iterator[Server]:
+    process, server = xandikos_spares.take()
     try:
-        yield Server(url, folder, XANDIKOS_BOOK, "xandikos")
+        yield server
     finally:
         stop(process)
 
