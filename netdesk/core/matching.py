@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import os
 import re
 import unicodedata
@@ -99,6 +100,7 @@ def set_phone_region(region: str | None) -> None:
     global _region
     _region = None if region is None else region.strip().upper()
     _national.cache_clear()
+    _PHONE_KEYS.clear()
 
 
 def phone_region() -> str:
@@ -128,7 +130,22 @@ def _national(digits: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# normalize_phone's answers for the numbers seen lately (cleared when the region changes):
+# matching and merging an import normalize the same numbers many times.
+_PHONE_KEYS: dict[str, str] = {}
+
+
 def normalize_phone(s: str) -> str:
+    """A phone number as a number: see _normalize_phone."""
+    key = _PHONE_KEYS.get(s)
+    if key is None:
+        if len(_PHONE_KEYS) >= 65536:
+            _PHONE_KEYS.clear()
+        key = _PHONE_KEYS[s] = _normalize_phone(s)
+    return key
+
+
+def _normalize_phone(s: str) -> str:
     """A phone number as a number: `+<country><number>`, with `;ext=N` when it has one.
 
     `00` becomes `+`; spaces, dots, dashes and parentheses go; a number written without a
@@ -298,7 +315,7 @@ _LIST_KEYS: dict[str, Any] = {
     "phones": lambda s: phone_identity(s) if s.strip() else "",
     "urls": lambda s: s.strip().rstrip("/").lower(),
     "tags": lambda s: s.strip().casefold(),
-    "addresses": lambda a: a.key() if a.key().replace("|", "") else "",
+    "addresses": lambda a: k if (k := a.key()).strip("|") else "",
     "extra": lambda p: f"{p.name}\x00{p.value}",
 }
 # The types of the values of a list, by the list: reported as a change of their own.
@@ -343,6 +360,10 @@ CONFLICT_LISTS = ("emails", "phones", "urls", "addresses", "tags")
 Choice = Literal["mine", "theirs", "both"]
 
 
+# A record's fields in the order ContactRecord() takes them: a copy is one call.
+_record_values = operator.attrgetter(*(f.name for f in dataclasses.fields(ContactRecord)))
+
+
 def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord, Changes]:
     """Merge `new` into a copy of `old`: fill empty fields, add missing list items, never overwrite.
 
@@ -353,7 +374,8 @@ def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord
     """
     # The lists and maps the merge adds to are copied when it does (below); the others stay
     # shared with `old`, which nothing changes in place.
-    merged = dataclasses.replace(old, remarks=list(old.remarks), overrides={})
+    merged = ContactRecord(*_record_values(old))  # dataclasses.replace, without its checks
+    merged.remarks, merged.overrides = list(old.remarks), {}
     changes: Changes = {}
     for name in _SCALARS:
         if name == "linkedin_url":
@@ -427,7 +449,18 @@ def _typed(attrs: Mapping[str, Attrs]) -> list[str]:
 
 
 def _plain(value: Any) -> str:
-    return " ".join(str(value).casefold().split())
+    text = str(value)
+    found = _PLAIN.get(text)
+    if found is None:
+        if len(_PLAIN) >= 1024:
+            _PLAIN.clear()
+        found = _PLAIN[text] = " ".join(text.casefold().split())
+    return found
+
+
+# _plain's answers for the values compared lately: a note is compared more than once when
+# a card is merged into its contact and checked for conflicts.
+_PLAIN: dict[str, str] = {}
 
 
 def _holds(stored: str, incoming: str) -> bool:

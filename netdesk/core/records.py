@@ -72,7 +72,20 @@ class Address:
 
     def key(self) -> str:
         """The same address however it is spaced or cased."""
-        return "|".join(" ".join(p.casefold().split()) for p in self.parts())
+        return "|".join(
+            [
+                " ".join(p.casefold().split()) if p else ""
+                for p in (
+                    self.po_box,
+                    self.extended,
+                    self.street,
+                    self.locality,
+                    self.region,
+                    self.postal_code,
+                    self.country,
+                )
+            ]
+        )
 
     def __str__(self) -> str:
         """The address on one line, the way people read it."""

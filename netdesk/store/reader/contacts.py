@@ -64,7 +64,17 @@ def contact_record(contact: Contact) -> ContactRecord:
 def _attrs(types: str, pref: int, grp: str, params: str) -> Attrs:
     if not (types or pref or grp or params):
         return NO_ATTRS
-    return Attrs(tuple(t for t in types.split(",") if t), pref, grp, params)
+    key = (types, pref, grp, params)
+    found = _ATTRS.get(key)
+    if found is None:
+        if len(_ATTRS) >= 4096:
+            _ATTRS.clear()
+        found = _ATTRS[key] = Attrs(tuple(t for t in types.split(",") if t), pref, grp, params)
+    return found
+
+
+# The attributes read lately, by their columns: a network repeats a few (work, home, cell).
+_ATTRS: dict[tuple[str, int, str, str], Attrs] = {}
 
 
 def fill_cards(records: Mapping[int, ContactRecord], *, lists: bool = True) -> None:
@@ -77,6 +87,7 @@ def fill_cards(records: Mapping[int, ContactRecord], *, lists: bool = True) -> N
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         for table, attr in (("contact_email", "email"), ("contact_phone", "phone")):
+            values, typed = attr + "s", attr + "_attrs"
             for cid, value, types, pref, grp, params in db.execute_sql(
                 f"SELECT contact_id, {attr}, types, pref, grp, params FROM {table} "
                 f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
@@ -84,10 +95,9 @@ def fill_cards(records: Mapping[int, ContactRecord], *, lists: bool = True) -> N
             ):
                 record = records[cid]
                 if lists:
-                    getattr(record, attr + "s").append(value)
-                a = _attrs(types, pref, grp, params)
-                if a is not NO_ATTRS:
-                    getattr(record, attr + "_attrs")[value] = a
+                    getattr(record, values).append(value)
+                if types or pref or grp or params:
+                    getattr(record, typed)[value] = _attrs(types, pref, grp, params)
         for cid, url, types, pref, grp, params in db.execute_sql(
             "SELECT contact_id, url, types, pref, grp, params FROM contact_url "
             f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
