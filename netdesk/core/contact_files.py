@@ -176,7 +176,8 @@ def read_contact_file(
     newline = sniffed.newline if sniffed.kind == "vcard" else ""
     try:
         with open(path, encoding=sniffed.encoding, errors=errors, newline=newline) as raw:
-            f = BoundedLines(raw, source)  # no line held whole past its limit; no NULs
+            # No line held whole past its limit; no NULs.
+            f = BoundedLines(raw, source, by_newline=newline == "\n")
             if sniffed.kind == "vcard":
                 items = read_vcards(
                     f,
