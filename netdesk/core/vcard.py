@@ -78,6 +78,16 @@ def _unescape(value: str) -> str:
     """Undo vCard text escaping: `\\n` is a newline, any other `\\x` is `x`."""
     if "\\" not in value:
         return value
+    if "\\\\" not in value:
+        # Every backslash starts an escape of its own: the common ones replaced in C.
+        done = (
+            value.replace("\\n", "\n")
+            .replace("\\,", ",")
+            .replace("\\;", ";")
+            .replace("\\N", "\n")
+        )
+        if "\\" not in done:
+            return done
     return _ESCAPED.sub(_unescaped, value)
 
 
@@ -809,6 +819,11 @@ def _note_attrs(attrs: dict[str, Attrs], value: str, new: Attrs) -> None:
 
 def _add_once(card: _Card, values: list[str], value: str) -> bool:
     """Append `value` to one of the card's lists unless it is there; True when appended."""
+    if len(values) < 4:  # a short list: looking through it costs less than a set
+        if value in values:
+            return False
+        values.append(value)
+        return True
     seen = card.seen.get(id(values))
     if seen is None or len(seen) != len(values):  # new, or changed by another path
         seen = card.seen[id(values)] = set(values)
