@@ -83,6 +83,14 @@ class Server:
         finally:
             client.close()
 
+    def count(self) -> int:
+        """How many cards the book holds (their ETags listed, their text not read)."""
+        client = self.client()
+        try:
+            return len(dav.list_etags(client, self.book).etags)
+        finally:
+            client.close()
+
     def cards(self, book: str | None = None) -> dict[str, str]:
         """href -> text of every card in the book."""
         book = book or self.book
