@@ -200,6 +200,19 @@ def is_linkedin_url(url: str) -> bool:
 
 def normalize_linkedin(url: str) -> str:
     """`https://www.LinkedIn.com/in/Ada/?x=1` -> `linkedin.com/in/ada`; "" when not LinkedIn."""
+    found = _LINKEDIN_KEYS.get(url)
+    if found is None:
+        if len(_LINKEDIN_KEYS) >= 65536:
+            _LINKEDIN_KEYS.clear()
+        found = _LINKEDIN_KEYS[url] = _normalize_linkedin(url)
+    return found
+
+
+# normalize_linkedin's answers for the profiles seen lately.
+_LINKEDIN_KEYS: dict[str, str] = {}
+
+
+def _normalize_linkedin(url: str) -> str:
     u = url.strip().lower()
     # The host test of is_linkedin_url, on the string already lowered.
     rest = u[8:] if u.startswith("https://") else u[7:] if u.startswith("http://") else u

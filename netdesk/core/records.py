@@ -72,20 +72,23 @@ class Address:
 
     def key(self) -> str:
         """The same address however it is spaced or cased."""
-        return "|".join(
-            [
-                " ".join(p.casefold().split()) if p else ""
-                for p in (
-                    self.po_box,
-                    self.extended,
-                    self.street,
-                    self.locality,
-                    self.region,
-                    self.postal_code,
-                    self.country,
-                )
-            ]
+        parts = (
+            self.po_box,
+            self.extended,
+            self.street,
+            self.locality,
+            self.region,
+            self.postal_code,
+            self.country,
         )
+        found = _ADDRESS_KEYS.get(parts)
+        if found is None:
+            if len(_ADDRESS_KEYS) >= 65536:
+                _ADDRESS_KEYS.clear()
+            found = _ADDRESS_KEYS[parts] = "|".join(
+                [" ".join(p.casefold().split()) if p else "" for p in parts]
+            )
+        return found
 
     def __str__(self) -> str:
         """The address on one line, the way people read it."""
@@ -93,6 +96,11 @@ class Address:
         lines = (self.po_box, self.extended, self.street, place, self.region, self.country)
         text = ", ".join(" ".join(p.split()) for p in lines if p.strip())
         return text or " ".join(self.label.split())
+
+
+# Address.key's answers for the addresses compared lately: matching and merging an import
+# compare each address more than once.
+_ADDRESS_KEYS: dict[tuple[str, ...], str] = {}
 
 
 class CardProperty(NamedTuple):
