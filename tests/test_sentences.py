@@ -448,3 +448,10 @@ def test_braces_the_user_typed_stay_as_typed() -> None:
 )
 def test_a_day_inside_a_sentence(days: int, said: str) -> None:
     assert day_phrase((NOW + dt.timedelta(days=days)).date(), NOW.date()) == said
+
+
+def test_a_capital_without_a_small_form_is_quoted() -> None:
+    """A mathematical capital ("𝘼") has no lower case: it is a capital all the same."""
+    assert as_thanks_object("𝘼") is None
+    assert as_thanks_object("𝘼 talk") is None
+    check_reads_right(thanks_for(["𝘼"]), ["Ada", "𝘼"], ["𝘼"])

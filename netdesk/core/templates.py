@@ -344,7 +344,7 @@ def as_thanks_object(phrase: str) -> str | None:
         return (lower + text[len(first) :]) if first[1:] == lower[1:] else None
     if lower.endswith("ing") and len(lower) > 4 and first[1:] == lower[1:]:
         return lower + text[len(first) :]  # "Introducing me to Sam"
-    if first != lower:
+    if first != lower or first[0].isupper():  # "𝘼" is a capital that has no small form
         return None  # a capital in mid-sentence: a name or a sentence of the user's
     if lower in _NOT_OBJECT or lower in _IRREGULAR_PAST:
         return None
