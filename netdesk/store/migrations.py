@@ -166,7 +166,7 @@ CREATE UNIQUE INDEX setting_key ON setting (key);
 # Schema 2: full-text search over contacts, kept in step with the tables by triggers so
 # that every write path (editor, import, undo, bulk actions) updates it.
 # The row of the full-text index for contacts matching a WHERE clause: shared by the
-# triggers, the first fill, and bulk loaders (store.writer.derived.paused_search_index).
+# triggers, the first fill, and bulk loaders (store.writer.derived.bulk_insert).
 FTS_INSERT = (
     "INSERT INTO contact_fts(rowid, name, company, title, emails, notes, tags) "
     "SELECT c.id, c.display_name || ' ' || c.nickname, coalesce(co.name, ''), c.title, "
@@ -174,8 +174,8 @@ FTS_INSERT = (
     "WHERE e.contact_id = c.id), ''), c.notes, c.tags "
     "FROM contact c LEFT JOIN company co ON co.id = c.company_id"
 )
-# Triggers a bulk load may lift for the length of its transaction (see
-# store.derived.paused_search_index), indexing its rows in one statement at the end.
+# The full-text index's insert triggers, whose work a bulk load does in one statement at
+# the end when it switches its connection's triggers off (store.writer.derived.bulk_insert).
 FTS_INSERT_TRIGGERS = ("contact_fts_insert", "contact_fts_email_insert")
 _SCHEMA_2 = (
     "CREATE VIRTUAL TABLE contact_fts USING fts5("

@@ -15,7 +15,7 @@ NOW = dt.datetime(2026, 11, 26, 9, 0)
 
 
 def _as_an_import_block_does(other: sqlite3.Connection) -> None:
-    """Lift and put back the search triggers in one commit (derived.paused_search_index)."""
+    """Lift and put back the search triggers in one commit, as an older import did per block."""
     marks = ",".join("?" * len(FTS_INSERT_TRIGGERS))
     saved = other.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
