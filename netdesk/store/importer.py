@@ -759,7 +759,8 @@ class _KnownByBlock:
         ):
             best: dict[str, int] = {}
             keys = list(wanted)
-            for start in range(0, len(keys), 500):
+            # Into a store that was empty when the import began, no key is known.
+            for start in range(0, len(keys) if self.upto > 0 else 0, 500):
                 chunk = keys[start : start + 500]
                 sql = self._SQL[kind] + f"({','.join('?' * len(chunk))})"
                 for key, cid in conn.execute(sql, [self.upto, *chunk]):
