@@ -385,8 +385,9 @@ def bulk_insert(new_contact_ids: list[int]) -> Iterator[None]:
         db.execute_sql(_QUEUE_NEW.format(where=where.format(col="id")), params)
 
 
-# SQLITE_DBCONFIG_ENABLE_TRIGGER: switches the triggers of one connection on or off.
-_ENABLE_TRIGGER = 1003
+# SQLITE_DBCONFIG_ENABLE_TRIGGER: switches the triggers of one connection on or off (the
+# sqlite3 module names it from Python 3.12; sqlite3.h gives its value).
+_ENABLE_TRIGGER = getattr(sqlite3, "SQLITE_DBCONFIG_ENABLE_TRIGGER", 1003)
 _db_config: Any = None  # sqlite3_db_config through ctypes (Python 3.11), once found
 
 
