@@ -37,7 +37,7 @@ from netdesk.ui.models.contacts_model import (
 from netdesk.ui.widgets import EmptyState, fit_columns, header_width, view_width
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent, QResizeEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 
 SEARCH_PLACEHOLDER = "Search names, companies, emails, notes, tags"
 
@@ -189,6 +189,13 @@ class ContactsPane(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         # The layout has placed the view by now: fit its columns to the width it got.
         super().resizeEvent(event)
+        self.fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The first resize comes before the layouts have placed the view (it still has
+        # Qt's default width); by the show they have, so the first paint shows the columns
+        # that fit.
+        super().showEvent(event)
         self.fit_columns()
 
     def fit_columns(self) -> None:
