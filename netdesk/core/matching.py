@@ -929,7 +929,11 @@ class _Planner:
         self, idx: int, item: ContactRecord, keys: RecordKeys, contact_id: int
     ) -> None:
         """Fold a record into entry idx, the update of known contact `contact_id`."""
-        _fold_into(self.plan.entries[idx], item, self.known.records.get(contact_id))
+        entry = self.plan.entries[idx]
+        _fold_into(entry, item, self.known.records.get(contact_id))
+        if not self.name_hashes[idx] and entry.record is not None:
+            # A contact without a name takes the item's: later numbers compare with it.
+            self.name_hashes[idx] = _name_hash(name_key(entry.record))
 
     def _fold_earlier(self, idx: int, item: ContactRecord, keys: RecordKeys) -> None:
         """Fold a record into entry idx, which an identifier of this import already owns."""
@@ -1103,6 +1107,8 @@ class BlockPlanner(_Planner):
             super()._fold_touched(idx, item, keys, contact_id)
             return
         self.late.append((idx, item, True))
+        if not self.name_hashes[idx]:  # as the merge: a contact without a name takes the item's
+            self.name_hashes[idx] = _name_hash(name_key(item))
         if keys.linkedin and not self._has_linkedin[idx]:
             self._has_linkedin[idx] = 1
             self._unowned_linkedin[idx] = keys.linkedin

@@ -220,3 +220,17 @@ def test_identifiers_folded_into_an_update_are_noted_as_the_reference_notes_them
     only_p = ContactRecord(display_name="C", phones=["+1 555 0100"])
     for file in ([a, a_and_p, only_p], [a, a_and_p, only_b, only_p]):
         assert shape(plan_import(file, known)) == shape(reference_plan(file, known))
+
+
+def test_a_number_shared_with_a_contact_that_took_a_name_stays_two_people() -> None:
+    # The known contact has no name; a card gives it one (Ada); a later card with the
+    # number the first card brought, under another name (Bob), is someone else.
+    known = {1: ContactRecord(display_name="Ada Lovelace"), 2: ContactRecord(emails=["a@x.org"])}
+    file = [
+        ContactRecord(emails=["a@x.org"], phones=["+1 555 0100"]),
+        ContactRecord(display_name="Ada Lovelace", emails=["a@x.org"]),
+        ContactRecord(display_name="Bob", phones=["+1 555 0100"]),
+    ]
+    plan = plan_import(file, KnownContacts.from_records(known))
+    assert [e.action for e in plan.entries] == ["update", "new"]
+    assert shape(plan) == shape(reference_plan(file, KnownContacts.from_records(known)))
