@@ -18,12 +18,9 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
-
-from netdesk.core.playbook import PlaybookSettings
-from netdesk.core.templates import DEFAULT_TEMPLATES
 
 T = TypeVar("T")
 
@@ -127,78 +124,11 @@ FIRST_RUN_DONE = Setting(
 )
 
 # --- in the database --------------------------------------------------------------------
-
-_PLAYBOOK_DEFAULTS = PlaybookSettings()
 # The playbook's numbers are one row ("playbook"); each key names its field after the slash.
 PLAYBOOK_PREFIX = "playbook/"
-
-
-def _playbook_days(field: str, label: str, description: str) -> Setting[int]:
-    return Setting(
-        PLAYBOOK_PREFIX + field,
-        Kind.DAYS,
-        int(getattr(_PLAYBOOK_DEFAULTS, field)),
-        DATABASE,
-        label,
-        description=description,
-        section=KEEPING_IN_TOUCH,
-        minimum=1,
-        maximum=3650,
-    )
-
-
-ADVOCATE_CADENCE = _playbook_days(
-    "advocate_cadence_days", "Write to an &advocate every", "Days between advocate touches"
-)
-WORK_ACQUAINTANCE_CADENCE = _playbook_days(
-    "work_acquaintance_cadence_days",
-    "Write to a &work acquaintance every",
-    "Days between work acquaintance touches",
-)
-FOLLOW_UP_AFTER_MEETING = _playbook_days(
-    "follow_up_after_meeting_days",
-    "&Follow up after meeting someone within",
-    "Days to follow up after meeting someone",
-)
-STATUS_UPDATE_EVERY = _playbook_days(
-    "status_update_after_days",
-    "Send a &status update every",
-    "Days between job-search status updates",
-)
-MY_NAME = Setting(
-    "my_name",
-    Kind.TEXT,
-    "",
-    DATABASE,
-    "Your &name, to sign messages",
-    description="Your name, signed at the end of every message",
-    section=YOU,
-)
-PHONE_REGION = Setting(
-    "phone_region",
-    Kind.TEXT,
-    "",
-    DATABASE,
-    "&Country of numbers without a country code",
-    description=(
-        "Two-letter country code (GB, US, DE) for phone numbers written without +; "
-        "empty: the country of your system's language settings"
-    ),
-    section=GENERAL,
-)
 TEMPLATES_PREFIX = "templates/"
-TEMPLATES: tuple[Setting[str], ...] = tuple(
-    Setting(
-        TEMPLATES_PREFIX + name,
-        Kind.TEXT,
-        text,
-        DATABASE,
-        f"Message template: {name.replace('_', ' ')}",
-    )
-    for name, text in DEFAULT_TEMPLATES.items()
-)
 
-REGISTRY: tuple[Setting[Any], ...] = (
+_INI_SETTINGS: tuple[Setting[Any], ...] = (
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     WINDOW_SPLITTER,
@@ -213,19 +143,138 @@ REGISTRY: tuple[Setting[Any], ...] = (
     NO_TRAY_DONT_ASK,
     NO_TRAY_KEEP_RUNNING,
     FIRST_RUN_DONE,
-    ADVOCATE_CADENCE,
-    WORK_ACQUAINTANCE_CADENCE,
-    FOLLOW_UP_AFTER_MEETING,
-    STATUS_UPDATE_EVERY,
-    MY_NAME,
-    PHONE_REGION,
-    *TEMPLATES,
 )
+
+# The database's settings take their defaults from core's playbook and templates: they are
+# declared on first use (`__getattr__`), not when the window's first paint reads the INI file.
+_DATABASE_NAMES = frozenset(
+    {
+        "ADVOCATE_CADENCE",
+        "WORK_ACQUAINTANCE_CADENCE",
+        "FOLLOW_UP_AFTER_MEETING",
+        "STATUS_UPDATE_EVERY",
+        "MY_NAME",
+        "PHONE_REGION",
+        "TEMPLATES",
+        "REGISTRY",
+    }
+)
+
+if TYPE_CHECKING:
+    ADVOCATE_CADENCE: Setting[int]
+    WORK_ACQUAINTANCE_CADENCE: Setting[int]
+    FOLLOW_UP_AFTER_MEETING: Setting[int]
+    STATUS_UPDATE_EVERY: Setting[int]
+    MY_NAME: Setting[str]
+    PHONE_REGION: Setting[str]
+    TEMPLATES: tuple[Setting[str], ...]
+    REGISTRY: tuple[Setting[Any], ...]
+
+
+def _database_settings() -> dict[str, Any]:
+    """The settings kept in the database, and the whole registry, by their module names."""
+    from netdesk.core.playbook import PlaybookSettings
+    from netdesk.core.templates import DEFAULT_TEMPLATES
+
+    playbook_defaults = PlaybookSettings()
+
+    def playbook_days(field: str, label: str, description: str) -> Setting[int]:
+        return Setting(
+            PLAYBOOK_PREFIX + field,
+            Kind.DAYS,
+            int(getattr(playbook_defaults, field)),
+            DATABASE,
+            label,
+            description=description,
+            section=KEEPING_IN_TOUCH,
+            minimum=1,
+            maximum=3650,
+        )
+
+    found: dict[str, Any] = {}
+    found["ADVOCATE_CADENCE"] = playbook_days(
+        "advocate_cadence_days", "Write to an &advocate every", "Days between advocate touches"
+    )
+    found["WORK_ACQUAINTANCE_CADENCE"] = playbook_days(
+        "work_acquaintance_cadence_days",
+        "Write to a &work acquaintance every",
+        "Days between work acquaintance touches",
+    )
+    found["FOLLOW_UP_AFTER_MEETING"] = playbook_days(
+        "follow_up_after_meeting_days",
+        "&Follow up after meeting someone within",
+        "Days to follow up after meeting someone",
+    )
+    found["STATUS_UPDATE_EVERY"] = playbook_days(
+        "status_update_after_days",
+        "Send a &status update every",
+        "Days between job-search status updates",
+    )
+    found["MY_NAME"] = Setting(
+        "my_name",
+        Kind.TEXT,
+        "",
+        DATABASE,
+        "Your &name, to sign messages",
+        description="Your name, signed at the end of every message",
+        section=YOU,
+    )
+    found["PHONE_REGION"] = Setting(
+        "phone_region",
+        Kind.TEXT,
+        "",
+        DATABASE,
+        "&Country of numbers without a country code",
+        description=(
+            "Two-letter country code (GB, US, DE) for phone numbers written without +; "
+            "empty: the country of your system's language settings"
+        ),
+        section=GENERAL,
+    )
+    found["TEMPLATES"] = tuple(
+        Setting(
+            TEMPLATES_PREFIX + name,
+            Kind.TEXT,
+            text,
+            DATABASE,
+            f"Message template: {name.replace('_', ' ')}",
+        )
+        for name, text in DEFAULT_TEMPLATES.items()
+    )
+    found["REGISTRY"] = (
+        *_INI_SETTINGS,
+        found["ADVOCATE_CADENCE"],
+        found["WORK_ACQUAINTANCE_CADENCE"],
+        found["FOLLOW_UP_AFTER_MEETING"],
+        found["STATUS_UPDATE_EVERY"],
+        found["MY_NAME"],
+        found["PHONE_REGION"],
+        *found["TEMPLATES"],
+    )
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    """The database's settings and the registry, declared the first time one is asked for."""
+    if name not in _DATABASE_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    made = _database_settings()
+    for key, value in made.items():
+        globals().setdefault(key, value)  # a name set from outside (a test's) stays
+    return globals()[name]
+
+
+def _registry() -> tuple[Setting[Any], ...]:
+    """REGISTRY, declared whole on first use."""
+    registry = globals().get("REGISTRY")
+    return cast(
+        "tuple[Setting[Any], ...]", registry if registry is not None else __getattr__("REGISTRY")
+    )
 
 
 def entry(key: str) -> Setting[Any]:
     """The registered setting with this key; KeyError for a key nobody declared."""
-    for setting in REGISTRY:
+    for setting in _registry():
         if setting.key == key:
             return setting
     raise KeyError(f"{key!r} is not in the settings registry (netdesk/services/settings.py)")
@@ -233,7 +282,8 @@ def entry(key: str) -> Setting[Any]:
 
 def in_preferences() -> list[tuple[str, list[Setting[Any]]]]:
     """The Preferences dialog's groups, each with its settings, in the registry's order."""
-    return [(name, [s for s in REGISTRY if s.section == name]) for name in SECTIONS]
+    registry = _registry()
+    return [(name, [s for s in registry if s.section == name]) for name in SECTIONS]
 
 
 def playbook_field(setting: Setting[Any]) -> str:
@@ -262,6 +312,10 @@ def default_digest_time() -> dt.time:
 
 
 def _in_ini(key: str) -> Setting[Any]:
+    if "REGISTRY" not in globals():  # not declared yet: the INI file's settings are all here
+        for setting in _INI_SETTINGS:
+            if setting.key == key:
+                return setting
     setting = entry(key)
     if setting.stored_in is not StoredIn.INI:
         raise KeyError(f"{key!r} is kept in the database: the store reads and writes it")

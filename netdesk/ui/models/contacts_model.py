@@ -20,7 +20,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from netdesk.core import playbook
 from netdesk.core.dates import describe_day, describe_moment, full_date
 from netdesk.core.domain import TIE_LABELS, Tie
 from netdesk.store import reader
@@ -470,6 +469,8 @@ class ContactsModel(QAbstractTableModel):
         if column == NAME:
             return f"{contact.name} — {contact.title}" if contact.title else contact.name
         if column == LAST_CONTACT and contact.last_touch_at is not None:
+            from netdesk.core import playbook  # here: no tooltip before the first paint
+
             days = playbook.days_between(contact.last_touch_at, now)
             return f"{full_date(contact.last_touch_at.date())} ({playbook.ago(days)})"
         if column == NEXT_FOLLOW_UP and contact.next_due_at is not None:
