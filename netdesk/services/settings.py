@@ -75,6 +75,9 @@ WINDOW_STATE = Setting("window/state", Kind.QT_STATE, QByteArray(), INI, "Window
 WINDOW_SPLITTER: Setting[tuple[int, ...]] = Setting(
     "window/splitter", Kind.NUMBERS, (), INI, "Widths of the three panes"
 )
+WINDOW_TOP_ROOM = Setting(
+    "window/top_room", Kind.NUMBER, 0, INI, "Height of the menus and toolbar"
+)
 CONTACT_COLUMN_WIDTHS: Setting[tuple[int, ...]] = Setting(
     "contacts/column_widths", Kind.NUMBERS, (), INI, "Widths of the contact list's columns"
 )

@@ -168,10 +168,13 @@ class MainWindow(QMainWindow):
         if first_page is None:
             self.complete()
             return
-        # The room the other panes will take, so that the list keeps its place.
+        # The room the other panes will take, so that the list keeps its place; and the room
+        # the menus and the toolbar took last time, so that the list does not move down when
+        # they come.
         for _ in range(2):
             self.splitter.addWidget(QWidget())
         self._restore_geometry()
+        outer.setContentsMargins(6, 6 + max(self.settings.get_int("window/top_room"), 0), 6, 6)
         self.contacts.load_read(first_page.ids, first_page.total, first_page.rows)
 
     def complete(self) -> None:
@@ -231,6 +234,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self._outer.setContentsMargins(6, 6, 6, 6)  # the room kept for them at the first paint
         self._connect()
         self._set_tab_order()
         if self._from_first_page:  # the list and its place were restored before the paint
@@ -678,6 +682,7 @@ class MainWindow(QMainWindow):
         s.set_value("window/geometry", self.saveGeometry())
         if self._complete:  # the toolbar's place: kept as it was until the toolbar is built
             s.set_value("window/state", self.saveState())
+            s.set_value("window/top_room", self.centralWidget().y())
         s.set_int_list("window/splitter", self.splitter.sizes())
         header = self.contacts.view.horizontalHeader()
         s.set_int_list(

@@ -102,3 +102,34 @@ def test_the_first_paint_shows_the_columns_the_list_has_room_for(  # type: ignor
     window.complete()
     qtbot.wait(50)
     assert [c for c in range(header.count()) if header.isSectionHidden(c)] == at_first_paint
+
+
+def test_the_list_does_not_move_when_the_menus_and_toolbar_come(  # type: ignore[no-untyped-def]
+    qtbot,
+    store: pw.SqliteDatabase,
+    clock: FixedClock,
+    data_dir: Path,
+    add_contact,
+    now: dt.datetime,
+) -> None:
+    """The room the menus and the toolbar took last time is kept at the first paint."""
+    for n in range(5):
+        add_contact(f"Person {n}", now)
+    earlier = _window(qtbot, store, clock, data_dir)
+    earlier.complete()
+    with qtbot.waitExposed(earlier):
+        earlier.show()
+    earlier.save_layout()
+    earlier.close()
+
+    window = _window(qtbot, store, clock, data_dir)
+    view = window.contacts.view
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(lambda: window._painted)
+    at_first_paint = view.mapTo(window, view.rect().topLeft())
+    window.complete()
+    qtbot.waitUntil(window.toolbar.isVisible)
+    QApplication.processEvents()
+    assert window.menuBar().height() > 0 and window.toolbar.height() > 0
+    assert view.mapTo(window, view.rect().topLeft()) == at_first_paint
