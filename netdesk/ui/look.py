@@ -4,6 +4,7 @@ them, one style for every table, and dialogs sized to their content and to the s
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetricsF, QGuiApplication, QPalette
@@ -146,10 +147,50 @@ def overdue_color(pal: QPalette | None = None) -> QColor:
 
 
 def _update_shared_colours(pal: QPalette) -> None:
-    """The shared accents that modules import as constants follow the palette in place."""
+    """The shared accents that modules import as constants follow the palette in place; on a
+    dark palette, check boxes get frames that show (`_check_box_palette`)."""
     from netdesk.ui import widgets
 
     widgets.OVERDUE_COLOR.setRgba(overdue_color(pal).rgba())
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    if is_dark(pal):
+        fitted = _check_box_palette(pal, app.style().name())
+        if fitted is not None:
+            app.setPalette(fitted, _CHECK_BOX)
+            app.setProperty("netdeskCheckBoxPalette", True)
+    elif app.property("netdeskCheckBoxPalette"):  # turned light: check boxes as the rest
+        app.setPalette(pal, _CHECK_BOX)
+        app.setProperty("netdeskCheckBoxPalette", False)
+
+
+# Fusion draws a check box's frame in the window colour darkened (by 140, then lightened by
+# 110): on a dark window the frame of an unticked box vanishes into the window and the box's
+# own dark base. A box shows its frame in a grey between the window and the text when its
+# palette's window colour is that grey lightened as much: a check box paints no window of
+# its own (it is drawn on its parent's), so only the frame changes.
+_FUSION_OUTLINE = 140 / 110
+# The class whose widgets take that palette (PySide's stubs say bytes; it takes a str).
+_CHECK_BOX: Any = "QCheckBox"
+_FRAME_MIX = {Group.Active: 0.45, Group.Inactive: 0.45, Group.Disabled: 0.25}
+
+
+def _check_box_palette(pal: QPalette, style: str) -> QPalette | None:
+    """The palette of check boxes on the dark palette `pal` under Fusion; None elsewhere (other
+    styles draw their own frames)."""
+    if style.lower() != "fusion":
+        return None
+    fitted = QPalette(pal)
+    for group, share in _FRAME_MIX.items():
+        window, text = pal.color(group, Role.Window), pal.color(group, Role.WindowText)
+        frame = QColor.fromRgbF(
+            window.redF() + share * (text.redF() - window.redF()),
+            window.greenF() + share * (text.greenF() - window.greenF()),
+            window.blueF() + share * (text.blueF() - window.blueF()),
+        )
+        fitted.setColor(group, Role.Window, frame.lighter(round(100 * _FUSION_OUTLINE)))
+    return fitted
 
 
 def follow_palette(app: QApplication) -> None:

@@ -222,3 +222,28 @@ def test_the_tie_badges_white_text_reads_on_each_tie_colour(qapp) -> None:  # ty
     for tie, colour in TIE_COLORS.items():
         ratio = look.contrast(QColor("white"), colour)
         assert ratio >= 4.5, f"white on the {tie.label} badge is {ratio:.2f}:1"
+
+
+def test_check_boxes_show_their_frames_on_dark_palettes(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QCheckBox
+
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    for theme in ("dark", "breeze-dark"):
+        dark = look.palette(theme)
+        fitted = look._check_box_palette(dark, "Fusion")
+        assert fitted is not None
+        # Fusion's frame of an unticked box: the window colour darker(140), then lighter(110).
+        frame = fitted.color(role.Window).darker(140).lighter(110)
+        for base in (dark.color(role.Window), dark.color(role.Base)):
+            assert look.contrast(frame, base) >= 3, f"{theme}: frame {frame.name()}"
+        assert look._check_box_palette(dark, "Breeze") is None  # other styles: untouched
+        assert fitted.color(group.Active, role.WindowText) == dark.color(role.WindowText)
+    before = qapp.palette()
+    box = QCheckBox("x")
+    try:
+        look.apply_theme(qapp, "light")
+        assert box.palette().color(role.Window) == qapp.palette().color(role.Window)
+    finally:
+        qapp.setPalette(before)
+        look.follow_palette(qapp)
