@@ -172,6 +172,13 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
                 item = ImportPlan([entry]).to_json()["entries"][0]
             else:  # the text report names errors and duplicates only: no changes to render
                 record, problem = entry.record, entry.problem
+                if not (
+                    entry.action in ("error", "duplicate")
+                    or entry.similar
+                    or entry.conflicts
+                    or (record is not None and record.remarks)
+                ):
+                    return  # a line of its own in no report: only counted
                 item = {
                     "action": entry.action,
                     "name": record.display_name if record else "",
@@ -200,12 +207,13 @@ def _import(args: argparse.Namespace, where: paths_mod.Paths) -> int:
                 "import batch %s: %s added, %s updated", done.batch_id, done.added, done.updated
             )
         spill.seek(0)
-        entries = _spilled_entries(spill, done.revised)
         counts = done.counts
         if args.json:
             _write_import_json(spill, done.revised, counts, args.dry_run, done.batch_id)
         else:
-            _write_import_text(entries, counts, args.dry_run)
+            # Only entries with something to say were kept, and a revision (an entry found
+            # to change after all) says nothing in the text report.
+            _write_import_text(_spilled_entries(spill, {}), counts, args.dry_run)
     readable = counts["new"] + counts["update"] + counts["unchanged"] + counts["duplicate"]
     return 1 if counts["error"] and not readable else 0
 
@@ -405,9 +413,8 @@ def _write_import_json(
 def _write_import_text(
     entries: Iterator[dict[str, Any]], counts: dict[str, int], dry_run: bool
 ) -> None:
-    total = 0
+    total = sum(counts.values())  # the entries are only those with something to say
     for item in entries:
-        total += 1
         name, source, line = item["name"], item["source"], item["line"]
         if item["action"] == "error":
             # A refused file or card is an error: stderr, where scripts look for them.
