@@ -6,7 +6,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import queue
 import sqlite3
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +56,89 @@ def read_files(paths: Sequence[Path]) -> Iterator[ContactRecord | ImportProblem]
     """Every record and problem in the files, in order."""
     for path in paths:
         yield from read_contact_file(path)
+
+
+class _ReadAhead:
+    """The records of `items`, read by a thread of their own while the import waits on
+    SQLite (which lets other Python threads run then): at a commit, at the full-text index.
+
+    The thread reads only while the import lets it (`meanwhile`) or waits for records:
+    beside Python work of the import it would only contend for the interpreter, and a
+    statement run row by row would wait for it at every row. Records come in file order;
+    an error of the reading comes where it came, in the importing thread.
+    """
+
+    _CHUNK = 64
+
+    def __init__(self, items: Iterator[ContactRecord | ImportProblem]) -> None:
+        self._items = items
+        self._ready: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._go = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._read, name="import-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        wait, may, put = self._go.wait, self._go.is_set, self._ready.put
+        items, size, chunk, end = iter(self._items), self._CHUNK, [], object()
+        try:
+            while True:
+                if not may():
+                    wait()
+                if self._stop:
+                    return
+                item = next(items, end)
+                if item is end:
+                    break
+                chunk.append(item)
+                if len(chunk) >= size:
+                    put(chunk)
+                    chunk = []
+            put(chunk)
+            put(None)
+        except BaseException as exc:  # handed to the importing thread, in order
+            put(chunk)
+            put(exc)
+        finally:
+            close = getattr(self._items, "close", None)
+            if close is not None:
+                close()
+
+    def __iter__(self) -> Iterator[ContactRecord | ImportProblem]:
+        get, ready, go = self._ready.get, self._ready, self._go
+        while True:
+            if ready.empty():
+                go.set()
+                got = get()
+                go.clear()
+            else:
+                got = get()
+            if got is None:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield from got
+
+    def let_read(self) -> None:
+        """Let the thread read while the importing thread waits on SQLite (until `hold`)."""
+        self._go.set()
+
+    def hold(self) -> None:
+        self._go.clear()
+
+    @contextlib.contextmanager
+    def meanwhile(self) -> Iterator[None]:
+        """Let the thread read while the importing thread waits on SQLite."""
+        self._go.set()
+        try:
+            yield
+        finally:
+            self._go.clear()
+
+    def close(self) -> None:
+        self._stop = True
+        self._go.set()
+        self._thread.join()
 
 
 def plan_files(paths: Sequence[Path]) -> ImportPlan:
@@ -328,11 +413,14 @@ def insert_contacts(
     now: dt.datetime,
     batch_id: int | None,
     keys: Sequence[RecordKeys | None] | None = None,
+    *,
+    meanwhile: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
 ) -> list[int]:
     """Insert many new contacts fast (inside the caller's transaction); returns their ids.
 
     Each item is a record and extra contact columns (tie, how_known...). `keys`, when given,
     holds each record's normalized identifiers as matching computed them (None: compute).
+    `meanwhile` surrounds the filling of the full-text index, which runs in SQLite alone.
     The ids are given explicitly, which is safe because the caller holds the write
     transaction.
     """
@@ -426,7 +514,7 @@ def insert_contacts(
                 )
             )
     marks = ",".join("?" * len(_CONTACT_COLUMNS.split(",")))
-    with derived.bulk_insert(ids):
+    with derived.bulk_insert(ids, meanwhile):
         conn.executemany(f"INSERT INTO contact ({_CONTACT_COLUMNS}) VALUES ({marks})", contact_rows)
         conn.executemany(cards.EMAIL_INSERT, email_rows)
         conn.executemany(cards.PHONE_INSERT, phone_rows)
@@ -810,6 +898,7 @@ def stream_import(
     spill = _SpilledKeys()
     by_block = _KnownByBlock(known, upto)
     planner = BlockPlanner(known, own_keys=spill, prepare=by_block, keep_keys=KEEP_KEYS)
+    ahead: _ReadAhead | None = None
     writer = _Writer(
         now,
         [p.name for p in paths],
@@ -831,12 +920,18 @@ def stream_import(
             # transaction, which SQLite's backup cannot read from.
             backup_first()
             writer.before_write = None
-        with contextlib.nullcontext() if dry_run or not by_blocks else write_transaction(db):
-            writer.write(start, entries, on_entry)
-            del entries
-            writer.late(planner.take_late())
-            if by_blocks:
-                writer.save_progress()
+        try:
+            with contextlib.nullcontext() if dry_run or not by_blocks else write_transaction(db):
+                writer.write(start, entries, on_entry)
+                del entries
+                writer.late(planner.take_late())
+                if by_blocks:
+                    writer.save_progress()
+                if ahead is not None:
+                    ahead.let_read()  # while the block commits
+        finally:
+            if ahead is not None:
+                ahead.hold()
 
     with contextlib.ExitStack() as stack:
         stack.callback(spill.close)
@@ -849,7 +944,14 @@ def stream_import(
         if not dry_run and not by_blocks:
             stack.enter_context(write_transaction(db))
         block: list[ContactRecord | ImportProblem] = []
-        for item in read_files(paths):
+        items: Iterable[ContactRecord | ImportProblem] = read_files(paths)
+        if by_blocks:
+            # Cards are read while the blocks before them commit.
+            ahead = _ReadAhead(iter(items))
+            stack.callback(ahead.close)
+            writer.meanwhile = ahead.meanwhile
+            items = ahead
+        for item in items:
             block.append(item)
             if len(block) >= block_size:
                 step(block)
@@ -917,6 +1019,10 @@ class _Writer:
         self.updated: set[int] = set()
         self.companies = _Companies()
         self._saved_undo = -1  # snapshots in the batch's saved undo data (-1: none saved)
+        # Around the bulk statements that run in SQLite alone (the full-text index).
+        self.meanwhile: Callable[[], contextlib.AbstractContextManager[None]] = (
+            contextlib.nullcontext
+        )
 
     def begin(self) -> int:
         """The batch, made on the first write (after `before_write`)."""
@@ -999,7 +1105,9 @@ class _Writer:
         if not writes or self.dry_run:
             return
         batch_id = self.begin()
-        added = insert_contacts(new_records, self.now, batch_id, new_keys)
+        added = insert_contacts(
+            new_records, self.now, batch_id, new_keys, meanwhile=self.meanwhile
+        )
         for index, cid in zip(new_entries, added, strict=True):
             self.contact[index] = cid
         self.result.added += len(added)

@@ -348,7 +348,10 @@ def _only_known_insert_triggers() -> bool:
 
 
 @contextlib.contextmanager
-def bulk_insert(new_contact_ids: list[int]) -> Iterator[None]:
+def bulk_insert(
+    new_contact_ids: list[int],
+    meanwhile: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
+) -> Iterator[None]:
     """Bulk-insert new contacts and their card rows without a trigger per row; index them
     in the full-text table (and queue them for a synced address book) once at the end.
 
@@ -357,6 +360,7 @@ def bulk_insert(new_contact_ids: list[int]) -> Iterator[None]:
     so no other connection sees a trigger missing or has to read the schema again. Where
     the switch is not available, the triggers fire row by row and nothing more is done.
     Fill `new_contact_ids` with the ids inserted; existing contacts must not gain rows here.
+    `meanwhile` surrounds the indexing, which runs in SQLite without Python's lock.
     """
     conn = raw_connection(db)
     switch = _trigger_switch(conn) if _only_known_insert_triggers() else None
@@ -379,10 +383,11 @@ def bulk_insert(new_contact_ids: list[int]) -> Iterator[None]:
             (f"{{col}} IN ({','.join('?' * len(chunk))})", list(chunk))
             for chunk in chunks(new_contact_ids)
         ]
-    for where, params in groups:
-        db.execute_sql(f"DELETE FROM contact_fts WHERE {where.format(col='rowid')}", params)
-        db.execute_sql(f"{FTS_INSERT} WHERE {where.format(col='c.id')}", params)
-        db.execute_sql(_QUEUE_NEW.format(where=where.format(col="id")), params)
+    with meanwhile():
+        for where, params in groups:
+            db.execute_sql(f"DELETE FROM contact_fts WHERE {where.format(col='rowid')}", params)
+            db.execute_sql(f"{FTS_INSERT} WHERE {where.format(col='c.id')}", params)
+            db.execute_sql(_QUEUE_NEW.format(where=where.format(col="id")), params)
 
 
 # SQLITE_DBCONFIG_ENABLE_TRIGGER: switches the triggers of one connection on or off (the
