@@ -375,6 +375,19 @@ Choice = Literal["mine", "theirs", "both"]
 
 # A record's fields in the order ContactRecord() takes them: a copy is one call.
 _record_values = operator.attrgetter(*(f.name for f in dataclasses.fields(ContactRecord)))
+# What a record says of its person (not where it was read, nor the user's choices): a card
+# saying all of it as the stored contact does merges to nothing and conflicts with nothing.
+_said = operator.attrgetter(
+    *(
+        f.name
+        for f in dataclasses.fields(ContactRecord)
+        if f.name not in ("source", "line", "remarks", "overrides")
+    )
+)
+
+
+def _says_the_same(old: ContactRecord, new: ContactRecord) -> bool:
+    return not new.overrides and _said(old) == _said(new)
 
 
 def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord, Changes]:
@@ -389,6 +402,15 @@ def merge_records(old: ContactRecord, new: ContactRecord) -> tuple[ContactRecord
     # shared with `old`, which nothing changes in place.
     merged = ContactRecord(*_record_values(old))  # dataclasses.replace, without its checks
     merged.remarks, merged.overrides = list(old.remarks), {}
+    if _says_the_same(old, new):
+        # Nothing to add (a re-import): the same copies the merge below would make.
+        for name in _LIST_KEYS:
+            if getattr(new, name):
+                setattr(merged, name, list(getattr(old, name)))
+        for _name, attrs_name in _ATTR_LISTS:
+            if getattr(new, attrs_name):
+                setattr(merged, attrs_name, dict(getattr(old, attrs_name)))
+        return merged, {}
     changes: Changes = {}
     for name in _SCALARS:
         if name == "linkedin_url":
@@ -487,6 +509,8 @@ def find_conflicts(stored: ContactRecord, incoming: ContactRecord) -> Changes:
     items the other lacks (an addition alone is no conflict); a note when it says more.
     """
     found: Changes = {}
+    if _says_the_same(stored, incoming):
+        return found
     for name in CONFLICT_SCALARS:
         mine, theirs = getattr(stored, name), getattr(incoming, name)
         if not mine or not theirs:

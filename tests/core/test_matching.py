@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -152,3 +153,38 @@ def test_a_large_plan_matches_by_key() -> None:
         else:
             # No email match: the same name at the same company is a likely duplicate.
             assert entry.action == "duplicate", i
+
+
+def test_a_card_saying_what_the_contact_says_merges_to_nothing_with_copies() -> None:
+    from netdesk.core.matching import find_conflicts
+    from netdesk.core.records import Address, Attrs
+
+    def card(line: int) -> ContactRecord:
+        return ContactRecord(
+            display_name="Ana Lima",
+            given_name="Ana",
+            family_name="Lima",
+            emails=["ana@example.com", "a.lima@work.example"],
+            email_attrs={"ana@example.com": Attrs(types=("home",), pref=1)},
+            phones=["+44 7700 900123"],
+            organization="Acme",
+            title="Engineer",
+            notes="Met at the meetup.\nAsked about referrals.",
+            urls=["https://example.com/ana"],
+            addresses=[Address(street="1 Long Acre", locality="London")],
+            tags=["data"],
+            source="cards.vcf",
+            line=line,
+            remarks=[f"line {line}"],
+        )
+
+    old, new = card(1), card(40)
+    merged, changes = merge_records(old, new)
+    assert changes == {}
+    assert find_conflicts(old, new) == {}
+    assert dataclasses.replace(merged, remarks=old.remarks) == old
+    for name in ("emails", "phones", "urls", "addresses", "tags", "email_attrs"):
+        assert getattr(merged, name) is not getattr(old, name)  # the merge's own copies
+    # One word more in the card is a change, as before.
+    new.title = "Senior Engineer"
+    assert find_conflicts(old, new) == {"title": ("Engineer", "Senior Engineer")}
