@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -45,9 +46,11 @@ def test_closing_midway_stops_the_reading_and_closes_the_source() -> None:
         finally:
             closed.append(True)
 
+    before = sys.getswitchinterval()
     ahead = _ReadAhead(records())  # type: ignore[arg-type]
     first = next(iter(ahead))
     ahead.close()
     assert first == 0
+    assert sys.getswitchinterval() == before
     assert closed == [True]
     assert not ahead._thread.is_alive()
