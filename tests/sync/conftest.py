@@ -234,22 +234,22 @@ class Spares:
             self.pending = None
 
 
-@pytest.fixture(scope="session")
-def radicale_spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
-    spares = Spares(tmp_path_factory.mktemp("radicale-spares"), "radicale")
+def _spares(factory: pytest.TempPathFactory, kind: str) -> Iterator[Spares]:
+    spares = Spares(factory.mktemp(f"{kind}-spares"), kind)
     try:
         yield spares
     finally:
         spares.close()
+
+
+@pytest.fixture(scope="session")
+def radicale_spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
+    yield from _spares(tmp_path_factory, "radicale")
 
 
 @pytest.fixture(scope="session")
 def xandikos_spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
-    spares = Spares(tmp_path_factory.mktemp("xandikos-spares"), "xandikos")
-    try:
-        yield spares
-    finally:
-        spares.close()
+    yield from _spares(tmp_path_factory, "xandikos")
 
 
 def start_xandikos(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -280,22 +280,22 @@ def _xandikos_command(folder: Path, port: int) -> list[str]:
     ]
 
 
-@pytest.fixture
-def radicale(radicale_spares: Spares) -> Iterator[Server]:
-    process, server = radicale_spares.take()
+def _served(spares: Spares) -> Iterator[Server]:
+    process, server = spares.take()
     try:
         yield server
     finally:
         stop(process)
+
+
+@pytest.fixture
+def radicale(radicale_spares: Spares) -> Iterator[Server]:
+    yield from _served(radicale_spares)
 
 
 @pytest.fixture
 def xandikos(xandikos_spares: Spares) -> Iterator[Server]:
-    process, server = xandikos_spares.take()
-    try:
-        yield server
-    finally:
-        stop(process)
+    yield from _served(xandikos_spares)
 
 
 @pytest.fixture(params=["radicale", "xandikos"])
