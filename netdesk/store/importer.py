@@ -71,6 +71,7 @@ class _ReadAhead:
     """
 
     _CHUNK = 512  # records handed over at a time
+    _AHEAD = 4  # chunks read and not yet taken, at most
     # Seconds a thread runs before another waiting for the interpreter takes its turn, while
     # the reading thread runs (Python's default: 5 ms).
     _TURN = 0.0005
@@ -79,6 +80,7 @@ class _ReadAhead:
         self._items = items
         self._ready: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._go = threading.Event()
+        self._room = threading.Semaphore(self._AHEAD)
         self._stop = False
         self._thread = threading.Thread(target=self._read, name="import-read-ahead", daemon=True)
         # When SQLite is done, the importing thread waits for the reading thread to let go
@@ -90,6 +92,7 @@ class _ReadAhead:
     def _read(self) -> None:
         wait, may, put = self._go.wait, self._go.is_set, self._ready.put
         items, size, chunk, end = iter(self._items), self._CHUNK, [], object()
+        room = self._room.acquire
         try:
             while True:
                 if not may():
@@ -101,6 +104,9 @@ class _ReadAhead:
                     break
                 chunk.append(item)
                 if len(chunk) >= size:
+                    room()  # at most _AHEAD chunks waiting: memory holds a few blocks
+                    if self._stop:
+                        return
                     put(chunk)
                     chunk = []
             put(chunk)
@@ -126,6 +132,7 @@ class _ReadAhead:
                 return
             if isinstance(got, BaseException):
                 raise got
+            self._room.release()
             yield from got
 
     def let_read(self) -> None:
@@ -147,6 +154,7 @@ class _ReadAhead:
     def close(self) -> None:
         self._stop = True
         self._go.set()
+        self._room.release()
         self._thread.join()
         sys.setswitchinterval(self._interval)
 

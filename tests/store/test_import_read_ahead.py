@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -54,3 +55,19 @@ def test_closing_midway_stops_the_reading_and_closes_the_source() -> None:
     assert sys.getswitchinterval() == before
     assert closed == [True]
     assert not ahead._thread.is_alive()
+
+
+def test_the_reading_stays_a_few_chunks_ahead() -> None:
+    made = []
+
+    def records() -> Iterator[int]:
+        for n in range(100 * _ReadAhead._CHUNK):
+            made.append(n)
+            yield n
+
+    ahead = _ReadAhead(records())  # type: ignore[arg-type]
+    ahead.let_read()
+    time.sleep(0.3)
+    ahead.hold()
+    ahead.close()
+    assert (_ReadAhead._AHEAD + 1) * _ReadAhead._CHUNK + 1 >= len(made) > 0
