@@ -72,15 +72,7 @@ class Address:
 
     def key(self) -> str:
         """The same address however it is spaced or cased."""
-        parts = (
-            self.po_box,
-            self.extended,
-            self.street,
-            self.locality,
-            self.region,
-            self.postal_code,
-            self.country,
-        )
+        parts = self.parts()
         found = _ADDRESS_KEYS.get(parts)
         if found is None:
             if len(_ADDRESS_KEYS) >= 65536:
