@@ -55,8 +55,6 @@ DAV = dav.DAV
 DEFAULT_CALENDAR = "NetDesk follow-ups"
 # What a follow-up completed on the phone says about itself here.
 COMPLETED_ELSEWHERE = "Completed on another device."
-# Items read per calendar-multiget request.
-MULTIGET_BATCH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +171,7 @@ def make_calendar(client: Client, url: str, name: str = DEFAULT_CALENDAR) -> Cal
     body = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         f'<c:mkcalendar xmlns:d="DAV:" xmlns:c="{CALDAV}"><d:set><d:prop>'
-        f"<d:displayname>{_escape(name)}</d:displayname>"
+        f"<d:displayname>{dav._escape(name)}</d:displayname>"
         '<c:supported-calendar-component-set><c:comp name="VTODO"/><c:comp name="VEVENT"/>'
         "</c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>"
     )
@@ -213,82 +211,41 @@ def calendar_named(client: Client, url: str, name: str) -> tuple[Calendar, bool]
     return make_calendar(client, url, name), True
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 # --- items -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    href: str
-    etag: str
-    text: str
+# A calendar's items are read and written as an address book's cards are (dav): an href,
+# an ETag and the text, in the iCalendar format.
+ICALENDAR = dav.Format(
+    "calendar-multiget",
+    CALDAV,
+    "calendar-data",
+    "text/calendar",
+    "item",
+    ".ics",
+    "calendar item",
+    "calendar items",
+)
+Item = dav.Card
 
 
 def item_href(calendar: str, uid: str) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_.@" else "-" for c in uid)[:120] or "item"
-    return dav.normalize_href(calendar.rstrip("/") + "/" + safe + ".ics")
+    return dav.card_href(calendar, uid, ICALENDAR)
 
 
 def fetch_items(client: Client, calendar: str, hrefs: Sequence[str]) -> Iterator[Item]:
     """The items at `hrefs`, read with calendar-multiget in batches; those gone are left out."""
-    for start in range(0, len(hrefs), MULTIGET_BATCH):
-        batch = hrefs[start : start + MULTIGET_BATCH]
-        wanted = "".join(f"<d:href>{_escape(h)}</d:href>" for h in batch)
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            f'<c:calendar-multiget xmlns:d="DAV:" xmlns:c="{CALDAV}">'
-            f"<d:prop><d:getetag/><c:calendar-data/></d:prop>{wanted}</c:calendar-multiget>"
-        )
-        response = client.request(
-            "REPORT",
-            calendar,
-            body=body,
-            headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
-        )
-        if response.status != 207:
-            for href in batch:
-                item = get_item(client, href)
-                if item is not None:
-                    yield item
-            continue
-        for href, prop in _props(_multistatus(response)):
-            text = prop.findtext(_q(CALDAV, "calendar-data"))
-            if text is None:
-                continue
-            etag = (prop.findtext(_q(DAV, "getetag")) or "").strip()
-            yield Item(dav.normalize_href(href), etag, text)
+    return dav.fetch(client, calendar, hrefs, ICALENDAR)
 
 
 def get_item(client: Client, href: str) -> Item | None:
-    response = client.request("GET", href, headers={"Accept": "text/calendar"})
-    if response.status in (404, 410):
-        return None
-    if response.status != 200:
-        raise SyncError(f"the server answered {response.status} to reading a calendar item")
-    return Item(dav.normalize_href(href), response.header("etag"), response.text)
+    return dav.get(client, href, ICALENDAR)
 
 
 def put_item(client: Client, href: str, text: str, *, etag: str | None) -> str:
     """Write an item: If-Match on `etag`, else If-None-Match: * (a creation). Returns its
     new ETag, or "" when the server gave none (or a weak one)."""
-    headers = {"Content-Type": "text/calendar; charset=utf-8"}
-    if etag:
-        headers["If-Match"] = etag
-    else:
-        headers["If-None-Match"] = "*"
-    response = client.request("PUT", href, body=text, headers=headers)
-    if response.status == 412:
-        raise dav.PreconditionFailed(f"{href} changed on the server")
-    if response.status == 401:
-        raise SyncError("the server refused the user name or password")
-    if response.status not in (200, 201, 204):
-        text = response.text.strip()
-        raise dav.Rejected(response.status, text.splitlines()[0][:200] if text else "")
-    tag = response.header("etag")
-    return "" if tag.startswith("W/") else tag
+    return dav.put(client, href, text, etag=etag, kind=ICALENDAR)
 
 
 def _digest(component: icalendar.Component) -> str:

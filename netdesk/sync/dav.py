@@ -228,52 +228,77 @@ class Card:
     text: str
 
 
-def fetch(client: Client, book: str, hrefs: Sequence[str]) -> Iterator[Card]:
-    """The cards at `hrefs`, read with addressbook-multiget in batches; hrefs that are gone
-    are left out."""
+@dataclass(frozen=True, slots=True)
+class Format:
+    """What a collection holds, and how its members are read and written: vCards in an
+    address book (`VCARD`), iCalendar items in a calendar (the CalDAV side's)."""
+
+    multiget: str  # the REPORT that reads many members at once, in `namespace`
+    namespace: str
+    data: str  # the property that holds a member's text, in `namespace`
+    mime: str
+    stem: str  # a new member's file name, when its UID gives none
+    suffix: str
+    one: str  # a member, in words
+    many: str
+
+
+VCARD = Format(
+    "addressbook-multiget", CARDDAV, "address-data", "text/vcard", "card", ".vcf", "card", "cards"
+)
+
+
+def fetch(
+    client: Client, collection: str, hrefs: Sequence[str], kind: Format = VCARD
+) -> Iterator[Card]:
+    """The members at `hrefs`, read with a multiget in batches; hrefs that are gone are
+    left out."""
     for start in range(0, len(hrefs), MULTIGET_BATCH):
         batch = hrefs[start : start + MULTIGET_BATCH]
         wanted = "".join(f"<d:href>{_escape(h)}</d:href>" for h in batch)
         body = _xml(
-            f'<c:addressbook-multiget xmlns:d="DAV:" xmlns:c="{CARDDAV}">'
-            f"<d:prop><d:getetag/><c:address-data/></d:prop>{wanted}</c:addressbook-multiget>"
+            f'<c:{kind.multiget} xmlns:d="DAV:" xmlns:c="{kind.namespace}">'
+            f"<d:prop><d:getetag/><c:{kind.data}/></d:prop>{wanted}</c:{kind.multiget}>"
         )
         response = client.request(
             "REPORT",
-            book,
+            collection,
             body=body,
             headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
         )
         if response.status != 207:
-            # Some servers do not do multiget: read the cards one by one.
+            # Some servers do not do multiget: read the members one by one.
             for href in batch:
-                card = get(client, href)
+                card = get(client, href, kind)
                 if card is not None:
                     yield card
             continue
         for href, status, props in _responses(_parse(response)):
             if status != 200:
                 continue
-            text = props.findtext(_q(CARDDAV, "address-data"))
+            text = props.findtext(_q(kind.namespace, kind.data))
             if text is None:
                 continue
             etag = (props.findtext(_q(DAV, "getetag")) or "").strip()
             yield Card(normalize_href(href), etag, text)
 
 
-def get(client: Client, href: str) -> Card | None:
-    response = client.request("GET", href, headers={"Accept": "text/vcard"})
+def get(client: Client, href: str, kind: Format = VCARD) -> Card | None:
+    response = client.request("GET", href, headers={"Accept": kind.mime})
     if response.status == 404 or response.status == 410:
         return None
     if response.status != 200:
-        raise _fail(response, "reading a card")
+        raise _fail(response, f"reading a {kind.one}")
     return Card(normalize_href(href), response.header("etag"), response.text)
 
 
-def put(client: Client, href: str, text: str, *, etag: str | None) -> str:
-    """Write a card: an update when `etag` is given (If-Match), else a creation
-    (If-None-Match: *). Returns the new ETag, or "" when the server gave none."""
-    headers = {"Content-Type": "text/vcard; charset=utf-8"}
+def put(
+    client: Client, href: str, text: str, *, etag: str | None, kind: Format = VCARD
+) -> str:
+    """Write a member: an update when `etag` is given (If-Match), else a creation
+    (If-None-Match: *). Returns the new ETag, or "" when the server gave none (or a weak
+    one)."""
+    headers = {"Content-Type": f"{kind.mime}; charset=utf-8"}
     if etag:
         headers["If-Match"] = etag
     else:
@@ -282,7 +307,7 @@ def put(client: Client, href: str, text: str, *, etag: str | None) -> str:
     if response.status == 412:
         raise PreconditionFailed(f"{href} changed on the server")
     if response.status in (401,):
-        raise _fail(response, "writing cards")
+        raise _fail(response, f"writing {kind.many}")
     if response.status not in (200, 201, 204):
         raise Rejected(response.status, _reason(response))
     etag_header = response.header("etag")
@@ -319,7 +344,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def card_href(book: str, uid: str) -> str:
-    """Where a new card goes: its UID (made safe for a path) in the address book."""
-    safe = "".join(c if c.isalnum() or c in "-_.@" else "-" for c in uid)[:120] or "card"
-    return normalize_href(book.rstrip("/") + "/" + safe + ".vcf")
+def card_href(collection: str, uid: str, kind: Format = VCARD) -> str:
+    """Where a new member goes: its UID (made safe for a path) in the collection."""
+    safe = "".join(c if c.isalnum() or c in "-_.@" else "-" for c in uid)[:120] or kind.stem
+    return normalize_href(collection.rstrip("/") + "/" + safe + kind.suffix)
