@@ -297,19 +297,10 @@ def _import_archive(args: argparse.Namespace, where: paths_mod.Paths, path: Path
 def history_line(file: reader.FilePlan) -> str:
     """'12 rows: 9 new timeline entries for 4 people, 2 already there, 1 about people not in
     your network, 1 left out (drafts or rows without a date)'."""
-    parts = [f"{file.new} new timeline {'entry' if file.new == 1 else 'entries'}"]
-    if file.new:
-        parts[0] += f" for {file.people} {'person' if file.people == 1 else 'people'}"
-    if file.already:
-        parts.append(f"{file.already} already there")
-    if file.outside:
-        parts.append(f"{file.outside} about people not in your network")
-    if file.left_out:
-        parts.append(f"{file.left_out} left out (drafts or rows without a date)")
-    if file.not_yours:
-        parts.append(f"{file.not_yours} to them from addresses not known as yours (see --me)")
-    rows = f"{file.rows} {'row' if file.rows == 1 else 'rows'}: " if file.rows else ""
-    return rows + ", ".join(parts)
+    from netdesk.core.mail_history import history_parts
+
+    rows = f"{file.rows:,} {'row' if file.rows == 1 else 'rows'}: " if file.rows else ""
+    return rows + ", ".join(history_parts(file, "see --me"))
 
 
 def _import_mail(args: argparse.Namespace, where: paths_mod.Paths, path: Path) -> int:

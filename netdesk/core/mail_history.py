@@ -21,6 +21,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from pathlib import Path
+from typing import Protocol
 
 from netdesk.core.domain import Direction
 
@@ -437,3 +438,38 @@ def _add_entries(
                 headers.folder.name,
             )
         )
+
+
+class HistoryCounts(Protocol):
+    """What one file of a history (a mailbox, a LinkedIn archive's file) would add."""
+
+    new: int
+    people: int
+    already: int
+    outside: int
+    left_out: int
+    not_yours: int
+
+
+def history_parts(counts: HistoryCounts, not_yours_hint: str) -> list[str]:
+    """The parts of a history file's preview line: "9 new timeline entries for 4 people",
+    "2 already there", "1 about people not in your network", "1 left out (drafts or rows
+    without a date)"; `not_yours_hint` says how to name the user's other addresses."""
+
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n:,} {one if n == 1 else many}"
+
+    parts = [count(counts.new, "new timeline entry", "new timeline entries")]
+    if counts.new:
+        parts[0] += " for " + count(counts.people, "person", "people")
+    if counts.already:
+        parts.append(f"{counts.already:,} already there")
+    if counts.outside:
+        parts.append(f"{counts.outside:,} about people not in your network")
+    if counts.left_out:
+        parts.append(f"{counts.left_out:,} left out (drafts or rows without a date)")
+    if counts.not_yours:
+        parts.append(
+            f"{counts.not_yours:,} to them from addresses not known as yours ({not_yours_hint})"
+        )
+    return parts

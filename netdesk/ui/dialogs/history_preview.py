@@ -18,30 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.mail_history import history_parts
 from netdesk.store.reader import FilePlan
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 def describe_file(plan: FilePlan) -> str:
     """'9 new timeline entries for 4 people; 2 already there; 1 about people not in your
     network; 1 left out (drafts or rows without a date)'."""
-    parts = [_count(plan.new, "new timeline entry", "new timeline entries")]
-    if plan.new:
-        parts[0] += " for " + _count(plan.people, "person", "people")
-    if plan.already:
-        parts.append(f"{plan.already:,} already there")
-    if plan.outside:
-        parts.append(f"{plan.outside:,} about people not in your network")
-    if plan.left_out:
-        parts.append(f"{plan.left_out:,} left out (drafts or rows without a date)")
-    if plan.not_yours:
-        parts.append(
-            f"{plan.not_yours:,} to them from addresses not known as yours (add yours below)"
-        )
-    return "; ".join(parts)
+    return "; ".join(history_parts(plan, "add yours below"))
 
 
 def will_write(plans: Sequence[FilePlan], contacts_written: bool = False) -> bool:
