@@ -5,7 +5,10 @@ or Use this calendar is pressed."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -27,6 +30,9 @@ from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.sync.caldav import DEFAULT_CALENDAR, Calendar
 from netdesk.ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from netdesk.sync.http import Client
 
 _NEW = "new"  # the choice that makes a calendar
 
@@ -141,35 +147,39 @@ class CalendarPushBox(QGroupBox):
         self.use_button.setEnabled(has_account and pushed is None)
         self.stop_button.setEnabled(pushed is not None)
 
-    def _password(self, account_id: int) -> tuple[str, str, str]:
+    @contextlib.contextmanager
+    def _server(self, account_id: int) -> Iterator[tuple[Client, str]]:
+        """A connection to the account's server (and its address), the wait cursor shown
+        while it is open."""
         from netdesk.sync import accounts
+        from netdesk.sync.http import Client
 
-        account = reader.sync_account(account_id)
-        if account is None:
-            return "", "", ""
-        return account.url, account.username, accounts.load_password(account.url, account.username)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            account = reader.sync_account(account_id)
+            url, user = (account.url, account.username) if account else ("", "")
+            client = Client(url, user, accounts.load_password(url, user) if account else "")
+            try:
+                yield client, url
+            finally:
+                client.close()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def find_calendars(self) -> bool:
         """Ask the account's server for its calendars (a request to it)."""
         from netdesk.sync import caldav
-        from netdesk.sync.http import Client, SyncError
+        from netdesk.sync.http import SyncError
 
         account_id = self._account_id()
         if account_id is None:
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            url, user, password = self._password(account_id)
-            client = Client(url, user, password)
-            try:
+            with self._server(account_id) as (client, url):
                 self._found = caldav.find_calendars(client, url)
-            finally:
-                client.close()
         except SyncError as exc:
             self.message.setText(f"Could not find calendars: {exc}.")
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         pushed = reader.pushed_calendar(account_id)
         self.calendar.clear()
         for found in self._found:
@@ -191,17 +201,14 @@ class CalendarPushBox(QGroupBox):
     def use_calendar(self) -> bool:
         """Keep the follow-ups on the chosen calendar (made first when it is a new one)."""
         from netdesk.sync import caldav
-        from netdesk.sync.http import Client, SyncError
+        from netdesk.sync.http import SyncError
 
         account_id = self._account_id()
         if account_id is None:
             return False
         href = self.calendar.currentData()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            url, user, password = self._password(account_id)
-            client = Client(url, user, password)
-            try:
+            with self._server(account_id) as (client, url):
                 if not self._found:
                     self._found = caldav.find_calendars(client, url)
                 if href == _NEW:
@@ -210,13 +217,9 @@ class CalendarPushBox(QGroupBox):
                         made = caldav.make_calendar(client, url, DEFAULT_CALENDAR)
                         self._found.append(made)
                     href = made.href
-            finally:
-                client.close()
         except SyncError as exc:
             self.message.setText(f"The calendar was not set: {exc}.")
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self._actions.set_sync_calendar(account_id, self._found, href)
         self._account_chosen()
         return True
