@@ -4,6 +4,8 @@ scripted proxy for the failures a real server will not produce on demand."""
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -381,3 +383,25 @@ def proxy(radicale: Server) -> Iterator[tuple[Server, Proxy]]:
         yield radicale, scripted
     finally:
         scripted.close()
+
+
+def sync_killed_when_marked(script: str, data_dir: Path, marker: Path) -> list[str]:
+    """Run `script` (a `netdesk sync` with a write patched to note each href in `marker`),
+    SIGKILL it once the marker is there, and return the hrefs it noted."""
+    marker.unlink(missing_ok=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(data_dir), str(marker)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        # The account has no password; the user's own keyring is never asked.
+        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"},
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+    return marker.read_text().split()

@@ -4,18 +4,13 @@ push killed (SIGKILL) halfway that resumes with nothing doubled or lost."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from netdesk.store import reader, writer
 from netdesk.sync import caldav
-from tests.sync.conftest import BOOK, Server
+from tests.sync.conftest import BOOK, Server, sync_killed_when_marked
 from tests.sync.test_caldav import (  # noqa: F401
     CALENDAR,
     NOW,
@@ -82,24 +77,7 @@ def test_account_add_with_a_calendar_then_sync_from_the_command_line(
 
 
 def _sync_killed_after_five_puts(data_dir: Path, tmp_path: Path) -> list[str]:
-    marker = tmp_path / "put.txt"
-    marker.unlink(missing_ok=True)
-    process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_AFTER_PUTS, str(data_dir), str(marker)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        # The account has no password; the user's own keyring is never asked.
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"},
-    )
-    deadline = time.monotonic() + 60
-    while not marker.exists() and time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-        time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    if process.stderr is not None:
-        process.stderr.close()
-    return marker.read_text().split()
+    return sync_killed_when_marked(KILLED_AFTER_PUTS, data_dir, tmp_path / "put.txt")
 
 
 def test_a_push_killed_halfway_resumes_without_duplicates(

@@ -3,18 +3,13 @@ lost and nothing is doubled."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import peewee as pw
 
 from netdesk.store import reader, writer
 from netdesk.store.models import Contact
-from tests.sync.conftest import BOOK, Server
+from tests.sync.conftest import BOOK, Server, sync_killed_when_marked
 from tests.sync.test_engine import NOW, add_account, sync
 
 # Runs `netdesk sync` with each PUT reaching the server, then stopping (marker file
@@ -36,24 +31,7 @@ sys.exit(main(["sync", "--data-dir", sys.argv[1]]))
 
 
 def _sync_killed_after_first_put(data_dir: Path, tmp_path: Path) -> list[str]:
-    marker = tmp_path / "put.txt"
-    marker.unlink(missing_ok=True)
-    process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_AFTER_PUT, str(data_dir), str(marker)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        # The account has no password; the user's own keyring is never asked.
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"},
-    )
-    deadline = time.monotonic() + 60
-    while not marker.exists() and time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-        time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    if process.stderr is not None:
-        process.stderr.close()
-    return marker.read_text().split()
+    return sync_killed_when_marked(KILLED_AFTER_PUT, data_dir, tmp_path / "put.txt")
 
 
 def test_a_sync_killed_mid_push_resumes_without_duplicates_or_loss(
