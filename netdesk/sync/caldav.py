@@ -76,16 +76,7 @@ def _q(ns: str, name: str) -> str:
 
 
 def _propfind(client: Client, url: str, props: str, depth: str) -> Response:
-    body = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<d:propfind xmlns:d="DAV:" xmlns:c="{CALDAV}"><d:prop>{props}</d:prop></d:propfind>'
-    )
-    return client.request(
-        "PROPFIND",
-        url,
-        body=body,
-        headers={"Depth": depth, "Content-Type": "application/xml; charset=utf-8"},
-    )
+    return dav._propfind(client, url, props, depth, CALDAV)
 
 
 # The multistatus is read as contacts' sync reads it (dav): one parser, one walk.

@@ -83,9 +83,12 @@ def normalize_href(href: str) -> str:
     return urllib.parse.quote(urllib.parse.unquote(path), safe="/@:+,;=!$&'()*~-._")
 
 
-def _propfind(client: Client, url: str, props: str, depth: str) -> Response:
+def _propfind(
+    client: Client, url: str, props: str, depth: str, namespace: str = CARDDAV
+) -> Response:
+    """PROPFIND `props` (prefixed d: for DAV, c: for `namespace`, cs: for CalendarServer)."""
     body = _xml(
-        f'<d:propfind xmlns:d="DAV:" xmlns:c="{CARDDAV}" xmlns:cs="{CALSERVER}">'
+        f'<d:propfind xmlns:d="DAV:" xmlns:c="{namespace}" xmlns:cs="{CALSERVER}">'
         f"<d:prop>{props}</d:prop></d:propfind>"
     )
     return client.request(
