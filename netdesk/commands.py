@@ -21,6 +21,7 @@ import peewee as pw
 from netdesk import paths as paths_mod
 from netdesk.core.matching import CONFLICT_LISTS, ImportPlan, PlanEntry
 from netdesk.core.records import ImportProblem
+from netdesk.core.templates import quoted
 from netdesk.logs import LOG_NAME, setup_logging
 from netdesk.store import backup, db, export, importer, reader, recovery, running_app
 from netdesk.store.models import Contact
@@ -714,7 +715,7 @@ def _account(args: argparse.Namespace, where: paths_mod.Paths) -> int:
             user = f" as {account.username}" if account.username else ""
             print(f"{account.account_id}  {account.url}{user}  syncs {synced}; last sync {last}")
             if (calendar := calendars.get(account.account_id)) is not None:
-                print(f"   follow-ups on the calendar {calendar.name!r}")
+                print(f"   follow-ups on the calendar {quoted(calendar.name)}")
             if account.last_error:
                 print(f"   last problem: {account.last_error}")
         return 0
@@ -752,7 +753,7 @@ def _account_with_calendar(
     names = ", ".join(b.name for b in books if b.href in chosen)
     head = f"Account {account_id} added: {url}" if existing is None else f"Account {account_id}"
     syncs = f"; syncing {names}" if names and existing is None else ""
-    where_to = f"the new calendar {calendar.name!r}" if made else f"the calendar {calendar.name!r}"
+    where_to = f"the {'new ' if made else ''}calendar {quoted(calendar.name)}"
     print(f"{head}{syncs}; follow-ups go to {where_to}. Run `netdesk sync`.")
     return 0
 

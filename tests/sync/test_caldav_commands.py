@@ -57,11 +57,11 @@ def test_account_add_with_a_calendar_then_sync_from_the_command_line(
     add = ["account", "add", radicale.url, "--user", "alice", "--calendar", "Job search"]
     code, out, err = run([*add, *d], capsys)
     assert code == 0, err
-    assert "syncing Contacts" in out and "the new calendar 'Job search'" in out
+    assert "syncing Contacts" in out and "the new calendar “Job search”" in out
     # Asking again for the same server chooses the calendar, and adds no second account.
     code, out, err = run([*add, *d], capsys)
     assert code == 0, err
-    assert "the calendar 'Job search'" in out and "new" not in out
+    assert "the calendar “Job search”" in out and "new" not in out
     code, out, err = run(["account", "list", "--json", *d], capsys)
     [listed] = json.loads(out)
     assert listed["calendar"] == {"href": "/alice/job-search/", "name": "Job search"}

@@ -38,11 +38,11 @@ def test_choose_a_new_calendar_and_what_it_says_then_a_task_ticked_there_is_done
     box = dialog.box  # type: ignore[attr-defined]
     assert box.account.count() == 1
     assert "no calendar yet" in box.message.text()
-    assert box.calendar.currentText() == "A new calendar, 'NetDesk follow-ups'"
+    assert box.calendar.currentText() == "A new calendar, “NetDesk follow-ups”"
     assert box.find_calendars(), box.message.text()
     assert "no calendar yet" in box.message.text()
     assert box.use_calendar(), box.message.text()
-    assert "'NetDesk follow-ups'" in box.message.text()
+    assert "“NetDesk follow-ups”" in box.message.text()
     pushed = reader.pushed_calendar(1)
     assert pushed is not None and pushed.href == CALENDAR
     # Privacy: only "Follow up with" and the name.

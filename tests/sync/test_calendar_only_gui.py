@@ -43,7 +43,7 @@ def test_a_server_without_address_books_is_added_for_its_calendar(
     assert box.account.currentData() == account_id
     assert box.use_calendar(), box.message.text()
     calendar.close()
-    assert "keeps your follow-ups on 'NetDesk follow-ups'" in dialog.accounts.item(0).text()
+    assert "keeps your follow-ups on “NetDesk follow-ups”" in dialog.accounts.item(0).text()
     assert "no address book" in dialog.accounts.item(0).text()
     dialog.close()
 

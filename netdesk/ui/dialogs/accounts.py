@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.templates import quoted
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.store.reader.sync import SyncAccount
@@ -37,7 +38,7 @@ def describe(account: SyncAccount) -> str:
     synced = ", ".join(b.name for b in account.books if b.enabled) or "no address book"
     calendar = reader.pushed_calendar(account.account_id)
     if calendar is not None:
-        synced += f"; keeps your follow-ups on {calendar.name!r}"
+        synced += f"; keeps your follow-ups on {quoted(calendar.name)}"
     when = (
         f"last synced {account.last_sync_at:%d %b %Y %H:%M}"
         if account.last_sync_at

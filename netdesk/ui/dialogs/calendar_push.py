@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.calendar import CalendarDetail
+from netdesk.core.templates import quoted
 from netdesk.services.actions import Actions
 from netdesk.store import reader
 from netdesk.sync.caldav import DEFAULT_CALENDAR, Calendar
@@ -132,9 +133,9 @@ class CalendarPushBox(QGroupBox):
         pushed = reader.pushed_calendar(account_id) if account_id is not None else None
         if pushed is not None:
             self.calendar.addItem(pushed.name, pushed.href)
-            self.message.setText(f"Your follow-ups go to the calendar {pushed.name!r}.")
+            self.message.setText(f"Your follow-ups go to the calendar {quoted(pushed.name)}.")
         elif has_account:
-            self.calendar.addItem(f"A new calendar, {DEFAULT_CALENDAR!r}", _NEW)
+            self.calendar.addItem(f"A new calendar, {quoted(DEFAULT_CALENDAR)}", _NEW)
             self.message.setText(
                 "Your follow-ups go to no calendar yet. Find the account's calendars, or "
                 "let NetDesk make one."
@@ -185,7 +186,7 @@ class CalendarPushBox(QGroupBox):
         for found in self._found:
             self.calendar.addItem(found.name, found.href)
         if caldav.choose_calendar(self._found, DEFAULT_CALENDAR) is None:
-            self.calendar.addItem(f"A new calendar, {DEFAULT_CALENDAR!r}", _NEW)
+            self.calendar.addItem(f"A new calendar, {quoted(DEFAULT_CALENDAR)}", _NEW)
         if pushed is not None:
             self.calendar.setCurrentIndex(max(self.calendar.findData(pushed.href), 0))
         count = len(self._found)
