@@ -101,6 +101,7 @@ def set_phone_region(region: str | None) -> None:
     _region = None if region is None else region.strip().upper()
     _national.cache_clear()
     _PHONE_KEYS.clear()
+    _DATES.clear()
 
 
 def phone_region() -> str:
@@ -267,6 +268,11 @@ def company_key(org: str) -> str:
     return " ".join(words)
 
 
+# parse_birthday's answers for the dates seen lately, in the region's order (cleared when
+# the region changes): an import reads the same few thousand dates again and again.
+_DATES: dict[str, str] = {}
+
+
 def parse_birthday(value: str, month_first: bool | None = None) -> str:
     """A date as `YYYY-MM-DD`, or `--MM-DD` without a year; "" when it is not a date.
 
@@ -274,6 +280,17 @@ def parse_birthday(value: str, month_first: bool | None = None) -> str:
     `12.03.1980` (an ambiguous day and month in the order of `month_first`, by default the
     user's region's), and dates in words (`Wednesday, 12 March 1980`, `March 12, 1980`).
     """
+    if month_first is not None:
+        return _parse_date(value, month_first)
+    found = _DATES.get(value)
+    if found is None:
+        if len(_DATES) >= 65536:
+            _DATES.clear()
+        found = _DATES[value] = _parse_date(value, None)
+    return found
+
+
+def _parse_date(value: str, month_first: bool | None) -> str:
     v = value.strip()
     m = _BIRTHDAY.match(v)
     if m:

@@ -606,7 +606,8 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
             return None  # BEGIN, END, PHOTO, AGENT or an encoded value: the line reader's
         if quoted and ('"' in raw_name or '"' in params):
             return None
-        if (raw_bytes if params else odd_bytes) and not value.isascii():
+        # Only bytes that were not UTF-8, or a CHARSET that says otherwise, need decoding.
+        if (odd_bytes or (raw_bytes and "CHARSET" in head.params)) and not value.isascii():
             value = _decode(value, head.params, "", True, reader.fallback)
         setter(card, value, head)
     out: list[Item] = []

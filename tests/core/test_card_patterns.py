@@ -75,6 +75,13 @@ def test_outlook_dates_follow_the_users_locale_when_ambiguous(region: str, ambig
     assert ben.anniversary == ("2001-06-10" if region == "US" else "2001-10-06")
 
 
+def test_the_same_ambiguous_date_reads_the_new_way_once_the_region_changes() -> None:
+    matching.set_phone_region("US")
+    assert parse_birthday("3/4/1980") == "1980-03-04"
+    matching.set_phone_region("DE")
+    assert parse_birthday("3/4/1980") == "1980-04-03"
+
+
 def test_a_region_comes_from_the_locale_unless_set() -> None:
     assert matching.region_from_locale("en_GB.UTF-8") == "GB"
     assert matching.region_from_locale("de_AT@euro") == "AT"
