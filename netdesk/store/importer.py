@@ -159,6 +159,32 @@ class _ReadAhead:
         sys.setswitchinterval(self._interval)
 
 
+class _Records:
+    """The records of the files: read by the importing thread until `read_ahead` hands the
+    rest to a thread of their own."""
+
+    def __init__(self, items: Iterable[ContactRecord | ImportProblem]) -> None:
+        self._items = iter(items)
+        self._next = self._items.__next__
+        self._ahead: _ReadAhead | None = None
+
+    def __iter__(self) -> _Records:
+        return self
+
+    def __next__(self) -> ContactRecord | ImportProblem:
+        return self._next()
+
+    def read_ahead(self) -> _ReadAhead:
+        if self._ahead is None:
+            self._ahead = _ReadAhead(self._items)
+            self._next = iter(self._ahead).__next__
+        return self._ahead
+
+
+def _writes(entries: Sequence[PlanEntry]) -> bool:
+    return any(e.action in ("new", "update", "duplicate") for e in entries)
+
+
 def plan_files(paths: Sequence[Path]) -> ImportPlan:
     """Read the files and match them against the store: what the preview shows."""
     cards.use_phone_region()
@@ -928,12 +954,19 @@ def stream_import(
     )
 
     def step(block: list[ContactRecord | ImportProblem]) -> None:
+        nonlocal ahead
         planner.add(block)
         start, entries = planner.drain()
+        if by_blocks and ahead is None and _writes(entries):
+            # From the first block that writes, cards are read while blocks commit; an
+            # import that writes nothing (the same file again) reads them all here.
+            ahead = items.read_ahead()
+            stack.callback(ahead.close)
+            writer.meanwhile = ahead.meanwhile
         # A block's writes are one transaction of their own when the import commits block
         # by block; reading and matching the next block holds no lock.
         backup_first = writer.before_write if by_blocks and writer.batch is None else None
-        if backup_first and any(e.action in ("new", "update", "duplicate") for e in entries):
+        if backup_first and _writes(entries):
             # The backup reads the store through this connection: before the block's write
             # transaction, which SQLite's backup cannot read from.
             backup_first()
@@ -963,13 +996,7 @@ def stream_import(
         if not dry_run and not by_blocks:
             stack.enter_context(write_transaction(db))
         block: list[ContactRecord | ImportProblem] = []
-        items: Iterable[ContactRecord | ImportProblem] = read_files(paths)
-        if by_blocks:
-            # Cards are read while the blocks before them commit.
-            ahead = _ReadAhead(iter(items))
-            stack.callback(ahead.close)
-            writer.meanwhile = ahead.meanwhile
-            items = ahead
+        items = _Records(read_files(paths))
         for item in items:
             block.append(item)
             if len(block) >= block_size:
