@@ -43,7 +43,7 @@ from netdesk.store import reader, writer
 from netdesk.store.locks import database_file, import_running, write_transaction
 from netdesk.store.models import Company, Contact, ImportBatch, Interaction, db
 from netdesk.store.reader.contacts import fill_cards
-from netdesk.store.sql import chunks, dict_rows, iso, raw_connection
+from netdesk.store.sql import chunks, dict_rows, ids_where, iso, raw_connection
 from netdesk.store.writer import contacts as cards
 from netdesk.store.writer import derived
 
@@ -293,12 +293,15 @@ def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRe
 
     A contact's photo is stood for by PHOTO_PRESENT, not loaded.
     """
-    where, params = "", []
+    where: str = ""
+    params: list[int] = []
+    wanted: set[int] | None = None
     if contact_ids is not None:
         if not contact_ids:
             return {}
-        where = f" WHERE c.id IN ({','.join('?' * len(contact_ids))})"
-        params = list(contact_ids)
+        wanted = set(contact_ids)
+        condition, params = ids_where("c.id", sorted(wanted))
+        where = " WHERE " + condition
     records: dict[int, ContactRecord] = {}
     rows = db.execute_sql(
         "SELECT c.id, c.display_name, c.given_name, c.family_name, c.middle_name, c.prefix, "
@@ -309,6 +312,8 @@ def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRe
     )
     for row in rows:
         (cid, name, given, family, middle, prefix, suffix, nick, org, title, notes, li) = row[:12]
+        if wanted is not None and cid not in wanted:
+            continue  # in the range read, not asked for
         urls, birthday, tags, uid, has_photo, role, units, anniversary = row[12:]
         records[cid] = ContactRecord(
             display_name=name,

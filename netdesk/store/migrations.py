@@ -601,6 +601,25 @@ CREATE TABLE sync_event_outbox (
 )
 
 
+# Schema 13: a contact's card rows are read in their order straight from an index (a
+# re-import reads those of thousands of contacts at a time), not sorted after the read.
+_CARD_TABLES = (
+    "contact_email",
+    "contact_phone",
+    "contact_url",
+    "contact_address",
+    "contact_property",
+)
+_SCHEMA_13 = tuple(
+    sql
+    for table in _CARD_TABLES
+    for sql in (
+        f"CREATE INDEX {table}_contact_position ON {table} (contact_id, position)",
+        f"DROP INDEX {table}_contact_id",
+    )
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[pw.SqliteDatabase], None]:
     def step(database: pw.SqliteDatabase) -> None:
         for sql in statements:
@@ -623,6 +642,7 @@ MIGRATIONS: dict[int, Callable[[pw.SqliteDatabase], None]] = {
     10: _run(_SCHEMA_10),
     11: _run(_SCHEMA_11),
     12: _run(_SCHEMA_12),
+    13: _run(_SCHEMA_13),
 }
 
 LATEST = max(MIGRATIONS)

@@ -111,8 +111,12 @@ class Contact(BaseModel):
         return split_tags(str(self.tags))
 
 
+# A contact's card rows are indexed by contact and position (schema 13): read in order.
+_CARD_ROWS = ((("contact", "position"), False),)
+
+
 class ContactEmail(BaseModel):
-    contact = pw.ForeignKeyField(Contact, backref="email_rows", on_delete="CASCADE")
+    contact = pw.ForeignKeyField(Contact, backref="email_rows", on_delete="CASCADE", index=False)
     contact_id: int
     email = pw.CharField()
     key = pw.CharField(index=True)  # matching.normalize_email
@@ -124,9 +128,12 @@ class ContactEmail(BaseModel):
     grp = pw.CharField(default="")
     params = pw.TextField(default="")
 
+    class Meta:
+        indexes = _CARD_ROWS
+
 
 class ContactPhone(BaseModel):
-    contact = pw.ForeignKeyField(Contact, backref="phone_rows", on_delete="CASCADE")
+    contact = pw.ForeignKeyField(Contact, backref="phone_rows", on_delete="CASCADE", index=False)
     contact_id: int
     phone = pw.CharField()
     key = pw.CharField(index=True)  # matching.normalize_phone
@@ -137,6 +144,9 @@ class ContactPhone(BaseModel):
     pref = pw.IntegerField(default=0)
     grp = pw.CharField(default="")
     params = pw.TextField(default="")
+
+    class Meta:
+        indexes = _CARD_ROWS
 
 
 class Interaction(BaseModel):
@@ -176,7 +186,9 @@ class FollowUp(BaseModel):
     created_at = pw.DateTimeField(default=local_now_exact)
 
     class Meta:
-        indexes = ((("state", "effective_at"), False), (("contact", "state"), False))
+        # The open ones by effective_at come from a partial index (schema 3), which replaced
+        # one on (state, effective_at).
+        indexes = ((("contact", "state"), False),)
 
 
 class JobSearch(BaseModel):
@@ -239,7 +251,7 @@ ALL_MODELS.extend([ReferenceRequest, WrapUpStep])
 class ContactUrl(BaseModel):
     """A web address of a contact with its types (schema 8); the LinkedIn profile is one."""
 
-    contact = pw.ForeignKeyField(Contact, backref="url_rows", on_delete="CASCADE")
+    contact = pw.ForeignKeyField(Contact, backref="url_rows", on_delete="CASCADE", index=False)
     contact_id: int
     url = pw.TextField()
     types = pw.CharField(default="")
@@ -248,11 +260,14 @@ class ContactUrl(BaseModel):
     params = pw.TextField(default="")
     position = pw.IntegerField(default=0)
 
+    class Meta:
+        indexes = _CARD_ROWS
+
 
 class ContactAddress(BaseModel):
     """A postal address of a contact, by part, with its types (schema 8)."""
 
-    contact = pw.ForeignKeyField(Contact, backref="address_rows", on_delete="CASCADE")
+    contact = pw.ForeignKeyField(Contact, backref="address_rows", on_delete="CASCADE", index=False)
     contact_id: int
     po_box = pw.TextField(default="")
     extended = pw.TextField(default="")
@@ -268,17 +283,23 @@ class ContactAddress(BaseModel):
     params = pw.TextField(default="")
     position = pw.IntegerField(default=0)
 
+    class Meta:
+        indexes = _CARD_ROWS
+
 
 class ContactProperty(BaseModel):
     """A property of a contact's card NetDesk does not model, kept as written (schema 8)."""
 
-    contact = pw.ForeignKeyField(Contact, backref="property_rows", on_delete="CASCADE")
+    contact = pw.ForeignKeyField(Contact, backref="property_rows", on_delete="CASCADE", index=False)
     contact_id: int
     grp = pw.CharField(default="")
     name = pw.CharField()  # upper case, without the group
     params = pw.TextField(default="")  # ";TYPE=work;X-FOO=bar", vCard 4.0 syntax
     value = pw.TextField(default="")  # the value as written, escapes kept
     position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = _CARD_ROWS
 
 
 ALL_MODELS.extend([ContactUrl, ContactAddress, ContactProperty])

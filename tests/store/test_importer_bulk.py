@@ -70,6 +70,19 @@ def test_reimport_reads_only_the_matched_records(
     assert plan_import(file, KnownContacts.from_records(every)).to_json() == plan.to_json()
 
 
+def test_records_read_by_a_range_of_ids_are_those_asked_for(
+    store: pw.SqliteDatabase, now: dt.datetime
+) -> None:
+    _network(now)
+    every = importer.all_records()
+    ids = sorted(every)
+    # Close together (read as one range of ids) and far apart (read one by one), in any order.
+    for asked in (ids[10:40:2], [ids[-1], ids[0], ids[60]], ids[5:6]):
+        found = importer.all_records(asked)
+        assert sorted(found) == sorted(asked)
+        assert all(found[cid] == every[cid] for cid in asked)
+
+
 def test_companies_are_resolved_once_and_named_as_first_written(
     store: pw.SqliteDatabase, now: dt.datetime
 ) -> None:

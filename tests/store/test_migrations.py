@@ -243,6 +243,49 @@ def test_every_model_matches_the_migrated_schema(store: pw.SqliteDatabase) -> No
             assert bool(columns[name][3]) == (not fld.null), f"{table}.{name} nullability"
 
 
+def test_every_index_a_model_declares_is_in_the_migrated_schema(
+    store: pw.SqliteDatabase,
+) -> None:
+    from netdesk.store.models import ALL_MODELS
+
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        indexed = {
+            tuple(r[2] for r in store.execute_sql(f"PRAGMA index_info('{name}')").fetchall())
+            for (name,) in store.execute_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", [table]
+            ).fetchall()
+        }
+        declared = [(f.column_name,) for f in model._meta.sorted_fields if f.index or f.unique]
+        declared += [
+            tuple(model._meta.fields[n].column_name for n in names)
+            for names, _ in model._meta.indexes
+        ]
+        for columns in declared:
+            assert columns in indexed, f"{table}{columns} is declared but not indexed"
+
+
+def test_a_contacts_card_rows_are_read_in_order_from_an_index(
+    store: pw.SqliteDatabase,
+) -> None:
+    for table in (
+        "contact_email",
+        "contact_phone",
+        "contact_url",
+        "contact_address",
+        "contact_property",
+    ):
+        plan = " ".join(
+            str(row[-1])
+            for row in store.execute_sql(
+                f"EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE contact_id IN (1, 5, 9) "
+                "ORDER BY contact_id, position"
+            ).fetchall()
+        )
+        assert f"USING INDEX {table}_contact_position" in plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
 def test_schema_8_keeps_emails_phones_and_web_addresses_written_before(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     path = data_dir / db.DATABASE_NAME

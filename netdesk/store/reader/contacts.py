@@ -18,7 +18,7 @@ from netdesk.store.models import (
     ContactPhone,
     db,
 )
-from netdesk.store.sql import chunks, run_sql, stored
+from netdesk.store.sql import chunks, ids_where, run_sql, stored
 
 
 def contact_emails(contact_id: int) -> list[str]:
@@ -83,45 +83,54 @@ def fill_cards(records: Mapping[int, ContactRecord], *, lists: bool = True) -> N
     The types of emails, phones and web addresses, the postal addresses and the properties
     kept as written; with `lists`, the emails and phones themselves too (appended).
     """
-    ids = list(records)
+    ids = sorted(records)
     for chunk in chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for table, attr in (("contact_email", "email"), ("contact_phone", "phone")):
-            values, typed = attr + "s", attr + "_attrs"
-            for cid, value, types, pref, grp, params in db.execute_sql(
-                f"SELECT contact_id, {attr}, types, pref, grp, params FROM {table} "
-                f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
-                chunk,
+        where, params = ids_where("contact_id", chunk)
+        for table, value, typed in (("contact_email", "email", 0), ("contact_phone", "phone", 1)):
+            for cid, text, types, pref, grp, got in db.execute_sql(
+                f"SELECT contact_id, {value}, types, pref, grp, params FROM {table} "
+                f"WHERE {where} ORDER BY contact_id, position",
+                params,
             ):
-                record = records[cid]
+                record = records.get(cid)
+                if record is None:
+                    continue
                 if lists:
-                    getattr(record, values).append(value)
-                if types or pref or grp or params:
-                    getattr(record, typed)[value] = _attrs(types, pref, grp, params)
-        for cid, url, types, pref, grp, params in db.execute_sql(
+                    (record.phones if typed else record.emails).append(text)
+                if types or pref or grp or got:
+                    attrs = record.phone_attrs if typed else record.email_attrs
+                    attrs[text] = _attrs(types, pref, grp, got)
+        for cid, url, types, pref, grp, got in db.execute_sql(
             "SELECT contact_id, url, types, pref, grp, params FROM contact_url "
-            f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
-            chunk,
+            f"WHERE {where} ORDER BY contact_id, position",
+            params,
         ):
-            a = _attrs(types, pref, grp, params)
-            if a is not NO_ATTRS:
-                records[cid].url_attrs[url] = a
+            record = records.get(cid)
+            if record is not None and (types or pref or grp or got):
+                record.url_attrs[url] = _attrs(types, pref, grp, got)
         for row in db.execute_sql(
             "SELECT contact_id, po_box, extended, street, locality, region, postal_code, "
-            "country, label, types, pref, grp, params FROM contact_address "
-            f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
-            chunk,
+            f"country, label, types, pref, grp, params FROM contact_address WHERE {where} "
+            "ORDER BY contact_id, position",
+            params,
         ):
-            po_box, extended, street, locality, region, code, country, label = row[1:9]
-            address = Address(po_box, extended, street, locality, region, code, country, label)
-            address.attrs = _attrs(*row[9:])
-            records[row[0]].addresses.append(address)
-        for cid, grp, name, params, value in db.execute_sql(
+            record = records.get(row[0])
+            if record is not None:
+                po_box, extended, street, locality, region, code, country, label = row[1:9]
+                record.addresses.append(
+                    Address(
+                        po_box, extended, street, locality, region, code, country, label,
+                        _attrs(*row[9:]),
+                    )
+                )
+        for cid, grp, name, got, value in db.execute_sql(
             "SELECT contact_id, grp, name, params, value FROM contact_property "
-            f"WHERE contact_id IN ({marks}) ORDER BY contact_id, position",
-            chunk,
+            f"WHERE {where} ORDER BY contact_id, position",
+            params,
         ):
-            records[cid].extra.append(CardProperty(name, value, grp, params))
+            record = records.get(cid)
+            if record is not None:
+                record.extra.append(CardProperty(name, value, grp, got))
 
 
 def contact_addresses(contact_id: int) -> list[Address]:
