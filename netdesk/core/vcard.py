@@ -39,8 +39,7 @@ _BINARY = frozenset({"LOGO", "SOUND", "KEY", "PHOTO"})
 _NO_PARAMS: dict[str, list[str]] = {}
 # A backslash and the character it escapes (a lone backslash at the end stays as it is).
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
-_SURROGATE = re.compile("[\udc80-\udcff]")
-_PROPERTY = re.compile(r"^([^:;\n]*)(;[^:\n]*)?:(.*)$", re.MULTILINE)
+_PROPERTY = re.compile(r"^([^:;\n]*(?:;[^:\n]*)?):(.*)$", re.MULTILINE)
 _FOLD_OR_BLANK = (" ", "\t", "\n")
 _DATA = frozenset({"data:", "DATA:", "Data:"})
 _B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t")
@@ -586,8 +585,8 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
     # Text decoded with surrogateescape is already right unless a CHARSET parameter says
     # otherwise or it holds bytes that were not UTF-8 (surrogates).
     raw_bytes = reader.raw_bytes
-    odd_bytes = raw_bytes and not text.isascii() and _SURROGATE.search(text) is not None
-    # One match per line with a colon: (name with its group, ";parameters" or "", value).
+    odd_bytes = raw_bytes and not text.isascii() and _escaped_bytes(text)
+    # One match per line with a colon: (name with its group and ";parameters", value).
     # A quote before the first colon may hide a colon of the head: the line reader's case.
     quoted = '"' in text
     props = _PROPERTY.findall(text)
@@ -595,16 +594,16 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
         return None  # a line that is not a property
     card = _Card(reader.source, reader.lineno + 1)
     fast = _FAST
-    for raw_name, params, value in props:
-        found = fast.get((raw_name, params))
+    for written, value in props:
+        found = fast.get(written)
         if found is None:
-            found = _fast_entry(raw_name, params)
+            found = _fast_entry(written)
             if len(fast) < 4096:
-                fast[(raw_name, params)] = found
+                fast[written] = found
         head, setter = found
         if head is None or setter is None:
             return None  # BEGIN, END, PHOTO, AGENT or an encoded value: the line reader's
-        if quoted and ('"' in raw_name or '"' in params):
+        if quoted and '"' in written:
             return None
         # Only bytes that were not UTF-8, or a CHARSET that says otherwise, need decoding.
         if (odd_bytes or (raw_bytes and "CHARSET" in head.params)) and not value.isascii():
@@ -615,14 +614,26 @@ def _read_plain_card(buf: list[str], i: int, j: int, reader: _LineReader) -> lis
     return out
 
 
-# (name with group, ";parameters") as written -> its parsed head and what sets it, or
-# (None, None) for a property only the line reader handles: one look-up per property.
-_FAST: dict[tuple[str, str], tuple[_Head | None, Callable[[_Card, str, _Head], None] | None]] = {}
+def _escaped_bytes(text: str) -> bool:
+    """Whether text decoded with surrogateescape holds bytes that were not UTF-8 (the only
+    way a lone surrogate gets there); encoding says so faster than a search."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+# A head as written (name with group, then ";parameters") -> its parsed head and what sets
+# it, or (None, None) for a property only the line reader handles: one look-up a property.
+_FAST: dict[str, tuple[_Head | None, Callable[[_Card, str, _Head], None] | None]] = {}
 
 
 def _fast_entry(
-    raw_name: str, params: str
+    written: str,
 ) -> tuple[_Head | None, Callable[[_Card, str, _Head], None] | None]:
+    raw_name, semicolon, rest = written.partition(";")
+    params = semicolon + rest
     name = _canonical_name(raw_name)
     if name in _WANTED or (params and _encoding_of(params.upper())):
         return None, None

@@ -124,6 +124,9 @@ def test_legacy_bytes_and_charsets_decode_alike(tmp_path: Path) -> None:
     data = (
         b"BEGIN:VCARD\r\nFN:J\xfcrgen\r\nNOTE;CHARSET=ISO-8859-1:caf\xe9\r\nEND:VCARD\r\n"
         b"BEGIN:VCARD\r\nFN:J\xc3\xbcrgen\r\nEMAIL:j@example.com\r\nEND:VCARD\r\n"
+        # UTF-8 text with parameters, and UTF-8 bytes a CHARSET says are Latin-1.
+        b"BEGIN:VCARD\r\nFN;LANGUAGE=de:J\xc3\xbcrgen\r\nADR;TYPE=work:;;Stra\xc3\x9fe 1\r\n"
+        b"NOTE;CHARSET=ISO-8859-1:caf\xc3\xa9\r\nEND:VCARD\r\n"
     )
     path = tmp_path / "legacy.vcf"
     path.write_bytes(data)
@@ -131,7 +134,10 @@ def test_legacy_bytes_and_charsets_decode_alike(tmp_path: Path) -> None:
     with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as f:
         slow = list(read_vcards(list(f), "legacy.vcf", raw_bytes=True))
     assert fast == slow
-    assert [r.display_name for r in fast if isinstance(r, ContactRecord)] == ["J\u00fcrgen"] * 2
+    records = [r for r in fast if isinstance(r, ContactRecord)]
+    assert [r.display_name for r in records] == ["J\u00fcrgen"] * 3
+    assert records[2].addresses[0].street == "Stra\u00dfe 1"
+    assert records[2].notes == "caf\u00c3\u00a9"  # what the card's CHARSET says
 
 
 def test_every_fixture_and_corpus_file_reads_alike(monkeypatch: pytest.MonkeyPatch) -> None:
