@@ -1,13 +1,19 @@
-"""The import's read-ahead: records in file order, errors where they came, a stop midway."""
+"""The import's read-ahead: records in file order, errors where they came, a stop midway,
+and only for an import that writes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import peewee as pw
 import pytest
 
+from netdesk.core.records import ContactRecord, ImportProblem
+from netdesk.store import importer
 from netdesk.store.importer import _ReadAhead
 
 
@@ -71,3 +77,31 @@ def test_the_reading_stays_a_few_chunks_ahead() -> None:
     ahead.hold()
     ahead.close()
     assert (_ReadAhead._AHEAD + 1) * _ReadAhead._CHUNK + 1 >= len(made) > 0
+
+
+def test_cards_are_read_ahead_only_from_the_first_block_that_writes(
+    store: pw.SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "cards.vcf"
+    path.write_text(
+        "".join(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ines Varga{i}\r\nEMAIL:ines{i}@example.org\r\n"
+            "END:VCARD\r\n"
+            for i in range(300)
+        ),
+        encoding="utf-8",
+    )
+    started: list[int] = []
+
+    class Counted(_ReadAhead):
+        def __init__(self, items: Iterator[ContactRecord | ImportProblem]) -> None:
+            started.append(1)
+            super().__init__(items)
+
+    monkeypatch.setattr(importer, "_ReadAhead", Counted)
+    now = dt.datetime(2026, 11, 30, 9, 0)
+    first = importer.stream_import([path], now, block_size=100)
+    assert (first.added, started) == (300, [1])
+    # The same file again writes nothing: its cards are read by the importing thread.
+    again = importer.stream_import([path], now, block_size=100)
+    assert (again.added, again.counts.get("unchanged"), started) == (0, 300, [1])

@@ -181,3 +181,18 @@ def test_new_contacts_not_alike_are_recomputed_one_by_one(store: pw.SqliteDataba
     assert rows == [(ids[2], "cadence")]
     due = store.execute_sql("SELECT id FROM contact WHERE next_due_at IS NOT NULL").fetchall()
     assert due == [(ids[2],)]
+
+
+def test_a_search_row_left_behind_under_a_new_id_is_replaced(
+    store: pw.SqliteDatabase, tmp_path: Path
+) -> None:
+    # A row of the search index with no contact, where the import's new ids will go.
+    with db.write_transaction():
+        store.execute_sql(
+            "INSERT INTO contact_fts (rowid, name, company, title, emails, notes, tags) "
+            "VALUES (5, 'stale', '', '', '', '', '')"
+        )
+    importer.stream_import([_cards(tmp_path / "cards.vcf", 40)], NOW)
+    index, _ = _state(store)
+    assert len(index) == 40
+    assert index[4][:2] == (5, "Hedda Quist4 ")
