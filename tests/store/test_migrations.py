@@ -268,13 +268,7 @@ def test_every_index_a_model_declares_is_in_the_migrated_schema(
 def test_a_contacts_card_rows_are_read_in_order_from_an_index(
     store: pw.SqliteDatabase,
 ) -> None:
-    for table in (
-        "contact_email",
-        "contact_phone",
-        "contact_url",
-        "contact_address",
-        "contact_property",
-    ):
+    for table in migrations._CARD_TABLES:
         plan = " ".join(
             str(row[-1])
             for row in store.execute_sql(
