@@ -615,7 +615,7 @@ _SCHEMA_13 = tuple(
     for table in _CARD_TABLES
     for sql in (
         f"CREATE INDEX {table}_contact_position ON {table} (contact_id, position)",
-        f"DROP INDEX {table}_contact_id",
+        f"DROP INDEX IF EXISTS {table}_contact_id",
     )
 )
 
