@@ -73,9 +73,9 @@ class SyncService(QObject):
         self.actions = actions
         self._thread: _SyncThread | None = None
         self._again = False
+        self._every_ms = every_ms
         self._next = QTimer(self)
         self._next.setSingleShot(True)
-        self._next.setInterval(every_ms)
         self._next.timeout.connect(self.sync_now)
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
@@ -147,7 +147,9 @@ class SyncService(QObject):
             self._again = False
             QTimer.singleShot(0, self.sync_now)
         elif reader.has_sync():
-            self._next.start()
+            # The usual interval again, whatever delay started the sync that ended (a
+            # QTimer started with a delay keeps it as its interval).
+            self._next.start(self._every_ms)
 
     def wait(self, ms: int = 60_000) -> bool:
         """Wait for a running sync to end (for quitting, and for tests)."""

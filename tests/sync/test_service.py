@@ -1,5 +1,6 @@
 """The sync service's timers: a change made here is sent shortly after, on its own; with
-no account nothing starts."""
+no account nothing starts; a sync started at once (an account added) is followed by the
+next at the usual interval."""
 
 from __future__ import annotations
 
@@ -73,3 +74,26 @@ def test_undo_after_a_sync_sends_the_undone_values_back(
     assert sync().updated_there == 1
     assert "TITLE:Clerk" in next(iter(radicale.cards().values()))
     assert reader.sync_outbox() == []
+
+
+def test_after_a_sync_started_at_once_the_next_waits_the_usual_interval(
+    qtbot: QtBot, service: SyncService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netdesk.services import sync
+    from netdesk.sync.engine import Report as SyncReport
+
+    monkeypatch.setattr(sync.reader, "has_sync", lambda: True)
+    monkeypatch.setattr(sync, "run_sync", lambda now, confirm_deletions=False: SyncReport())
+    ends: list[int] = []
+    ended = service._ended
+
+    def end() -> None:
+        ended()
+        ends.append(service._next.remainingTime())
+
+    monkeypatch.setattr(service, "_ended", end)
+    service.start(0)  # as when an account is added
+    qtbot.waitUntil(lambda: bool(ends), timeout=10_000)
+    # The next sync is a minute away (the service's interval here), not at once again.
+    assert ends[0] > 30_000
+    assert service._next.isActive() and not service.running
