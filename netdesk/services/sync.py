@@ -144,8 +144,9 @@ class SyncService(QObject):
         if thread is not None:
             thread.deleteLater()
         if self._again:
+            # The sync asked for meanwhile starts now: the service is never idle between.
             self._again = False
-            QTimer.singleShot(0, self.sync_now)
+            self.sync_now()
         elif reader.has_sync():
             # The usual interval again, whatever delay started the sync that ended (a
             # QTimer started with a delay keeps it as its interval).

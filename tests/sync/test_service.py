@@ -1,6 +1,6 @@
 """The sync service's timers: a change made here is sent shortly after, on its own; with
-no account nothing starts; a sync started at once (an account added) is followed by the
-next at the usual interval."""
+no account nothing starts; a sync asked for while one runs follows it at once; a sync
+started at once (an account added) is followed by the next at the usual interval."""
 
 from __future__ import annotations
 
@@ -74,6 +74,45 @@ def test_undo_after_a_sync_sends_the_undone_values_back(
     assert sync().updated_there == 1
     assert "TITLE:Clerk" in next(iter(radicale.cards().values()))
     assert reader.sync_outbox() == []
+
+
+def test_a_sync_asked_for_while_one_runs_follows_it_at_once(
+    qtbot: QtBot, service: SyncService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from netdesk.services import sync
+    from netdesk.sync.engine import Report as SyncReport
+
+    release = threading.Event()
+
+    def run_sync(now: dt.datetime, *, confirm_deletions: bool = False) -> SyncReport:
+        release.wait(10)
+        return SyncReport()
+
+    monkeypatch.setattr(sync.reader, "has_sync", lambda: True)
+    monkeypatch.setattr(sync, "run_sync", run_sync)
+    started: list[bool] = []
+    reports: list[SyncReport] = []
+    service.started.connect(lambda: started.append(True))
+    service.synced.connect(reports.append)
+    # Whether a sync ran once each sync's end was handled.
+    running_after_end: list[bool] = []
+    ended = service._ended
+
+    def end() -> None:
+        ended()
+        running_after_end.append(service.running)
+
+    monkeypatch.setattr(service, "_ended", end)
+    assert service.sync_now() is True
+    assert service.sync_now() is True  # asked for while the first runs: it follows
+    assert started == [True]
+    release.set()
+    qtbot.waitUntil(lambda: len(running_after_end) == 2, timeout=10_000)
+    assert started == [True, True] and len(reports) == 2
+    # The second started as the first ended: the service never looked idle between.
+    assert running_after_end == [True, False]
 
 
 def test_after_a_sync_started_at_once_the_next_waits_the_usual_interval(
