@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol
 
+from netdesk.core.memo import Remembered
 from netdesk.core.records import NO_ATTRS, RECORD_FIELDS, Attrs, ContactRecord, ImportProblem
 
 # --- normalizers -----------------------------------------------------------------------------
@@ -131,19 +132,9 @@ def _national(digits: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-# normalize_phone's answers for the numbers seen lately (cleared when the region changes):
-# matching and merging an import normalize the same numbers many times.
-_PHONE_KEYS: dict[str, str] = {}
-
-
 def normalize_phone(s: str) -> str:
     """A phone number as a number: see _normalize_phone."""
-    key = _PHONE_KEYS.get(s)
-    if key is None:
-        if len(_PHONE_KEYS) >= 65536:
-            _PHONE_KEYS.clear()
-        key = _PHONE_KEYS[s] = _normalize_phone(s)
-    return key
+    return _PHONE_KEYS[s]
 
 
 def _normalize_phone(s: str) -> str:
@@ -183,6 +174,11 @@ def _normalize_phone(s: str) -> str:
     return f"{key};ext={ext}" if ext else key
 
 
+# normalize_phone's answers for the numbers seen lately (cleared when the region changes):
+# matching and merging an import normalize the same numbers many times.
+_PHONE_KEYS: Remembered[str, str] = Remembered(_normalize_phone)
+
+
 def phone_identity(s: str) -> str:
     """What makes two phone values the same entry: the number, or the text when it has none."""
     return normalize_phone(s) or "~" + " ".join(s.casefold().split())
@@ -201,16 +197,7 @@ def is_linkedin_url(url: str) -> bool:
 
 def normalize_linkedin(url: str) -> str:
     """`https://www.LinkedIn.com/in/Ada/?x=1` -> `linkedin.com/in/ada`; "" when not LinkedIn."""
-    found = _LINKEDIN_KEYS.get(url)
-    if found is None:
-        if len(_LINKEDIN_KEYS) >= 65536:
-            _LINKEDIN_KEYS.clear()
-        found = _LINKEDIN_KEYS[url] = _normalize_linkedin(url)
-    return found
-
-
-# normalize_linkedin's answers for the profiles seen lately.
-_LINKEDIN_KEYS: dict[str, str] = {}
+    return _LINKEDIN_KEYS[url]
 
 
 def _normalize_linkedin(url: str) -> str:
@@ -227,6 +214,10 @@ def _normalize_linkedin(url: str) -> str:
     if len(parts) >= 2 and parts[0] in ("in", "pub", "company"):
         return f"linkedin.com/{parts[0]}/{parts[1]}"
     return "linkedin.com/" + "/".join(parts) if parts else "linkedin.com"
+
+
+# normalize_linkedin's answers for the profiles seen lately.
+_LINKEDIN_KEYS: Remembered[str, str] = Remembered(_normalize_linkedin)
 
 
 class _Uncombined(dict[int, int | None]):
@@ -268,11 +259,6 @@ def company_key(org: str) -> str:
     return " ".join(words)
 
 
-# parse_birthday's answers for the dates seen lately, in the region's order (cleared when
-# the region changes): an import reads the same few thousand dates again and again.
-_DATES: dict[str, str] = {}
-
-
 def parse_birthday(value: str, month_first: bool | None = None) -> str:
     """A date as `YYYY-MM-DD`, or `--MM-DD` without a year; "" when it is not a date.
 
@@ -280,14 +266,7 @@ def parse_birthday(value: str, month_first: bool | None = None) -> str:
     `12.03.1980` (an ambiguous day and month in the order of `month_first`, by default the
     user's region's), and dates in words (`Wednesday, 12 March 1980`, `March 12, 1980`).
     """
-    if month_first is not None:
-        return _parse_date(value, month_first)
-    found = _DATES.get(value)
-    if found is None:
-        if len(_DATES) >= 65536:
-            _DATES.clear()
-        found = _DATES[value] = _parse_date(value, None)
-    return found
+    return _parse_date(value, month_first) if month_first is not None else _DATES[value]
 
 
 def _parse_date(value: str, month_first: bool | None) -> str:
@@ -310,6 +289,11 @@ def _parse_date(value: str, month_first: bool | None) -> str:
             month, day = (a, b) if month_first else (b, a)
         return _date_text(year, month, day)
     return _date_in_words(v)
+
+
+# parse_birthday's answers for the dates seen lately, in the region's order (cleared when
+# the region changes): an import reads the same few thousand dates again and again.
+_DATES: Remembered[str, str] = Remembered(lambda value: _parse_date(value, None))
 
 
 def _date_text(year: str, month: int, day: int) -> str:
@@ -501,18 +485,12 @@ def _typed(attrs: Mapping[str, Attrs]) -> list[str]:
 
 
 def _plain(value: Any) -> str:
-    text = str(value)
-    found = _PLAIN.get(text)
-    if found is None:
-        if len(_PLAIN) >= 1024:
-            _PLAIN.clear()
-        found = _PLAIN[text] = " ".join(text.casefold().split())
-    return found
+    return _PLAIN[str(value)]
 
 
 # _plain's answers for the values compared lately: a note is compared more than once when
 # a card is merged into its contact and checked for conflicts.
-_PLAIN: dict[str, str] = {}
+_PLAIN: Remembered[str, str] = Remembered(lambda text: " ".join(text.casefold().split()), 1024)
 
 
 def _holds(stored: str, incoming: str) -> bool:

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from netdesk.core.memo import Remembered
+
 # Fields a contact record carries, in the order the import preview shows them.
 RECORD_FIELDS = (
     "display_name",
@@ -72,15 +74,7 @@ class Address:
 
     def key(self) -> str:
         """The same address however it is spaced or cased."""
-        parts = self.parts()
-        found = _ADDRESS_KEYS.get(parts)
-        if found is None:
-            if len(_ADDRESS_KEYS) >= 65536:
-                _ADDRESS_KEYS.clear()
-            found = _ADDRESS_KEYS[parts] = "|".join(
-                [" ".join(p.casefold().split()) if p else "" for p in parts]
-            )
-        return found
+        return _ADDRESS_KEYS[self.parts()]
 
     def __str__(self) -> str:
         """The address on one line, the way people read it."""
@@ -92,7 +86,9 @@ class Address:
 
 # Address.key's answers for the addresses compared lately: matching and merging an import
 # compare each address more than once.
-_ADDRESS_KEYS: dict[tuple[str, ...], str] = {}
+_ADDRESS_KEYS: Remembered[tuple[str, ...], str] = Remembered(
+    lambda parts: "|".join([" ".join(p.casefold().split()) if p else "" for p in parts])
+)
 
 
 class CardProperty(NamedTuple):

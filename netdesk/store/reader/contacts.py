@@ -11,6 +11,7 @@ from netdesk.core.domain import (
     HowKnown,
     Tie,
 )
+from netdesk.core.memo import Remembered
 from netdesk.core.records import NO_ATTRS, Address, Attrs, CardProperty, ContactRecord
 from netdesk.store.models import (
     Contact,
@@ -64,17 +65,13 @@ def contact_record(contact: Contact) -> ContactRecord:
 def _attrs(types: str, pref: int, grp: str, params: str) -> Attrs:
     if not (types or pref or grp or params):
         return NO_ATTRS
-    key = (types, pref, grp, params)
-    found = _ATTRS.get(key)
-    if found is None:
-        if len(_ATTRS) >= 4096:
-            _ATTRS.clear()
-        found = _ATTRS[key] = Attrs(tuple(t for t in types.split(",") if t), pref, grp, params)
-    return found
+    return _ATTRS[(types, pref, grp, params)]
 
 
 # The attributes read lately, by their columns: a network repeats a few (work, home, cell).
-_ATTRS: dict[tuple[str, int, str, str], Attrs] = {}
+_ATTRS: Remembered[tuple[str, int, str, str], Attrs] = Remembered(
+    lambda c: Attrs(tuple(t for t in c[0].split(",") if t), c[1], c[2], c[3]), 4096
+)
 
 
 def fill_cards(records: Mapping[int, ContactRecord], *, lists: bool = True) -> None:
