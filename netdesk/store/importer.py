@@ -43,7 +43,7 @@ from netdesk.store import reader, writer
 from netdesk.store.locks import database_file, import_running, write_transaction
 from netdesk.store.models import Company, Contact, ImportBatch, Interaction, db
 from netdesk.store.reader.contacts import fill_cards
-from netdesk.store.sql import chunks, dict_rows, ids_where, iso, raw_connection
+from netdesk.store.sql import chunks, dict_rows, id_sets, iso, raw_connection
 from netdesk.store.writer import contacts as cards
 from netdesk.store.writer import derived
 
@@ -293,22 +293,23 @@ def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRe
 
     A contact's photo is stood for by PHOTO_PRESENT, not loaded.
     """
-    where: str = ""
-    params: list[int] = []
     wanted: set[int] | None = None
+    groups: list[tuple[str, list[int]]] = [("", [])]
     if contact_ids is not None:
-        if not contact_ids:
-            return {}
         wanted = set(contact_ids)
-        condition, params = ids_where("c.id", sorted(wanted))
-        where = " WHERE " + condition
+        groups = [(f" WHERE c.id {ids.sql}", ids.params) for ids in id_sets(sorted(wanted))]
     records: dict[int, ContactRecord] = {}
-    rows = db.execute_sql(
-        "SELECT c.id, c.display_name, c.given_name, c.family_name, c.middle_name, c.prefix, "
-        "c.suffix, c.nickname, coalesce(co.name, ''), c.title, c.notes, c.linkedin_url, c.urls, "
-        "c.birthday, c.tags, c.uid, c.photo IS NOT NULL, c.role, c.org_units, c.anniversary "
-        "FROM contact c LEFT JOIN company co ON co.id = c.company_id" + where,
-        params,
+    rows = (
+        row
+        for where, params in groups
+        for row in db.execute_sql(
+            "SELECT c.id, c.display_name, c.given_name, c.family_name, c.middle_name, "
+            "c.prefix, c.suffix, c.nickname, coalesce(co.name, ''), c.title, c.notes, "
+            "c.linkedin_url, c.urls, c.birthday, c.tags, c.uid, c.photo IS NOT NULL, c.role, "
+            "c.org_units, c.anniversary FROM contact c "
+            "LEFT JOIN company co ON co.id = c.company_id" + where,
+            params,
+        )
     )
     for row in rows:
         (cid, name, given, family, middle, prefix, suffix, nick, org, title, notes, li) = row[:12]
@@ -338,11 +339,17 @@ def all_records(contact_ids: Sequence[int] | None = None) -> dict[int, ContactRe
         )
     fill_cards(records)
     # LinkedIn's "Connected On" lives in the timeline as the connection interaction.
-    sub = where.replace("c.id", "contact_id").replace("WHERE", "AND")
-    for cid, at in db.execute_sql(
-        f"SELECT contact_id, min(at) FROM interaction WHERE kind = ?{sub} GROUP BY contact_id",
-        [InteractionKind.CONNECTED.value, *params],
-    ):
+    connected = (
+        found
+        for where, params in groups
+        for found in db.execute_sql(
+            "SELECT contact_id, min(at) FROM interaction WHERE kind = ?"
+            + where.replace("WHERE c.id", "AND contact_id")
+            + " GROUP BY contact_id",
+            [InteractionKind.CONNECTED.value, *params],
+        )
+    )
+    for cid, at in connected:
         record = records.get(cid)
         if record is not None and at:
             record.connected_on = dt.datetime.fromisoformat(str(at)).date()

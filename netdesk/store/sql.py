@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from netdesk.core.domain import FollowUpState
 
@@ -43,16 +43,30 @@ def chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterable[Sequence[int]]:
         yield ids[start : start + size]
 
 
-def ids_where(column: str, ids: Sequence[int]) -> tuple[str, list[int]]:
-    """A WHERE condition taking the rows of `ids` (sorted, a chunk), and its parameters.
+class IdSet(NamedTuple):
+    """Some ids as SQL: `f"... WHERE {column} {ids.sql}"` with `ids.params`."""
 
-    Ids close together (contacts imported together) are read as one range of the index,
-    faster than as many look-ups; the rows of the few ids in it not asked for come too,
-    and the caller passes over them.
+    sql: str
+    params: list[int]
+
+
+def id_sets(ids: Sequence[int], *, exact: bool = False) -> Iterator[IdSet]:
+    """Sorted, distinct ids as the conditions of a few statements: one range when they run
+    without a gap (a block of new contacts); else chunks, each read as one range of the
+    index when its ids lie close together (contacts imported together), faster than as
+    many look-ups. The rows of the ids in such a range not asked for come too and the
+    caller passes over them, unless `exact`: then each chunk is a list.
     """
-    if ids and ids[-1] - ids[0] < 2 * len(ids):
-        return f"{column} BETWEEN ? AND ?", [ids[0], ids[-1]]
-    return f"{column} IN ({','.join('?' * len(ids))})", list(ids)
+    if not ids:
+        return
+    if ids[-1] - ids[0] + 1 == len(ids):
+        yield IdSet("BETWEEN ? AND ?", [ids[0], ids[-1]])
+        return
+    for chunk in chunks(ids):
+        if not exact and chunk[-1] - chunk[0] < 2 * len(chunk):
+            yield IdSet("BETWEEN ? AND ?", [chunk[0], chunk[-1]])
+        else:
+            yield IdSet(f"IN ({','.join('?' * len(chunk))})", list(chunk))
 
 
 def parse_datetime(value: Any) -> dt.datetime | None:

@@ -19,7 +19,7 @@ from netdesk.store.models import (
     ContactPhone,
     db,
 )
-from netdesk.store.sql import chunks, ids_where, run_sql, stored
+from netdesk.store.sql import id_sets, run_sql, stored
 
 
 def contact_emails(contact_id: int) -> list[str]:
@@ -80,9 +80,8 @@ def fill_cards(records: Mapping[int, ContactRecord], *, lists: bool = True) -> N
     The types of emails, phones and web addresses, the postal addresses and the properties
     kept as written; with `lists`, the emails and phones themselves too (appended).
     """
-    ids = sorted(records)
-    for chunk in chunks(ids):
-        where, params = ids_where("contact_id", chunk)
+    for ids in id_sets(sorted(records)):
+        where, params = f"contact_id {ids.sql}", ids.params
         for table, value, typed in (("contact_email", "email", 0), ("contact_phone", "phone", 1)):
             for cid, text, types, pref, grp, got in db.execute_sql(
                 f"SELECT contact_id, {value}, types, pref, grp, params FROM {table} "

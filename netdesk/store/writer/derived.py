@@ -35,7 +35,15 @@ from netdesk.store.reader.due import (
     help_owed,
 )
 from netdesk.store.reader.settings import playbook_settings, search_active
-from netdesk.store.sql import OPEN_SQL, OPEN_STATES, chunks, iso, parse_datetime, raw_connection
+from netdesk.store.sql import (
+    OPEN_SQL,
+    OPEN_STATES,
+    chunks,
+    id_sets,
+    iso,
+    parse_datetime,
+    raw_connection,
+)
 
 _TOUCH_KINDS_SQL = ",".join(f"'{k.value}'" for k in InteractionKind if k not in NOT_A_TOUCH)
 
@@ -191,24 +199,19 @@ def recompute_follow_ups_of_new(contact_ids: Sequence[int], now: dt.datetime) ->
         recompute_follow_ups(contact_ids, now)
         return
     unlike: list[int] = []
-    low, high = min(contact_ids), max(contact_ids)
-    if high - low + 1 == len(set(contact_ids)):  # an import's run of new ids: one statement
-        groups: list[tuple[str, list[int]]] = [("BETWEEN ? AND ?", [low, high])]
-    else:
-        groups = [(f"IN ({','.join('?' * len(c))})", list(c)) for c in chunks(list(contact_ids))]
-    for which, params in groups:
+    for ids in id_sets(sorted(set(contact_ids)), exact=True):
         unlike += [
             cid
             for (cid,) in db.execute_sql(
                 "SELECT c.id FROM contact c, contact f WHERE f.id = ? "
-                f"AND c.id {which} AND (c.archived != 0 OR c.touch_count != 0 "
+                f"AND c.id {ids.sql} AND (c.archived != 0 OR c.touch_count != 0 "
                 "OR c.next_due_at IS NOT NULL OR c.tie IS NOT f.tie "
                 "OR c.cadence_days IS NOT f.cadence_days OR c.created_at IS NOT f.created_at "
                 "OR c.rules_reset_at IS NOT f.rules_reset_at "
                 "OR c.first_touch_at IS NOT NULL OR c.last_touch_at IS NOT NULL "
                 "OR EXISTS (SELECT 1 FROM interaction i WHERE i.contact_id = c.id) "
                 "OR EXISTS (SELECT 1 FROM follow_up u WHERE u.contact_id = c.id))",
-                [first, *params],
+                [first, *ids.params],
             )
         ]
     if unlike:
@@ -326,9 +329,10 @@ _BULK_TRIGGERS = frozenset(
 _SYNC_ON_SQL = (
     "(SELECT quiet FROM sync_quiet) = 0 AND EXISTS (SELECT 1 FROM sync_book WHERE enabled = 1)"
 )
+# New contacts into the outbox, once _SYNC_ON_SQL said it is on (`ids`: IdSet.sql).
 _QUEUE_NEW = (
     "INSERT INTO sync_outbox (contact_id, op, version, queued_at) "
-    "SELECT id, 'put', 1, datetime('now') FROM contact WHERE {where} AND " + _SYNC_ON_SQL + " "
+    "SELECT id, 'put', 1, datetime('now') FROM contact WHERE id {ids} "
     "ON CONFLICT (contact_id) DO UPDATE SET op = 'put', version = version + 1, "
     "queued_at = excluded.queued_at"
 )
@@ -378,28 +382,20 @@ def bulk_insert(
         switch(True)
     if not new_contact_ids:
         return
-    low, high = min(new_contact_ids), max(new_contact_ids)
-    if high - low + 1 == len(new_contact_ids):
-        # The usual case, a run of new ids: one statement each.
-        groups: list[tuple[str, list[int]]] = [("{col} BETWEEN ? AND ?", [low, high])]
-    else:
-        groups = [
-            (f"{{col}} IN ({','.join('?' * len(chunk))})", list(chunk))
-            for chunk in chunks(new_contact_ids)
-        ]
+    ids = sorted(new_contact_ids)
     # The index has no row for a new id unless one was left behind above the highest; the
     # outbox takes nothing unless an address book is synced: two look-ups spare a statement
     # each per block.
-    stale = db.execute_sql("SELECT 1 FROM contact_fts WHERE rowid >= ? LIMIT 1", [low])
+    stale = db.execute_sql("SELECT 1 FROM contact_fts WHERE rowid >= ? LIMIT 1", [ids[0]])
     clear = stale.fetchone() is not None
     queue = db.execute_sql(f"SELECT {_SYNC_ON_SQL}").fetchone()[0]
     with meanwhile():
-        for where, params in groups:
+        for group in id_sets(ids, exact=True):  # usually one run of new ids
             if clear:
-                db.execute_sql(f"DELETE FROM contact_fts WHERE {where.format(col='rowid')}", params)
-            db.execute_sql(f"{FTS_INSERT} WHERE {where.format(col='c.id')}", params)
+                db.execute_sql(f"DELETE FROM contact_fts WHERE rowid {group.sql}", group.params)
+            db.execute_sql(f"{FTS_INSERT} WHERE c.id {group.sql}", group.params)
             if queue:
-                db.execute_sql(_QUEUE_NEW.format(where=where.format(col="id")), params)
+                db.execute_sql(_QUEUE_NEW.format(ids=group.sql), group.params)
 
 
 # SQLITE_DBCONFIG_ENABLE_TRIGGER: switches the triggers of one connection on or off (the
