@@ -21,7 +21,7 @@ import peewee as pw
 from netdesk import paths as paths_mod
 from netdesk.core.matching import CONFLICT_LISTS, ImportPlan, PlanEntry
 from netdesk.core.records import ImportProblem
-from netdesk.core.templates import quoted
+from netdesk.core.templates import counted, quoted
 from netdesk.logs import LOG_NAME, setup_logging
 from netdesk.store import backup, db, export, importer, reader, recovery, running_app
 from netdesk.store.models import Contact
@@ -810,16 +810,13 @@ def _sync(args: argparse.Namespace, where: paths_mod.Paths) -> int:
 
 
 def _calendar_line(report: Any) -> str:
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n == 1 else many}"
-
     parts = [
-        count(report.events_put, "follow-up", "follow-ups") + " put on the calendar",
-        f"{report.events_closed} completed or taken off there",
+        counted(report.events_put, "follow-up", "follow-ups") + " put on the calendar",
+        f"{report.events_closed:,} completed or taken off there",
     ]
     if report.done_here:
         parts.append(
-            count(report.done_here, "follow-up", "follow-ups") + " completed on another device "
+            counted(report.done_here, "follow-up", "follow-ups") + " completed on another device "
             "and so done here"
         )
     return "Calendar: " + "; ".join(parts) + "."

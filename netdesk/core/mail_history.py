@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from netdesk.core.domain import Direction
+from netdesk.core.templates import counted
 
 SOURCE = "mail"
 
@@ -455,13 +456,9 @@ def history_parts(counts: HistoryCounts, not_yours_hint: str) -> list[str]:
     """The parts of a history file's preview line: "9 new timeline entries for 4 people",
     "2 already there", "1 about people not in your network", "1 left out (drafts or rows
     without a date)"; `not_yours_hint` says how to name the user's other addresses."""
-
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n:,} {one if n == 1 else many}"
-
-    parts = [count(counts.new, "new timeline entry", "new timeline entries")]
+    parts = [counted(counts.new, "new timeline entry", "new timeline entries")]
     if counts.new:
-        parts[0] += " for " + count(counts.people, "person", "people")
+        parts[0] += " for " + counted(counts.people, "person", "people")
     if counts.already:
         parts.append(f"{counts.already:,} already there")
     if counts.outside:

@@ -272,6 +272,11 @@ def as_typed(text: str) -> str:
     return " ".join(text.split()).rstrip(_TRAILING)
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """A count and its noun: "1 contact", "1,204 contacts"."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def quoted(text: str) -> str:
     """The user's words (`as_typed`) inside quotation marks: '“Met at the fair”'."""
     return OPEN_QUOTE + as_typed(text) + CLOSE_QUOTE

@@ -27,6 +27,7 @@ from netdesk.core.linkedin_archive import is_archive
 from netdesk.core.mail_history import MailReading
 from netdesk.core.matching import ImportPlan, plan_import
 from netdesk.core.records import ContactRecord, ImportProblem
+from netdesk.core.templates import counted
 from netdesk.services.actions import (
     Actions,
     LinkedInImport,
@@ -133,11 +134,11 @@ def describe_sources(sources: Sequence[str]) -> str:
 
 
 def _contacts(n: int) -> str:
-    return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
+    return counted(n, "contact", "contacts")
 
 
 def _entries(n: int) -> str:
-    return f"{n:,} timeline entry" if n == 1 else f"{n:,} timeline entries"
+    return counted(n, "timeline entry", "timeline entries")
 
 
 def undo_text(batch: reader.ImportSummary | None, entries: int = 0) -> str:

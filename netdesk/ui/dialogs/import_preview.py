@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.matching import CONFLICT_LISTS, ImportPlan, PlanEntry
+from netdesk.core.templates import counted
 from netdesk.store.importer import Decisions
 
 # Rows listed per group: beyond this a line says how many more there are, so that a
@@ -76,10 +77,6 @@ def default_choice(field: str) -> str:
     return BOTH if field in CONFLICT_LISTS or field == "notes" else MINE
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def summary(plan: ImportPlan) -> str:
     """The header line: "312 new, 4 updated, 2 likely duplicates, 1 card could not be read"."""
     parts = []
@@ -90,7 +87,7 @@ def summary(plan: ImportPlan) -> str:
     if plan.unchanged:
         parts.append(f"{plan.unchanged:,} unchanged")
     if plan.duplicates:
-        parts.append(_plural(plan.duplicates, "likely duplicate", "likely duplicates"))
+        parts.append(counted(plan.duplicates, "likely duplicate", "likely duplicates"))
     if plan.errors:
         parts.append(
             "1 card could not be read"
