@@ -63,7 +63,6 @@ FIRST_PAINT_MARK_ENV = "NETDESK_FIRST_PAINT_MARK"
 FIRST_PAINT_MARK = b"first paint\n"
 
 
-
 def _log() -> logging.Logger:
     """The app's logger (logging is imported after the first paint, with the log file)."""
     import logging

@@ -145,11 +145,11 @@ class _ReadAhead:
     @contextlib.contextmanager
     def meanwhile(self) -> Iterator[None]:
         """Let the thread read while the importing thread waits on SQLite."""
-        self._go.set()
+        self.let_read()
         try:
             yield
         finally:
-            self._go.clear()
+            self.hold()
 
     def close(self) -> None:
         self._stop = True
@@ -179,10 +179,6 @@ class _Records:
             self._ahead = _ReadAhead(self._items)
             self._next = iter(self._ahead).__next__
         return self._ahead
-
-
-def _writes(entries: Sequence[PlanEntry]) -> bool:
-    return any(e.action in ("new", "update", "duplicate") for e in entries)
 
 
 def plan_files(paths: Sequence[Path]) -> ImportPlan:
@@ -969,7 +965,8 @@ def stream_import(
         nonlocal ahead
         planner.add(block)
         start, entries = planner.drain()
-        if by_blocks and ahead is None and _writes(entries):
+        writes = any(e.action in ("new", "update", "duplicate") for e in entries)
+        if by_blocks and ahead is None and writes:
             # From the first block that writes, cards are read while blocks commit; an
             # import that writes nothing (the same file again) reads them all here.
             ahead = items.read_ahead()
@@ -978,7 +975,7 @@ def stream_import(
         # A block's writes are one transaction of their own when the import commits block
         # by block; reading and matching the next block holds no lock.
         backup_first = writer.before_write if by_blocks and writer.batch is None else None
-        if backup_first and _writes(entries):
+        if backup_first and writes:
             # The backup reads the store through this connection: before the block's write
             # transaction, which SQLite's backup cannot read from.
             backup_first()
