@@ -7,10 +7,8 @@ import dataclasses
 import datetime as dt
 import gc
 import json
-import queue
 import sqlite3
 import sys
-import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from netdesk.core.matching import (
     phone_identity,
     plan_import,
 )
+from netdesk.core.read_ahead import ReadAhead
 from netdesk.core.records import ContactRecord, ImportProblem, join_tags, split_tags
 from netdesk.store import reader, writer
 from netdesk.store.locks import database_file, import_running, write_transaction
@@ -60,15 +59,11 @@ def read_files(paths: Sequence[Path]) -> Iterator[ContactRecord | ImportProblem]
         yield from read_contact_file(path)
 
 
-class _ReadAhead:
+class _ReadAhead(ReadAhead[ContactRecord | ImportProblem]):
     """The records of `items`, read by a thread of their own while the import waits on
-    SQLite (which lets other Python threads run then): at a commit, at the full-text index.
-
-    The thread reads only while the import lets it (`meanwhile`) or waits for records:
-    beside Python work of the import it would only contend for the interpreter, and a
-    statement run row by row would wait for it at every row. Records come in file order;
-    an error of the reading comes where it came, in the importing thread.
-    """
+    SQLite (which lets other Python threads run then): at a commit, at the full-text index
+    (gated: beside Python work of the import it would only contend for the interpreter, and
+    a statement run row by row would wait for it at every row)."""
 
     _CHUNK = 512  # records handed over at a time
     _AHEAD = 4  # chunks read and not yet taken, at most
@@ -77,85 +72,16 @@ class _ReadAhead:
     _TURN = 0.0005
 
     def __init__(self, items: Iterator[ContactRecord | ImportProblem]) -> None:
-        self._items = items
-        self._ready: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._go = threading.Event()
-        self._room = threading.Semaphore(self._AHEAD)
-        self._stop = False
-        self._thread = threading.Thread(target=self._read, name="import-read-ahead", daemon=True)
         # When SQLite is done, the importing thread waits for the reading thread to let go
         # of the interpreter: a shorter turn than Python's 5 ms while both run.
         self._interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._interval, self._TURN))
-        self._thread.start()
-
-    def _read(self) -> None:
-        wait, may, put = self._go.wait, self._go.is_set, self._ready.put
-        items, size, chunk, end = iter(self._items), self._CHUNK, [], object()
-        room = self._room.acquire
-        try:
-            while True:
-                if not may():
-                    wait()
-                if self._stop:
-                    return
-                item = next(items, end)
-                if item is end:
-                    break
-                chunk.append(item)
-                if len(chunk) >= size:
-                    room()  # at most _AHEAD chunks waiting: memory holds a few blocks
-                    if self._stop:
-                        return
-                    put(chunk)
-                    chunk = []
-            put(chunk)
-            put(None)
-        except BaseException as exc:  # handed to the importing thread, in order
-            put(chunk)
-            put(exc)
-        finally:
-            close = getattr(self._items, "close", None)
-            if close is not None:
-                close()
-
-    def __iter__(self) -> Iterator[ContactRecord | ImportProblem]:
-        get, ready, go = self._ready.get, self._ready, self._go
-        while True:
-            if ready.empty():
-                go.set()
-                got = get()
-                go.clear()
-            else:
-                got = get()
-            if got is None:
-                return
-            if isinstance(got, BaseException):
-                raise got
-            self._room.release()
-            yield from got
-
-    def let_read(self) -> None:
-        """Let the thread read while the importing thread waits on SQLite (until `hold`)."""
-        self._go.set()
-
-    def hold(self) -> None:
-        self._go.clear()
-
-    @contextlib.contextmanager
-    def meanwhile(self) -> Iterator[None]:
-        """Let the thread read while the importing thread waits on SQLite."""
-        self.let_read()
-        try:
-            yield
-        finally:
-            self.hold()
+        super().__init__(
+            items, chunk=self._CHUNK, ahead=self._AHEAD, name="import-read-ahead", gated=True
+        )
 
     def close(self) -> None:
-        self._stop = True
-        self._go.set()
-        self._room.release()
-        self._thread.join()
+        super().close()
         sys.setswitchinterval(self._interval)
 
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import queue
-import threading
 import uuid
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from netdesk.core.matching import KnownContacts, plan_import
+from netdesk.core.read_ahead import ReadAhead
 from netdesk.core.records import ContactRecord
 from netdesk.store import importer, reader, writer
 from netdesk.store.models import Contact
@@ -161,9 +160,17 @@ class BookSync:
             yield from dav.fetch(self.client, self.book.href, wanted)
             return
         ahead = self.client.another()
+        # At most two batches ahead; an error while storing stops the reading too.
+        reading = ReadAhead(
+            dav.fetch(ahead, self.book.href, wanted),
+            chunk=dav.MULTIGET_BATCH,
+            ahead=2,
+            name="netdesk-sync-read-ahead",
+        )
         try:
-            yield from _read_ahead(ahead, self.book.href, wanted)
+            yield from reading
         finally:
+            reading.close()
             self.report.requests += ahead.requests
             ahead.close()
 
@@ -496,50 +503,6 @@ class BookSync:
         self.report.rejected.append(
             Rejection(contact_id, record.display_name if record else "", exc.status, exc.reason)
         )
-
-
-def _read_ahead(client: Client, book: str, hrefs: list[str]) -> Iterator[dav.Card]:
-    """dav.fetch on a thread of its own, at most two batches ahead of the caller. Its error
-    is raised here; stopping early (an error while storing) stops the thread too."""
-    results: queue.Queue[list[dav.Card] | BaseException | None] = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def hand(item: list[dav.Card] | BaseException | None) -> bool:
-        while not stop.is_set():
-            try:
-                results.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            chunk: list[dav.Card] = []
-            for card in dav.fetch(client, book, hrefs):
-                chunk.append(card)
-                if len(chunk) >= dav.MULTIGET_BATCH:
-                    if not hand(chunk):
-                        return
-                    chunk = []
-            if hand(chunk):
-                hand(None)
-        except BaseException as exc:  # handed to the caller, raised there
-            hand(exc)
-
-    thread = threading.Thread(target=work, name="netdesk-sync-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = results.get()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield from item
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _insert(records: list[ContactRecord], now: dt.datetime) -> list[int]:
